@@ -1,0 +1,54 @@
+# GCM Review Portal: `make demo` serves the portal, `make test` runs the suite.
+# Set DATABASE_URL=postgres://… to run against PostgreSQL instead of the SQLite default.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help python-check venv demo test lint fmt migrations-check clean
+
+help: ## List the targets
+	@echo "GCM Review Portal — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 20
+
+python-check:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.12 or newer." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+		echo "error: the portal needs Python 3.12 or newer (Django 6.1); $(PYTHON) is $$($(PYTHON) -V 2>&1)." >&2; \
+		echo "       Run with PYTHON=/path/to/python3.12 make …" >&2; exit 1; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | python-check
+	@[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_reference
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## Check code style, imports and template indentation
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+fmt: venv ## Format code and templates in place
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+migrations-check: venv ## Fail when a model change has no migration
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean: ## Remove the virtualenv and the local SQLite database
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles

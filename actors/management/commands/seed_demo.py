@@ -1,0 +1,113 @@
+"""Create clearly marked demo organisations and accounts for trying the portal out."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from actors.models import Actor, Membership, Region, User
+
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
+
+DEMO_ACTORS = [
+    {
+        "slug": "demo-ministry-of-interior",
+        "name": "Demoland Ministry of the Interior (demo)",
+        "short_name": "DMI",
+        "kind": Actor.Kind.MEMBER_STATE,
+        "region": Region.EUROPE_NORTH_AMERICA,
+        "description": "A made-up state focal point for trying the portal out.",
+    },
+    {
+        "slug": "demo-city-of-demopolis",
+        "name": "City of Demopolis (demo)",
+        "short_name": "Demopolis",
+        "kind": Actor.Kind.LOCAL_GOVERNMENT,
+        "region": Region.AFRICA,
+        "description": "A made-up city government for trying the portal out.",
+    },
+    {
+        "slug": "demo-migrant-voices-network",
+        "name": "Migrant Voices Network (demo)",
+        "short_name": "MVN",
+        "kind": Actor.Kind.MIGRANT_DIASPORA,
+        "region": Region.LATIN_AMERICA_CARIBBEAN,
+        "description": "A made-up migrant-led organisation for trying the portal out.",
+    },
+    {
+        "slug": "demo-youth-on-the-move",
+        "name": "Youth on the Move Collective (demo)",
+        "short_name": "YMC",
+        "kind": Actor.Kind.YOUTH,
+        "region": Region.ASIA_PACIFIC,
+        "description": "A made-up youth organisation for trying the portal out.",
+    },
+]
+
+# (e-mail, display name, organisation slug or None, membership role or None)
+DEMO_USERS = [
+    (
+        "focal.state@demo.example.org",
+        "Dana State (demo)",
+        "demo-ministry-of-interior",
+        "focal-point",
+    ),
+    (
+        "contributor.state@demo.example.org",
+        "Sam Drafter (demo)",
+        "demo-ministry-of-interior",
+        "contributor",
+    ),
+    ("focal.city@demo.example.org", "Chidi City (demo)", "demo-city-of-demopolis", "focal-point"),
+    (
+        "focal.ngo@demo.example.org",
+        "Lucía Voices (demo)",
+        "demo-migrant-voices-network",
+        "focal-point",
+    ),
+    ("focal.youth@demo.example.org", "Arjun Youth (demo)", "demo-youth-on-the-move", "focal-point"),
+    ("member@demo.example.org", "Robin Reader (demo)", None, None),
+]
+MODERATOR = ("moderator@demo.example.org", "Mo Derator (demo)")
+ADMINISTRATOR = ("admin@demo.example.org", "Ada Admin (demo)")
+MODERATORS_GROUP = "Moderators"
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations and accounts (all marked as demo). Safe to run again."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DEBUG on: demo accounts share one password."
+            )
+        with transaction.atomic():
+            actors = {}
+            for fields in DEMO_ACTORS:
+                actor, _ = Actor.objects.update_or_create(
+                    slug=fields["slug"], defaults={**fields, "is_demo": True}
+                )
+                actors[actor.slug] = actor
+            for email, name, slug, role in DEMO_USERS:
+                user = self._user(email, name)
+                if slug:
+                    Membership.objects.update_or_create(
+                        user=user, actor=actors[slug], defaults={"role": role}
+                    )
+            moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+            self._user(*MODERATOR).groups.add(moderators)
+            self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(DEMO_ACTORS)} organisations, "
+                f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD})."
+            )
+        )
+
+    def _user(self, email, display_name, **flags):
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, display_name=display_name, **flags
+            )
+        return user

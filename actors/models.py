@@ -1,0 +1,280 @@
+"""Users, the organisations (actors) they act for, and the coalitions those actors form."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from reviews.models import Sourced
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person using the portal; they sign in with their e-mail address."""
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    display_name = models.CharField(
+        max_length=150, blank=True, help_text="How the portal names this person to others."
+    )
+    is_staff = models.BooleanField(
+        default=False, help_text="Whether the user can log into the admin site."
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message="A user with this e-mail address already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+
+class Region(models.TextChoices):
+    """The regions of the regional reviews, one per UN regional economic commission."""
+
+    AFRICA = "africa", "Africa"
+    ARAB = "arab", "Arab region"
+    ASIA_PACIFIC = "asia-pacific", "Asia and the Pacific"
+    EUROPE_NORTH_AMERICA = "europe-north-america", "Europe and North America"
+    LATIN_AMERICA_CARIBBEAN = "latin-america-caribbean", "Latin America and the Caribbean"
+    GLOBAL = "global", "Global"
+
+
+class ActorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def curated(self):
+        """Actors the administrators curate from source documents (written to the fixtures)."""
+        return self.filter(source__isnull=False, is_demo=False)
+
+    def for_directory(self):
+        return self.select_related("parent").defer("description")
+
+
+class Actor(Sourced):
+    """An organisation with a stake in the Compact: a state, a UN entity, a city, an NGO…"""
+
+    class Kind(models.TextChoices):
+        MEMBER_STATE = "member-state", "Member state"
+        UN_ENTITY = "un-entity", "UN entity"
+        IOM = "iom", "IOM"
+        LOCAL_GOVERNMENT = "local-government", "Local government"
+        CIVIL_SOCIETY = "civil-society", "Civil society"
+        YOUTH = "youth", "Youth organisation"
+        MIGRANT_DIASPORA = "migrant-diaspora", "Migrant or diaspora organisation"
+        NHRI = "nhri", "National human rights institution"
+        TRADE_UNION = "trade-union", "Trade union"
+        ACADEMIA = "academia", "Academia"
+        PRIVATE_SECTOR = "private-sector", "Private sector"
+        OTHER = "other", "Other"
+
+    # Organisations proposed by users or made for the demo have no source document.
+    source = models.ForeignKey(
+        "reviews.SourceDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actors",
+    )
+    name = models.CharField(max_length=300, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="Acronym or short name.")
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    country = CountryField(blank=True)
+    region = models.CharField(max_length=30, choices=Region.choices, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one is part of, if any.",
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Made up for demonstrations; never real data."
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"], name="actor_kind_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="actor_not_own_parent",
+                violation_error_message="An organisation cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:actor-detail", args=[self.slug])
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class CoalitionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Coalition(Sourced):
+    """A named group of actors: the Global Migration Group, the UN Network on Migration…"""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300, unique=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    description = models.TextField(blank=True)
+    founded_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The coalition this one is part of, e.g. an executive committee's network.",
+    )
+    website = models.URLField(blank=True)
+    members = models.ManyToManyField(
+        Actor, through="CoalitionMembership", related_name="coalitions"
+    )
+
+    objects = CoalitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("actors:coalition-detail", args=[self.slug])
+
+
+class CoalitionMembershipQuerySet(models.QuerySet):
+    def get_by_natural_key(self, coalition_slug, actor_slug, role):
+        return self.get(coalition__slug=coalition_slug, actor__slug=actor_slug, role=role)
+
+
+class CoalitionMembership(Sourced):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        FOUNDING_MEMBER = "founding-member", "Founding member"
+        CHAIR = "chair", "Chair"
+        CO_CHAIR = "co-chair", "Co-chair"
+        COORDINATOR = "coordinator", "Coordinator"
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="coalition_memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    left_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = CoalitionMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coalition", "joined_year", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "actor", "role"], name="coalition_membership_once_per_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_year__isnull=True)
+                | Q(joined_year__isnull=True)
+                | Q(left_year__gte=models.F("joined_year")),
+                name="coalition_membership_left_after_joined",
+                violation_error_message="A member cannot leave before it joined.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} – {self.get_role_display()} of {self.coalition}"
+
+    def natural_key(self):
+        return (*self.coalition.natural_key(), *self.actor.natural_key(), self.role)
+
+    natural_key.dependencies = ["actors.coalition", "actors.actor"]
+
+
+class Membership(models.Model):
+    """A user's place in an organisation: they act on its behalf as contributor or focal point."""
+
+    class Role(models.TextChoices):
+        CONTRIBUTOR = "contributor", "Contributor"
+        FOCAL_POINT = "focal-point", "Focal point"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CONTRIBUTOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["actor__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "actor"], name="membership_once_per_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} of {self.actor}"

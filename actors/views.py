@@ -1,0 +1,59 @@
+"""Public pages of the actors directory and the coalitions."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from actors.filters import ActorFilter
+from actors.models import Actor, Coalition, CoalitionMembership
+
+ACTORS_PER_PAGE = 50
+
+
+def actor_list(request):
+    actor_filter = ActorFilter(request.GET, queryset=Actor.objects.for_directory())
+    page = Paginator(actor_filter.qs, ACTORS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actors/actor_list.html",
+        {"filter": actor_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def actor_detail(request, slug):
+    actor = get_object_or_404(Actor.objects.select_related("parent", "source"), slug=slug)
+    memberships = actor.coalition_memberships.select_related("coalition", "source")
+    children = actor.children.only("name", "short_name", "slug")
+    return render(
+        request,
+        "actors/actor_detail.html",
+        {"actor": actor, "memberships": memberships, "children": children},
+    )
+
+
+def coalition_list(request):
+    coalitions = Coalition.objects.select_related("parent", "source").annotate(
+        member_count=Count("members", distinct=True)
+    )
+    return render(request, "actors/coalition_list.html", {"coalitions": coalitions})
+
+
+def coalition_detail(request, slug):
+    coalition = get_object_or_404(
+        Coalition.objects.select_related("parent", "source").prefetch_related(
+            Prefetch("children", queryset=Coalition.objects.only("name", "slug", "parent"))
+        ),
+        slug=slug,
+    )
+    memberships = (
+        CoalitionMembership.objects.filter(coalition=coalition)
+        .select_related("actor", "source")
+        .order_by("joined_year", "actor__name")
+    )
+    return render(
+        request,
+        "actors/coalition_detail.html",
+        {"coalition": coalition, "memberships": memberships},
+    )

@@ -1,0 +1,28 @@
+"""The home page."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from actors.models import Actor, Coalition
+from reviews.models import Objective, ReviewCycle
+
+
+def home(request):
+    now = timezone.now()
+    cycle = ReviewCycle.objects.current(now)
+    counts = {
+        "objectives": Objective.objects.count(),
+        "actors": Actor.objects.count(),
+        "coalitions": Coalition.objects.count(),
+    }
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "cycle": cycle,
+            "now": now,
+            "cycle_open": cycle.is_open_for_submissions(now) if cycle else False,
+            "counts": counts,
+            "objectives": Objective.objects.only("number", "short_label"),
+        },
+    )

@@ -1,0 +1,357 @@
+"""Reference data of the Global Compact: objectives, principles, review cycles and their parts.
+
+Every curated record names the source document it comes from and where in it the fact stands, so
+that each public page can show its provenance. Records are addressed by natural keys (an
+objective's number, a cycle's slug…) so the fixtures in ``fixtures/`` load idempotently and can be
+written back from the admin with ``export_reference``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceDocument(models.Model):
+    """A document a curated fact comes from: an official text, an article, a book."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", "Official UN text"
+        ARTICLE = "article", "Article"
+        BOOK = "book", "Book"
+        REPORT = "report", "Report"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    authors = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    published = models.CharField(
+        max_length=100, blank=True, help_text="Publication date as the document gives it."
+    )
+    url = models.URLField(blank=True)
+    file_name = models.CharField(
+        max_length=200, blank=True, help_text="The file of this document in the project's sources."
+    )
+    summary = models.TextField(blank=True)
+
+    objects = SourceDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reviews:source-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Sourced(models.Model):
+    """Provenance of a curated record: its source document and where in it the fact stands."""
+
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_records",
+    )
+    source_locator = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where in the source the fact stands: a section title or a quoted phrase.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ObjectiveQuerySet(models.QuerySet):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class Objective(Sourced):
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=300, unique=True)
+    short_label = models.CharField(max_length=80)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=23), name="objective_number_1_to_23"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Objective {self.number}: {self.short_label}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:objective-detail", args=[self.number])
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class GuidingPrincipleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class GuidingPrinciple(Sourced):
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = GuidingPrincipleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=10), name="principle_number_1_to_10"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class ReviewCycleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def open_for_submissions(self, now=None):
+        now = now or timezone.now()
+        return self.filter(submissions_open__lte=now, submissions_close__gt=now)
+
+    def current(self, now=None):
+        """The cycle people work towards: open for submissions, else the next, else the last."""
+        now = now or timezone.now()
+        return (
+            self.open_for_submissions(now).order_by("submissions_close").first()
+            or self.filter(starts_on__gte=now.date()).order_by("starts_on").first()
+            or self.order_by("-year", "-starts_on").first()
+        )
+
+
+class ReviewCycle(Sourced):
+    class Kind(models.TextChoices):
+        GLOBAL = "global", "International Migration Review Forum"
+        REGIONAL = "regional", "Regional review"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(help_text="The year the cycle's review takes place.")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    hearing_on = models.DateField(
+        null=True, blank=True, help_text="Date of the informal multi-stakeholder hearing."
+    )
+    submissions_open = models.DateTimeField(null=True, blank=True)
+    submissions_close = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=200, blank=True, help_text="The outcome document, e.g. the Progress Declaration."
+    )
+    outcome_endorsed_on = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    objects = ReviewCycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="cycle_ends_after_start",
+                violation_error_message="A review cycle cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(submissions_close__isnull=True)
+                | Q(submissions_open__isnull=True)
+                | Q(submissions_close__gt=models.F("submissions_open")),
+                name="cycle_submissions_close_after_open",
+                violation_error_message="The submission window must close after it opens.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reviews:cycle-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def is_open_for_submissions(self, now=None):
+        now = now or timezone.now()
+        return bool(
+            self.submissions_open
+            and self.submissions_close
+            and self.submissions_open <= now < self.submissions_close
+        )
+
+
+class RoundTableQuerySet(models.QuerySet):
+    def get_by_natural_key(self, cycle_slug, number):
+        return self.get(cycle__slug=cycle_slug, number=number)
+
+
+class RoundTable(Sourced):
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="round_tables")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300, blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    objectives = models.ManyToManyField(
+        Objective, through="RoundTableObjective", related_name="round_tables"
+    )
+
+    objects = RoundTableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "number"], name="round_table_unique_number"),
+        ]
+
+    def __str__(self):
+        label = f"{self.cycle} – round table {self.number}"
+        return f"{label}: {self.title}" if self.title else label
+
+    def natural_key(self):
+        return (*self.cycle.natural_key(), self.number)
+
+    natural_key.dependencies = ["reviews.reviewcycle"]
+
+
+class RoundTableObjectiveQuerySet(models.QuerySet):
+    def get_by_natural_key(self, cycle_slug, round_table_number, objective_number):
+        return self.get(
+            round_table__cycle__slug=cycle_slug,
+            round_table__number=round_table_number,
+            objective__number=objective_number,
+        )
+
+
+class RoundTableObjective(models.Model):
+    """An objective covered by a round table; a cycle covers each objective at one round table."""
+
+    round_table = models.ForeignKey(RoundTable, on_delete=models.CASCADE)
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT)
+
+    objects = RoundTableObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["objective__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_table", "objective"], name="round_table_objective_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round_table}: objective {self.objective.number}"
+
+    def natural_key(self):
+        return (*self.round_table.natural_key(), *self.objective.natural_key())
+
+    natural_key.dependencies = ["reviews.roundtable", "reviews.objective"]
+
+    def clean(self):
+        if not (self.round_table_id and self.objective_id):
+            return
+        elsewhere = RoundTableObjective.objects.filter(
+            round_table__cycle_id=self.round_table.cycle_id, objective_id=self.objective_id
+        ).exclude(round_table_id=self.round_table_id)
+        if elsewhere.exists():
+            raise ValidationError(
+                {
+                    "objective": (
+                        "This objective is already covered by another round table of the cycle."
+                    )
+                }
+            )
+
+
+class DeclarationParagraphQuerySet(models.QuerySet):
+    def get_by_natural_key(self, cycle_slug, number):
+        return self.get(cycle__slug=cycle_slug, number=number)
+
+
+class DeclarationParagraph(Sourced):
+    """A numbered paragraph (§) of a cycle's outcome document, summarised in our own words."""
+
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.CASCADE, related_name="declaration_paragraphs"
+    )
+    number = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=200, blank=True)
+    summary = models.TextField()
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="declaration_paragraphs"
+    )
+
+    objects = DeclarationParagraphQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "number"], name="paragraph_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.outcome or self.cycle} § {self.number}"
+
+    def natural_key(self):
+        return (*self.cycle.natural_key(), self.number)
+
+    natural_key.dependencies = ["reviews.reviewcycle"]
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Milestone(Sourced):
+    """An event on the road from the 1994 ICPD to the review forums."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    year = models.PositiveSmallIntegerField()
+    date = models.DateField(null=True, blank=True, help_text="Only when the source gives it.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "date", "title"]
+
+    def __str__(self):
+        return f"{self.year} – {self.title}"
+
+    def clean(self):
+        if self.date and self.year and self.date.year != self.year:
+            raise ValidationError({"date": "The date must fall in the milestone's year."})
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,98 @@
+"""The curated reference data: which fixture file holds which model, in loading order.
+
+Fixtures use natural keys and carry no primary keys, so loading them again updates the same rows
+instead of adding new ones, and a database's own ids never leak into version control.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.db import transaction
+
+FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass(frozen=True)
+class ReferenceFixture:
+    file_name: str
+    models: tuple[str, ...]
+
+    @property
+    def path(self) -> Path:
+        return FIXTURE_DIR / self.file_name
+
+    def querysets(self):
+        for label in self.models:
+            model = apps.get_model(label)
+            manager = model._default_manager
+            queryset = manager.curated() if hasattr(manager, "curated") else manager.all()
+            yield queryset.order_by(*_natural_order(model))
+
+
+def _natural_order(model) -> list[str]:
+    """A stable order for exports, so an unchanged database writes byte-identical files."""
+    orders = {
+        "actors.actor": ["slug"],
+        "actors.coalition": ["slug"],
+        "actors.coalitionmembership": ["coalition__slug", "role", "actor__slug"],
+        "reviews.roundtableobjective": [
+            "round_table__cycle__slug",
+            "round_table__number",
+            "objective__number",
+        ],
+        "reviews.roundtable": ["cycle__slug", "number"],
+        "reviews.declarationparagraph": ["cycle__slug", "number"],
+        "reviews.reviewcycle": ["year", "slug"],
+        "reviews.milestone": ["year", "date", "slug"],
+        "reviews.sourcedocument": ["slug"],
+    }
+    return orders.get(model._meta.label_lower, ["number"])
+
+
+REFERENCE_FIXTURES = (
+    ReferenceFixture("01_sources.json", ("reviews.sourcedocument",)),
+    ReferenceFixture("02_objectives.json", ("reviews.objective",)),
+    ReferenceFixture("03_principles.json", ("reviews.guidingprinciple",)),
+    ReferenceFixture("04_cycles.json", ("reviews.reviewcycle",)),
+    ReferenceFixture("05_round_tables.json", ("reviews.roundtable", "reviews.roundtableobjective")),
+    ReferenceFixture("06_declaration_paragraphs.json", ("reviews.declarationparagraph",)),
+    ReferenceFixture("07_milestones.json", ("reviews.milestone",)),
+    ReferenceFixture("08_actors.json", ("actors.actor",)),
+    ReferenceFixture("09_coalitions.json", ("actors.coalition",)),
+    ReferenceFixture("10_coalition_memberships.json", ("actors.coalitionmembership",)),
+)
+
+
+def load_reference(*, verbosity: int = 1) -> None:
+    """Load every curated fixture in order, in one transaction; loading twice changes nothing."""
+    missing = [f.file_name for f in REFERENCE_FIXTURES if not f.path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"Missing reference fixtures in {FIXTURE_DIR}: {', '.join(missing)}"
+        )
+    with transaction.atomic():
+        call_command("loaddata", *[str(f.path) for f in REFERENCE_FIXTURES], verbosity=verbosity)
+
+
+def export_reference(*, directory: Path = FIXTURE_DIR) -> list[Path]:
+    """Write the curated records of the database back to the fixture files."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fixture in REFERENCE_FIXTURES:
+        objects = [obj for queryset in fixture.querysets() for obj in queryset]
+        text = serializers.serialize(
+            "json",
+            objects,
+            indent=2,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+            ensure_ascii=False,
+        )
+        path = directory / fixture.file_name
+        path.write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,107 @@
+"""Public pages of the reference data: objectives, principles, cycles, timeline, sources."""
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from reviews.models import (
+    DeclarationParagraph,
+    GuidingPrinciple,
+    Milestone,
+    Objective,
+    ReviewCycle,
+    RoundTable,
+    SourceDocument,
+)
+
+
+def objective_list(request):
+    objectives = Objective.objects.select_related("source").prefetch_related(
+        Prefetch("round_tables", queryset=RoundTable.objects.select_related("cycle"))
+    )
+    return render(request, "reviews/objective_list.html", {"objectives": objectives})
+
+
+def objective_detail(request, number):
+    objective = get_object_or_404(Objective.objects.select_related("source"), number=number)
+    round_tables = (
+        RoundTable.objects.filter(objectives=objective)
+        .select_related("cycle", "source")
+        .prefetch_related("objectives")
+    )
+    paragraphs = DeclarationParagraph.objects.filter(objectives=objective).select_related(
+        "cycle", "source"
+    )
+    neighbours = Objective.objects.filter(number__in=[number - 1, number + 1]).only(
+        "number", "short_label"
+    )
+    return render(
+        request,
+        "reviews/objective_detail.html",
+        {
+            "objective": objective,
+            "round_tables": round_tables,
+            "paragraphs": paragraphs,
+            "principles": GuidingPrinciple.objects.select_related("source"),
+            "previous": next((o for o in neighbours if o.number == number - 1), None),
+            "next": next((o for o in neighbours if o.number == number + 1), None),
+        },
+    )
+
+
+def principle_list(request):
+    principles = GuidingPrinciple.objects.select_related("source")
+    return render(request, "reviews/principle_list.html", {"principles": principles})
+
+
+def cycle_list(request):
+    cycles = ReviewCycle.objects.select_related("source").annotate(
+        round_table_count=Count("round_tables", distinct=True),
+        paragraph_count=Count("declaration_paragraphs", distinct=True),
+    )
+    return render(
+        request,
+        "reviews/reviewcycle_list.html",
+        {"cycles": cycles, "current": ReviewCycle.objects.current()},
+    )
+
+
+def cycle_detail(request, slug):
+    cycle = get_object_or_404(ReviewCycle.objects.select_related("source"), slug=slug)
+    round_tables = cycle.round_tables.select_related("source").prefetch_related("objectives")
+    paragraphs = cycle.declaration_paragraphs.select_related("source").prefetch_related(
+        "objectives"
+    )
+    return render(
+        request,
+        "reviews/reviewcycle_detail.html",
+        {"cycle": cycle, "round_tables": round_tables, "paragraphs": paragraphs},
+    )
+
+
+def timeline(request):
+    milestones = Milestone.objects.select_related("source")
+    return render(request, "reviews/milestone_list.html", {"milestones": milestones})
+
+
+def source_list(request):
+    return render(
+        request, "reviews/sourcedocument_list.html", {"sources": SourceDocument.objects.all()}
+    )
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(SourceDocument, slug=slug)
+    return render(
+        request,
+        "reviews/sourcedocument_detail.html",
+        {
+            "source": source,
+            "objectives": source.reviews_objective_records.all(),
+            "principles": source.reviews_guidingprinciple_records.all(),
+            "cycles": source.reviews_reviewcycle_records.all(),
+            "paragraphs": source.reviews_declarationparagraph_records.select_related("cycle"),
+            "milestones": source.reviews_milestone_records.all(),
+            "actors": source.actors.only("name", "short_name", "slug"),
+            "coalitions": source.actors_coalition_records.only("name", "slug"),
+        },
+    )

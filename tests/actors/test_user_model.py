@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from actors.models import Membership
+from tests.factories import ActorFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_users_sign_in_with_their_email_address():
+    User.objects.create_user("Focal.Point@Example.org", "s3cret-passphrase", display_name="Ana")
+
+    user = authenticate(email="Focal.Point@example.org", password="s3cret-passphrase")
+
+    assert user is not None
+    assert str(user) == "Ana"
+
+
+def test_email_addresses_are_unique_whatever_their_case():
+    UserFactory(email="someone@example.org")
+
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        User.objects.bulk_create([User(email="SOMEONE@example.org")])
+    with pytest.raises(ValidationError, match="already exists"):
+        User.objects.create_user("Someone@Example.org", "another-passphrase")
+
+
+def test_create_superuser_gets_admin_rights():
+    admin = User.objects.create_superuser("admin@example.org", "long-admin-passphrase")
+
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_a_user_belongs_to_an_organisation_once():
+    membership = MembershipFactory(role=Membership.Role.FOCAL_POINT)
+
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Membership.objects.create(user=membership.user, actor=membership.actor)
+    other = MembershipFactory(user=membership.user, actor=ActorFactory())
+    assert set(membership.user.memberships.values_list("actor", flat=True)) == {
+        membership.actor_id,
+        other.actor_id,
+    }
