@@ -108,8 +108,26 @@ AUTH_PASSWORD_VALIDATORS = [
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache")}
 
 # E-mail: printed to the console unless EMAIL_URL names a real server (smtp+tls://user:pw@host:587).
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_SMTP_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": {
+            option: _email[key]
+            for key, option in _SMTP_OPTIONS.items()
+            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and _email.get(key)
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GCM Review Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

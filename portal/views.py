@@ -9,7 +9,7 @@ from reviews.models import Objective, ReviewCycle
 
 def home(request):
     now = timezone.now()
-    cycle = ReviewCycle.objects.current(now)
+    cycle = ReviewCycle.objects.select_related("source").current(now)
     counts = {
         "objectives": Objective.objects.count(),
         "actors": Actor.objects.count(),

@@ -8,7 +8,7 @@ written back from the admin with ``export_reference``.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,12 +140,26 @@ class ReviewCycleQuerySet(models.QuerySet):
         return self.filter(submissions_open__lte=now, submissions_close__gt=now)
 
     def current(self, now=None):
-        """The cycle people work towards: open for submissions, else the next, else the last."""
+        """The cycle people work towards: open for submissions, else the next, else the last.
+
+        One query whatever the date: rows are ranked (open, upcoming, past) and ordered within
+        their rank (closing soonest, starting soonest, most recent).
+        """
         now = now or timezone.now()
+        is_open = Q(submissions_open__lte=now, submissions_close__gt=now)
+        upcoming = Q(starts_on__gte=now.date())
         return (
-            self.open_for_submissions(now).order_by("submissions_close").first()
-            or self.filter(starts_on__gte=now.date()).order_by("starts_on").first()
-            or self.order_by("-year", "-starts_on").first()
+            self.annotate(
+                rank=Case(When(is_open, then=0), When(upcoming, then=1), default=2),
+            )
+            .order_by(
+                "rank",
+                Case(When(is_open, then="submissions_close")).asc(nulls_last=True),
+                Case(When(~is_open & upcoming, then="starts_on")).asc(nulls_last=True),
+                "-year",
+                F("starts_on").desc(nulls_last=True),
+            )
+            .first()
         )
 
 
@@ -344,7 +358,7 @@ class Milestone(Sourced):
     objects = MilestoneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["year", "date", "title"]
+        ordering = ["year", F("date").asc(nulls_first=True), "title"]
 
     def __str__(self):
         return f"{self.year} – {self.title}"

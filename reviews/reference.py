@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -33,7 +34,7 @@ class ReferenceFixture:
             yield queryset.order_by(*_natural_order(model))
 
 
-def _natural_order(model) -> list[str]:
+def _natural_order(model) -> list:
     """A stable order for exports, so an unchanged database writes byte-identical files."""
     orders = {
         "actors.actor": ["slug"],
@@ -47,7 +48,7 @@ def _natural_order(model) -> list[str]:
         "reviews.roundtable": ["cycle__slug", "number"],
         "reviews.declarationparagraph": ["cycle__slug", "number"],
         "reviews.reviewcycle": ["year", "slug"],
-        "reviews.milestone": ["year", "date", "slug"],
+        "reviews.milestone": ["year", F("date").asc(nulls_first=True), "slug"],
         "reviews.sourcedocument": ["slug"],
     }
     return orders.get(model._meta.label_lower, ["number"])

@@ -22,7 +22,7 @@ def test_users_sign_in_with_their_email_address():
 def test_email_addresses_are_unique_whatever_their_case():
     UserFactory(email="someone@example.org")
 
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.bulk_create([User(email="SOMEONE@example.org")])
     with pytest.raises(ValidationError, match="already exists"):
         User.objects.create_user("Someone@Example.org", "another-passphrase")
@@ -37,7 +37,7 @@ def test_create_superuser_gets_admin_rights():
 def test_a_user_belongs_to_an_organisation_once():
     membership = MembershipFactory(role=Membership.Role.FOCAL_POINT)
 
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=membership.user, actor=membership.actor)
     other = MembershipFactory(user=membership.user, actor=ActorFactory())
     assert set(membership.user.memberships.values_list("actor", flat=True)) == {

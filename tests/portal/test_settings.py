@@ -72,3 +72,23 @@ def test_postgres_connections_are_persistent_and_health_checked():
     )
 
     assert result.stdout.split() == ["django.db.backends.postgresql", "600", "True"]
+
+
+def test_email_url_configures_the_default_mailer():
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.MAILERS['default'])"],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "EMAIL_URL": "smtp+tls://mailer:pw@mail.example.org:587",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert "'BACKEND': 'django.core.mail.backends.smtp.EmailBackend'" in result.stdout
+    assert "'host': 'mail.example.org'" in result.stdout
+    assert "'port': 587" in result.stdout
+    assert "'use_tls': True" in result.stdout

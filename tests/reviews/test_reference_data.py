@@ -15,6 +15,7 @@ from reviews.models import (
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
+    SourceDocument,
 )
 from reviews.reference import REFERENCE_FIXTURES
 
@@ -121,13 +122,20 @@ def test_the_coalitions_of_the_field_are_curated():
         "migration-youth-and-children-platform",
         "ngo-committee-on-migration",
     } <= slugs
-    assert CoalitionMembership.objects.filter(coalition__slug="gcm-champion-countries").exists()
+
+
+def test_champion_countries_have_no_invented_members():
+    """The sources count 32 Champion Countries but name none of them."""
+    champions = Coalition.objects.get(slug="gcm-champion-countries")
+
+    assert "32 Champion Countries" in champions.description
+    assert not champions.memberships.exists()
 
 
 def test_every_curated_record_names_its_source_and_where_in_it():
     for model in curated_models():
-        if model is RoundTableObjective:
-            continue  # it is part of its round table, which carries the provenance
+        if model in (SourceDocument, RoundTableObjective):
+            continue  # a source is its own provenance; a round table carries its objectives'
         queryset = model._default_manager.all()
         if model is Actor:
             queryset = queryset.filter(is_demo=False)

@@ -30,7 +30,7 @@ def test_another_cycle_may_cover_the_same_objective_again():
 
 
 def test_objective_numbers_stay_within_1_to_23():
-    with transaction.atomic(), pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Objective.objects.create(
             number=24,
             title="Not an objective",

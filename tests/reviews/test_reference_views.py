@@ -46,7 +46,7 @@ PAGES = [
     ("reviews:objective-list", [], 2),
     ("reviews:objective-detail", [7], 6),
     ("reviews:principle-list", [], 1),
-    ("reviews:cycle-list", [], 5),
+    ("reviews:cycle-list", [], 2),
     ("reviews:cycle-detail", ["imrf-2022"], 5),
     ("reviews:timeline", [], 1),
     ("reviews:source-list", [], 1),
