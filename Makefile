@@ -31,6 +31,7 @@ demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:800
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

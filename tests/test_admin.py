@@ -1,0 +1,73 @@
+"""Every model is curated in the admin: its list, search, add and change pages work."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from actors.models import Coalition
+from reviews.models import Objective
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in {"actors", "reviews"}),
+    key=lambda model: model._meta.label,
+)
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_every_portal_model_is_in_the_admin():
+    assert {model._meta.model_name for model in REGISTERED} >= {
+        "user",
+        "actor",
+        "coalition",
+        "coalitionmembership",
+        "membership",
+        "sourcedocument",
+        "objective",
+        "guidingprinciple",
+        "reviewcycle",
+        "roundtable",
+        "declarationparagraph",
+        "milestone",
+    }
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_admin_pages_of_each_model_work(admin_client, model):
+    app_label, model_name = model._meta.app_label, model._meta.model_name
+    changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
+
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "migration"}).status_code == 200
+    assert admin_client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200
+    obj = model._default_manager.first()
+    if obj is not None:
+        change = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+        assert admin_client.get(change).status_code == 200
+
+
+def test_admin_shows_provenance_of_a_curated_record(admin_client):
+    objective = Objective.objects.get(number=7)
+
+    response = admin_client.get(reverse("admin:reviews_objective_change", args=[objective.pk]))
+
+    content = response.content.decode()
+    assert "Provenance" in content
+    assert objective.source.title in content
+    assert objective.source_locator in content
+
+
+def test_coalition_admin_edits_members_inline(admin_client):
+    gmg = Coalition.objects.get(slug="global-migration-group")
+
+    response = admin_client.get(reverse("admin:actors_coalition_change", args=[gmg.pk]))
+
+    assert response.status_code == 200
+    assert "memberships-TOTAL_FORMS" in response.content.decode()
