@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help python-check venv demo test lint fmt migrations-check clean
+.PHONY: help python-check venv demo demo-totp test lint fmt migrations-check clean
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -32,8 +32,13 @@ demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:800
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --no-input -v0
-	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker — demo accounts are in README.md"
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo-totp: venv ## Print the current two-factor code of the demo accounts
+	@$(PY) manage.py demo_totp
 
 test: venv ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(PY) -m pytest $(PYTEST_ARGS)

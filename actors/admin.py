@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 
-from actors.models import Actor, Coalition, CoalitionMembership, Membership, User
+from actors import services
+from actors.models import Actor, Coalition, CoalitionMembership, JoinRequest, Membership, User
 from reviews.admin import ProvenanceAdmin
 
 
@@ -33,6 +35,19 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     inlines = [MembershipInline]
+    actions = ["deactivate"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Disabling an account ends every session it has, at once.
+            services.user_deactivate(user=obj, by=request.user)
+
+    @admin.action(description="Disable the selected accounts and end their sessions")
+    def deactivate(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            services.user_deactivate(user=user, by=request.user)
+        self.message_user(request, "The selected accounts are disabled.", messages.SUCCESS)
 
 
 class CoalitionMembershipInline(admin.TabularInline):
@@ -44,12 +59,38 @@ class CoalitionMembershipInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(ProvenanceAdmin):
-    list_display = ("name", "short_name", "kind", "country", "region", "is_demo", "provenance")
-    list_filter = ("kind", "region", "is_demo", "source")
+    list_display = (
+        "name",
+        "short_name",
+        "kind",
+        "country",
+        "region",
+        "status",
+        "is_demo",
+        "provenance",
+    )
+    list_filter = ("status", "kind", "region", "is_demo", "source")
     search_fields = ("name", "short_name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("parent",)
+    autocomplete_fields = ("parent", "proposed_by")
+    # Accreditation goes through the actions, which also make the proposer a focal point.
+    readonly_fields = ("status",)
     inlines = [MembershipInline]
+    actions = ["accredit", "decline"]
+
+    @admin.action(description="Accredit the selected organisations")
+    def accredit(self, request, queryset):
+        for actor in queryset.select_related("proposed_by"):
+            services.actor_accredit(actor=actor, by=request.user)
+        self.message_user(request, "The selected organisations are accredited.", messages.SUCCESS)
+
+    @admin.action(description="Decline the selected proposals")
+    def decline(self, request, queryset):
+        for actor in queryset:
+            try:
+                services.actor_decline(actor=actor, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{actor}: {error.messages[0]}", messages.ERROR)
 
 
 @admin.register(Coalition)
@@ -78,3 +119,19 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__display_name", "actor__name")
     autocomplete_fields = ("user", "actor")
     list_select_related = ("user", "actor")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Requests are decided by the organisations' focal points; the admin only reads them."""
+
+    list_display = ("user", "actor", "status", "role", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("user__email", "user__display_name", "actor__name")
+    list_select_related = ("user", "actor", "decided_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class ActorsConfig(AppConfig):
     name = "actors"
     verbose_name = "Actors and coalitions"
+
+    def ready(self):
+        # allauth announces credential changes only through signals; each one ends the
+        # person's other sessions.
+        from allauth.account.signals import password_changed, password_reset
+        from allauth.mfa.signals import (
+            authenticator_added,
+            authenticator_removed,
+            authenticator_reset,
+        )
+        from django.contrib.auth.signals import user_logged_in
+
+        from actors import receivers
+
+        user_logged_in.connect(receivers.session_started, dispatch_uid="portal-session-started")
+
+        for signal in (
+            password_changed,
+            password_reset,
+            authenticator_added,
+            authenticator_removed,
+            authenticator_reset,
+        ):
+            signal.connect(receivers.end_other_sessions, dispatch_uid=f"end-sessions-{id(signal)}")

@@ -49,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person deleted their account."
+    )
 
     objects = UserManager()
 
@@ -66,8 +69,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
 
+    FORMER_MEMBER = "former member"
+
     def __str__(self):
-        return self.display_name or self.email
+        return self.public_name
+
+    @property
+    def public_name(self):
+        """How others see this person: their chosen name, never their e-mail address."""
+        if self.deleted_at:
+            return self.FORMER_MEMBER
+        return self.display_name or self.email.split("@")[0]
 
     def get_full_name(self):
         return self.display_name or self.email
@@ -91,12 +103,16 @@ class ActorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def accredited(self):
+        """Organisations the public sees; proposals wait for an administrator."""
+        return self.filter(status=Actor.Status.ACCREDITED)
+
     def curated(self):
         """Actors the administrators curate from source documents (written to the fixtures)."""
         return self.filter(source__isnull=False, is_demo=False)
 
     def for_directory(self):
-        return self.select_related("parent").defer("description")
+        return self.accredited().select_related("parent").defer("description")
 
 
 class Actor(Sourced):
@@ -115,6 +131,11 @@ class Actor(Sourced):
         ACADEMIA = "academia", "Academia"
         PRIVATE_SECTOR = "private-sector", "Private sector"
         OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        ACCREDITED = "accredited", "Accredited"
+        PROPOSED = "proposed", "Proposed, awaiting accreditation"
+        DECLINED = "declined", "Not accredited"
 
     # Organisations proposed by users or made for the demo have no source document.
     source = models.ForeignKey(
@@ -142,6 +163,18 @@ class Actor(Sourced):
     )
     is_demo = models.BooleanField(
         default=False, help_text="Made up for demonstrations; never real data."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACCREDITED)
+    proposed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_actors",
+        help_text="The user who proposed this organisation for accreditation.",
+    )
+    proposal_note = models.TextField(
+        blank=True, help_text="Why the proposer's organisation should take part."
     )
 
     objects = ActorQuerySet.as_manager()
@@ -278,3 +311,55 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} of {self.actor}"
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+
+class JoinRequest(models.Model):
+    """A user's request to act for an organisation, decided by its focal points."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    role = models.CharField(
+        max_length=20,
+        choices=Membership.Role.choices,
+        blank=True,
+        help_text="The role granted on approval.",
+    )
+    reason = models.TextField(max_length=2000, blank=True, help_text="Why it was refused.")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "actor"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending_per_actor",
+                violation_error_message="You have already asked to join this organisation.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""),
+                name="join_request_refusal_has_reason",
+                violation_error_message="A refusal needs a reason.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.actor} ({self.get_status_display()})"

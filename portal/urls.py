@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("reviews.urls")),
     path("", include("actors.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

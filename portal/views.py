@@ -12,7 +12,7 @@ def home(request):
     cycle = ReviewCycle.objects.select_related("source").current(now)
     counts = {
         "objectives": Objective.objects.count(),
-        "actors": Actor.objects.count(),
+        "actors": Actor.objects.accredited().count(),
         "coalitions": Coalition.objects.count(),
     }
     return render(

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reviews import views
+from reviews.views import moderation
+from reviews.views import reference as views
 
 app_name = "reviews"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("sources/", views.source_list, name="source-list"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("moderation/", moderation.moderation_home, name="moderation"),
 ]

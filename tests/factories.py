@@ -1,9 +1,18 @@
 """Factories for the portal's models; tests and demo data build on them."""
 
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 
 from actors.models import Actor, Coalition, CoalitionMembership, Membership, User
+from actors.permissions import forget
 from reviews.models import (
     DeclarationParagraph,
     Milestone,
@@ -39,6 +48,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ModeratorFactory(UserFactory):
+    """Member of the moderators group (add MFA with give_mfa to use the powers)."""
+
     @factory.post_generation
     def moderators_group(self, create, extracted, **kwargs):
         if create:
@@ -117,3 +128,26 @@ class MilestoneFactory(SourcedFactory):
     slug = factory.Sequence(lambda n: f"test-milestone-{n}")
     year = 2030
     title = factory.Sequence(lambda n: f"Test milestone {n}")
+
+
+class VerifiedUserFactory(UserFactory):
+    """A person who signed up and confirmed their e-mail address."""
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def give_mfa(user) -> str:
+    """Activate TOTP for the user, as the MFA set-up page does; returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    forget(user)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for this secret."""
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))

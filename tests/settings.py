@@ -11,3 +11,7 @@ STORAGES = {
 }
 # Nothing is collected in tests; whitenoise serves through the finders.
 STATIC_ROOT = None
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Failed logins still wait longer each time, in hundredths of a second.
+LOGIN_FAILURE_DELAY = 0.01
+LOGIN_FAILURE_DELAY_MAX = 0.04

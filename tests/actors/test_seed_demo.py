@@ -1,9 +1,13 @@
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from actors.management.commands.seed_demo import DEMO_PASSWORD
 from actors.models import Actor, Membership, User
+from actors.permissions import has_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +29,8 @@ def test_seed_demo_creates_marked_organisations_and_working_accounts(settings):
         .exists()
     )
     assert User.objects.get(email="admin@demo.example.org").is_superuser
+    assert has_mfa(focal) and has_mfa(User.objects.get(email="moderator@demo.example.org"))
+    assert EmailAddress.objects.get(user=focal).verified
     assert User.objects.filter(email__endswith="@demo.example.org").count() == 8
 
 
@@ -34,3 +40,14 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo", verbosity=0)
     assert not Actor.objects.filter(is_demo=True).exists()
+
+
+def test_demo_totp_prints_the_code_the_demo_accounts_accept(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    focal = User.objects.get(email="focal.state@demo.example.org")
+
+    call_command("demo_totp")
+
+    code = capsys.readouterr().out.strip()
+    assert TOTP(Authenticator.objects.get(user=focal, type="totp")).validate_code(code)

@@ -100,7 +100,7 @@ def test_home_shows_counts_objectives_and_latest_cycle(client):
     assert response.context["cycle"].slug == "imrf-2026"
     assert reverse("reviews:cycle-detail", args=["imrf-2026"]) in content
     assert f"<strong>{Objective.objects.count()}</strong> objectives" in content
-    assert f"<strong>{Actor.objects.count()}</strong> actors" in content
+    assert f"<strong>{Actor.objects.accredited().count()}</strong> actors" in content
     assert reverse("reviews:objective-detail", args=[23]) in content
     assert "No submission window has been announced for this cycle yet." in content
 

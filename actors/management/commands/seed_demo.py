@@ -1,5 +1,8 @@
 """Create clearly marked demo organisations and accounts for trying the portal out."""
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +11,9 @@ from django.db import transaction
 from actors.models import Actor, Membership, Region, User
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
+# The authenticator secret of the demo focal points, moderator and administrator (their powers
+# need MFA). Add it to any authenticator app, or run `python manage.py demo_totp`.
+DEMO_TOTP_SECRET = "GCMREVIEWPORTALDEMOTWOZEROTWOSIX"
 
 DEMO_ACTORS = [
     {
@@ -94,15 +100,20 @@ class Command(BaseCommand):
                     Membership.objects.update_or_create(
                         user=user, actor=actors[slug], defaults={"role": role}
                     )
+                if role == Membership.Role.FOCAL_POINT:
+                    self._totp(user)
             moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-            self._user(*MODERATOR).groups.add(moderators)
-            self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {len(DEMO_ACTORS)} organisations, "
-                f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD})."
+            moderator = self._user(*MODERATOR)
+            moderator.groups.add(moderators)
+            self._totp(moderator)
+            self._totp(self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True))
+        if options["verbosity"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data ready: {len(DEMO_ACTORS)} organisations, "
+                    f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD})."
+                )
             )
-        )
 
     def _user(self, email, display_name, **flags):
         user = User.objects.filter(email__iexact=email).first()
@@ -110,4 +121,9 @@ class Command(BaseCommand):
             user = User.objects.create_user(
                 email, DEMO_PASSWORD, display_name=display_name, **flags
             )
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return user
+
+    def _totp(self, user):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)

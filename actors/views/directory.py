@@ -1,11 +1,13 @@
 """Public pages of the actors directory and the coalitions."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from actors.filters import ActorFilter
 from actors.models import Actor, Coalition, CoalitionMembership
+from actors.permissions import Access, actor_management_access, can_view_actor, join_access
 
 ACTORS_PER_PAGE = 50
 
@@ -24,18 +26,29 @@ def actor_list(request):
 
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("parent", "source"), slug=slug)
+    if not can_view_actor(request.user, actor):
+        raise Http404("No such organisation.")
     memberships = actor.coalition_memberships.select_related("coalition", "source")
-    children = actor.children.only("name", "short_name", "slug")
+    children = actor.children.accredited().only("name", "short_name", "slug")
     return render(
         request,
         "actors/actor_detail.html",
-        {"actor": actor, "memberships": memberships, "children": children},
+        {
+            "actor": actor,
+            "memberships": memberships,
+            "children": children,
+            "can_join": join_access(request.user, actor) is Access.ALLOW,
+            "can_manage": request.user.is_authenticated
+            and actor_management_access(request.user, actor) in (Access.ALLOW, Access.MFA_REQUIRED),
+        },
     )
 
 
 def coalition_list(request):
     coalitions = Coalition.objects.select_related("parent", "source").annotate(
-        member_count=Count("members", distinct=True)
+        member_count=Count(
+            "members", filter=Q(members__status=Actor.Status.ACCREDITED), distinct=True
+        )
     )
     return render(request, "actors/coalition_list.html", {"coalitions": coalitions})
 
@@ -50,6 +63,7 @@ def coalition_detail(request, slug):
     memberships = (
         CoalitionMembership.objects.filter(coalition=coalition)
         .select_related("actor", "source")
+        .filter(actor__status=Actor.Status.ACCREDITED)
         .order_by("joined_year", "actor__name")
     )
     return render(

@@ -1,0 +1,14 @@
+from actors.acting import acting_membership, memberships
+from actors.permissions import is_moderator
+
+
+def acting_for(request):
+    """The organisations the signed-in person belongs to, and on whose behalf they now act."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "my_memberships": memberships(request),
+        "acting_membership": acting_membership(request),
+        "user_is_moderator": is_moderator(user),
+    }

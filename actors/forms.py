@@ -1,0 +1,101 @@
+from django import forms
+
+from actors.models import Actor, Membership, User
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        max_length=2000,
+        required=False,
+        help_text="Tell the focal points who you are and what you will do for the organisation.",
+    )
+
+
+class ApproveForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR)
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        max_length=2000,
+        help_text="The requester receives this reason by e-mail.",
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class ActorProfileForm(forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = ["short_name", "country", "region", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+
+class ActorProposalForm(forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "region",
+            "website",
+            "description",
+            "proposal_note",
+        ]
+        labels = {"proposal_note": "Why should it take part?"}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "proposal_note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal_note"].required = True
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": "Your name as others see it"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your current password, to confirm it is you.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account is deleted for good; what I wrote stays, "
+        "signed “former member”."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("This is not your current password.")
+        return password
+
+
+class ActingForForm(forms.Form):
+    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", "Myself")] + [
+            (m.actor_id, m.actor.name) for m in memberships
+        ]

@@ -1,0 +1,238 @@
+"""Changes to users, organisations and memberships that carry rules or side effects."""
+
+import logging
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from actors.models import Actor, JoinRequest, Membership, User
+from actors.tasks import notify
+
+security_log = logging.getLogger("portal.security")
+
+
+def _focal_point_emails(actor: Actor) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            actor=actor, role=Membership.Role.FOCAL_POINT, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinRequest:
+    """Ask to act for an organisation; its focal points are told by e-mail."""
+    if Membership.objects.filter(user=user, actor=actor).exists():
+        raise ValidationError("You already belong to this organisation.")
+    join_request = JoinRequest(user=user, actor=actor, message=message.strip())
+    join_request.full_clean()
+    with transaction.atomic():
+        join_request.save()
+        notify(
+            to=_focal_point_emails(actor),
+            subject=f"{user.public_name} asks to join {actor.name}",
+            template="actors/email/join_request_new.txt",
+            context={"join_request": join_request},
+        )
+    return join_request
+
+
+def _decide(join_request: JoinRequest, *, by: User, status: str, **fields) -> JoinRequest:
+    # Lock the row so two focal points deciding at once cannot both act on it.
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if locked.status != JoinRequest.Status.PENDING:
+        raise ValidationError("This request has already been decided.")
+    locked.status = status
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> Membership:
+    """Approve a request with the given role; the requester is told by e-mail."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose contributor or focal point."})
+    decided = _decide(join_request, by=by, status=JoinRequest.Status.APPROVED, role=role)
+    membership, _ = Membership.objects.update_or_create(
+        user=decided.user, actor=decided.actor, defaults={"role": role}
+    )
+    notify(
+        to=[decided.user.email],
+        subject=f"You can now act for {decided.actor.name}",
+        template="actors/email/join_request_approved.txt",
+        context={"join_request": decided},
+    )
+    return membership
+
+
+@transaction.atomic
+def join_request_refuse(*, join_request: JoinRequest, by: User, reason: str) -> JoinRequest:
+    """Refuse a request with a reason; the requester is told by e-mail."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the request is refused."})
+    decided = _decide(join_request, by=by, status=JoinRequest.Status.REFUSED, reason=reason)
+    notify(
+        to=[decided.user.email],
+        subject=f"Your request to join {decided.actor.name}",
+        template="actors/email/join_request_refused.txt",
+        context={"join_request": decided},
+    )
+    return decided
+
+
+def _ensure_another_focal_point(membership: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(actor_id=membership.actor_id, role=Membership.Role.FOCAL_POINT)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            "An organisation needs at least one focal point: name another before this one "
+            "steps down."
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose contributor or focal point."})
+    if membership.role == Membership.Role.FOCAL_POINT and role != membership.role:
+        _ensure_another_focal_point(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    if membership.role == Membership.Role.FOCAL_POINT:
+        _ensure_another_focal_point(membership)
+    membership.delete()
+
+
+@transaction.atomic
+def actor_propose(*, user: User, name: str, kind: str, note: str = "", **fields) -> Actor:
+    """Propose a new organisation; it stays hidden until an administrator accredits it."""
+    actor = Actor(
+        name=name.strip(),
+        kind=kind,
+        status=Actor.Status.PROPOSED,
+        proposed_by=user,
+        proposal_note=note.strip(),
+        **fields,
+    )
+    actor.slug = _unique_slug(actor.name)
+    actor.full_clean()
+    actor.save()
+    return actor
+
+
+def _unique_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:70] or "organisation"
+    slug = base
+    while Actor.objects.filter(slug=slug).exists():
+        slug = f"{base}-{get_random_string(4).lower()}"
+    return slug
+
+
+@transaction.atomic
+def actor_accredit(*, actor: Actor, by: User) -> Actor:
+    """Accredit a proposed organisation; its proposer becomes its first focal point."""
+    if actor.status == Actor.Status.ACCREDITED:
+        return actor
+    actor.status = Actor.Status.ACCREDITED
+    actor.save(update_fields=["status"])
+    if actor.proposed_by_id:
+        Membership.objects.update_or_create(
+            user_id=actor.proposed_by_id,
+            actor=actor,
+            defaults={"role": Membership.Role.FOCAL_POINT},
+        )
+        notify(
+            to=[actor.proposed_by.email],
+            subject=f"{actor.name} is accredited",
+            template="actors/email/actor_accredited.txt",
+            context={"actor": actor},
+        )
+    return actor
+
+
+@transaction.atomic
+def actor_decline(*, actor: Actor, by: User) -> Actor:
+    if actor.status != Actor.Status.PROPOSED:
+        raise ValidationError("Only a proposed organisation can be declined.")
+    actor.status = Actor.Status.DECLINED
+    actor.save(update_fields=["status"])
+    return actor
+
+
+def sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End every session of the user except, optionally, the current one."""
+    ended = 0
+    for session in UserSession.objects.filter(user=user):
+        if session.session_key != keep_session_key:
+            session.end()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """Disable an account (an administrator's decision): it cannot sign in, its sessions end."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions_end(user=user)
+    security_log.info("user deactivated: user=%s by=%s", user.pk, by.pk)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> User:
+    """Delete an account at its owner's request.
+
+    What they wrote stays, attributed to "former member": the row is kept without anything that
+    identifies the person, and it can never sign in again.
+    """
+    orphaned = [
+        m.actor.name
+        for m in Membership.objects.filter(user=user, role=Membership.Role.FOCAL_POINT)
+        .select_related("actor")
+        .select_for_update(of=("self",))
+        if not Membership.objects.filter(actor_id=m.actor_id, role=Membership.Role.FOCAL_POINT)
+        .exclude(user=user)
+        .exists()
+    ]
+    if orphaned:
+        raise ValidationError(
+            "You are the only focal point of " + ", ".join(orphaned) + ". Name another focal "
+            "point before deleting your account."
+        )
+    sessions_end(user=user)
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Membership.objects.filter(user=user).delete()
+    JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    user.email = f"deleted-{user.pk}@invalid.invalid"
+    user.display_name = ""
+    user.deleted_at = timezone.now()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    return user

@@ -1,0 +1,129 @@
+"""The signed-in person's own pages: organisations, profile, security, account deletion."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from actors import services
+from actors.acting import acting_membership, memberships, set_acting_for
+from actors.forms import ActingForForm, ActorProposalForm, DeleteAccountForm, ProfileForm
+from actors.models import Actor, JoinRequest, Membership
+from actors.permissions import has_mfa, is_moderator
+
+
+@login_required
+def my_organisations(request):
+    mine = memberships(request)
+    focal_actor_ids = [m.actor_id for m in mine if m.role == Membership.Role.FOCAL_POINT]
+    return render(
+        request,
+        "actors/my_organisations.html",
+        {
+            "memberships": mine,
+            "acting": acting_membership(request),
+            "acting_form": ActingForForm(
+                memberships=mine,
+                initial={"actor": request.session.get("acting_for_actor_id")},
+            ),
+            "my_requests": JoinRequest.objects.filter(user=request.user)
+            .select_related("actor")
+            .order_by("-created_at")[:20],
+            "requests_to_decide": JoinRequest.objects.pending()
+            .filter(actor_id__in=focal_actor_ids)
+            .select_related("actor", "user"),
+            "proposals": Actor.objects.filter(proposed_by=request.user).exclude(
+                status=Actor.Status.ACCREDITED
+            ),
+            "needs_mfa": bool(focal_actor_ids or is_moderator(request.user))
+            and not has_mfa(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def acting_for(request):
+    mine = memberships(request)
+    form = ActingForForm(request.POST, memberships=mine)
+    if form.is_valid():
+        chosen = next((m for m in mine if m.actor_id == form.cleaned_data["actor"]), None)
+        set_acting_for(request, chosen.actor if chosen else None)
+        messages.success(
+            request,
+            f"You now act for {chosen.actor.name}." if chosen else "You now act in your own name.",
+        )
+    else:
+        messages.error(request, "Choose one of your organisations, or yourself.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("actors:my-organisations")
+
+
+@login_required
+def propose_organisation(request):
+    form = ActorProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            actor = services.actor_propose(
+                user=request.user,
+                name=data.pop("name"),
+                kind=data.pop("kind"),
+                note=data.pop("proposal_note"),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"{actor.name} is proposed. An administrator will review it; you will be told "
+                "by e-mail, and become its first focal point when it is accredited.",
+            )
+            return redirect("actors:my-organisations")
+    return render(request, "actors/actor_proposal_form.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("actors:profile")
+    return render(request, "actors/profile_form.html", {"form": form})
+
+
+@login_required
+def security(request):
+    return render(
+        request,
+        "actors/security.html",
+        {
+            "has_mfa": has_mfa(request.user),
+            "emails": EmailAddress.objects.filter(user=request.user),
+        },
+    )
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, "Your account is deleted. Thank you for taking part.")
+            return redirect("home")
+    return render(request, "actors/delete_account.html", {"form": form})
