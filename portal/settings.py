@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_tasks_db",
+    "simple_history",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -63,12 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "actors.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: it tells the person why their session ended.
+    "actors.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -124,8 +127,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Cache: shared by every app server, so the database by default and Redis with CACHE_URL.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache")}
 
-# E-mail: printed to the console unless EMAIL_URL names a real server (smtp+tls://user:pw@host:587).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# E-mail: printed to the console in development unless EMAIL_URL names a real server
+# (smtp+tls://user:pw@host:587); production never falls back to the console, where mail would be
+# lost, but to Django's own default, the SMTP server on localhost.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _SMTP_OPTIONS = {
     "EMAIL_HOST": "host",
     "EMAIL_PORT": "port",

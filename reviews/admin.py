@@ -1,11 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from reviews import services
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
     Milestone,
     Objective,
+    Pledge,
+    PledgePartner,
+    PledgeTransition,
+    ProgressUpdate,
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
@@ -104,3 +111,77 @@ class MilestoneAdmin(ProvenanceAdmin):
     list_filter = ("year",)
     search_fields = ("title", "description")
     prepopulated_fields = {"slug": ("title",)}
+
+
+class PledgePartnerInline(admin.TabularInline):
+    model = PledgePartner
+    extra = 0
+    autocomplete_fields = ("actor",)
+    readonly_fields = ("status", "decided_by", "decided_at")
+
+
+class PledgeTransitionInline(admin.TabularInline):
+    """The recorded steps; written by the services only."""
+
+    model = PledgeTransition
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "from_status", "to_status", "user", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pledge)
+class PledgeAdmin(SimpleHistoryAdmin):
+    """Readable and moderatable; the status changes only through the workflow's actions."""
+
+    list_display = (
+        "title",
+        "lead",
+        "status",
+        "implementation_status",
+        "submitted_at",
+        "published_at",
+    )
+    list_filter = ("status", "implementation_status", "kind", "support", "cycle")
+    search_fields = ("title", "summary", "lead__name")
+    list_select_related = ("lead",)
+    autocomplete_fields = ("lead", "matches")
+    filter_horizontal = ("objectives", "principles")
+    readonly_fields = (
+        "status",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
+        "last_reported_at",
+    )
+    inlines = [PledgePartnerInline, PledgeTransitionInline]
+    actions = ["publish"]
+
+    @admin.action(description="Publish the selected submitted pledges")
+    def publish(self, request, queryset):
+        for pledge in queryset:
+            try:
+                services.pledge_publish(pledge=pledge, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{pledge}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{pledge}: published.", messages.SUCCESS)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ("pledge", "date", "stage", "actor", "author", "is_hidden")
+    list_filter = ("stage", "is_hidden")
+    search_fields = ("pledge__title", "narrative")
+    list_select_related = ("pledge", "actor", "author")
+    autocomplete_fields = ("pledge", "actor")
+    readonly_fields = ("author", "created_at")

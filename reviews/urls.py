@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from reviews.views import moderation
+from reviews.views import moderation, pledges
 from reviews.views import reference as views
 
 app_name = "reviews"
@@ -15,4 +15,21 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("moderation/", moderation.moderation_home, name="moderation"),
+    path("pledges/", pledges.pledge_list, name="pledge-list"),
+    path("pledges/mine/", pledges.my_pledges, name="pledge-mine"),
+    path("pledges/new/", pledges.pledge_create, name="pledge-create"),
+    path("pledges/<int:pk>/", pledges.pledge_detail, name="pledge-detail"),
+    path("pledges/<int:pk>/edit/", pledges.pledge_edit, name="pledge-edit"),
+    path("pledges/<int:pk>/attachment/", pledges.attachment_download, name="pledge-attachment"),
+    path("pledges/<int:pk>/progress/", pledges.progress_create, name="pledge-progress"),
+    re_path(
+        r"^pledges/(?P<pk>[0-9]+)/(?P<step>submit|withdraw|publish|return|reject)/$",
+        pledges.pledge_transition,
+        name="pledge-transition",
+    ),
+    re_path(
+        r"^pledges/(?P<pk>[0-9]+)/partners/(?P<partner_pk>[0-9]+)/(?P<decision>confirm|decline)/$",
+        pledges.partnership_decide,
+        name="pledge-partnership",
+    ),
 ]

@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actors.models import Actor, Membership, Region, User
+from reviews.demo import seed_pledges
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
 # The authenticator secret of the demo focal points, moderator and administrator (their powers
 # need MFA). Add it to any authenticator app, or run `python manage.py demo_totp`.
-DEMO_TOTP_SECRET = "GCMREVIEWPORTALDEMOTWOZEROTWOSIX"
+DEMO_TOTP_SECRET = "GCMREVIEWPORTALDEMOTWOZEROTWOSIX"  # noqa: S105 — demo only
 
 DEMO_ACTORS = [
     {
@@ -80,7 +81,15 @@ MODERATORS_GROUP = "Moderators"
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations and accounts (all marked as demo). Safe to run again."
+    help = "Create demo organisations, accounts and pledges (all marked as demo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--pledges",
+            type=int,
+            default=24,
+            help="How many demo pledges to add (bulk inserted; 100000 for benchmarks).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -107,11 +116,13 @@ class Command(BaseCommand):
             moderator.groups.add(moderators)
             self._totp(moderator)
             self._totp(self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True))
+            pledges = seed_pledges(options["pledges"]) if options["pledges"] > 0 else 0
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {len(DEMO_ACTORS)} organisations, "
-                    f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD})."
+                    f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD}), "
+                    f"{pledges} new pledges."
                 )
             )
 

@@ -1,0 +1,78 @@
+"""Filters of the pledge list, shared by the HTML list, the exports and the API."""
+
+import django_filters
+from django.db.models import Q
+from django_countries import countries
+
+from actors.models import Actor, Region
+from reviews.models import GuidingPrinciple, Objective, Pledge, ReviewCycle
+from reviews.models.pledges import Freshness
+
+
+class PledgeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Words")
+    objective = django_filters.ModelChoiceFilter(
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        to_field_name="number",
+        empty_label="Any objective",
+    )
+    principle = django_filters.ModelChoiceFilter(
+        field_name="principles",
+        queryset=GuidingPrinciple.objects.all(),
+        to_field_name="number",
+        empty_label="Any principle",
+    )
+    kind = django_filters.ChoiceFilter(choices=Pledge.Kind.choices, empty_label="Any kind")
+    support = django_filters.ChoiceFilter(
+        choices=Pledge.Support.choices, empty_label="Any form of support"
+    )
+    actor_kind = django_filters.ChoiceFilter(
+        field_name="lead__kind", choices=Actor.Kind.choices, empty_label="Any stakeholder"
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="lead__region", choices=Region.choices, empty_label="Any region"
+    )
+    country = django_filters.ChoiceFilter(
+        choices=countries, method="filter_country", empty_label="Any country"
+    )
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=ReviewCycle.objects.all(), to_field_name="slug", empty_label="Any cycle"
+    )
+    implementation_status = django_filters.ChoiceFilter(
+        choices=Pledge.ImplementationStatus.choices, empty_label="Any stage"
+    )
+    freshness = django_filters.ChoiceFilter(
+        choices=Freshness.choices, method="filter_freshness", empty_label="Any reporting"
+    )
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "q",
+            "objective",
+            "principle",
+            "kind",
+            "support",
+            "actor_kind",
+            "region",
+            "country",
+            "cycle",
+            "implementation_status",
+            "freshness",
+        ]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(lead__name__icontains=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
+        return queryset.filter(Q(countries__contains=value) | Q(lead__country=value))
+
+    def filter_freshness(self, queryset, name, value):
+        return queryset.published().freshness(value)

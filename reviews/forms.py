@@ -1,0 +1,141 @@
+from django import forms
+
+from actors.models import Actor
+from reviews.attachments import validate_attachment
+from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
+from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN
+
+
+class PledgeForm(forms.ModelForm):
+    """A pledge draft. Drafts may be incomplete; submission checks everything (services)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    principles = forms.ModelMultipleChoiceField(
+        queryset=GuidingPrinciple.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    partners = forms.ModelMultipleChoiceField(
+        queryset=Actor.objects.accredited(),
+        required=False,
+        help_text="For a joint pledge: the partner organisations. Their focal points confirm.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "kind",
+            "matches",
+            "support",
+            "amount",
+            "currency",
+            "objectives",
+            "primary_objective",
+            "principles",
+            "scope",
+            "countries",
+            "start_date",
+            "end_date",
+            "contact_name",
+            "contact_email",
+            "cycle",
+            "partners",
+            "attachment",
+            "concerns_migrants",
+        ]
+        widgets = {
+            "description": forms.Textarea(
+                attrs={
+                    "rows": 12,
+                    "maxlength": DESCRIPTION_MAX,
+                    "data-min-length": DESCRIPTION_MIN,
+                    "data-counter": "true",
+                }
+            ),
+            "summary": forms.TextInput(attrs={"data-counter": "true", "maxlength": 300}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "countries": forms.SelectMultiple(attrs={"size": 8}),
+            "attachment": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}
+            ),
+        }
+
+    def __init__(self, *args, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead or getattr(self.instance, "lead", None)
+        self.fields["matches"].queryset = Pledge.objects.published().only("title")
+        self.fields["cycle"].queryset = ReviewCycle.objects.all()
+        if self.instance.pk:
+            self.fields["matches"].queryset = self.fields["matches"].queryset.exclude(
+                pk=self.instance.pk
+            )
+            self.initial["partners"] = list(
+                self.instance.partnerships.values_list("actor_id", flat=True)
+            )
+            self.initial["version"] = self.instance.version
+        if self.lead is not None:
+            self.fields["partners"].queryset = Actor.objects.accredited().exclude(pk=self.lead.pk)
+        self.fields["description"].help_text = (
+            f"Between {DESCRIPTION_MIN} and {DESCRIPTION_MAX} characters: what you will do, "
+            "with whom, for whom, and how you will know it worked."
+        )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            self.attachment_type = validate_attachment(upload)
+        return upload
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") != Pledge.Kind.JOINT and cleaned.get("partners"):
+            self.add_error("partners", "Only a joint pledge names partner organisations.")
+        if cleaned.get("kind") != Pledge.Kind.MATCHING and cleaned.get("matches"):
+            self.add_error("matches", "Only a matching pledge answers another pledge.")
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned data as the services take it."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        upload = data.get("attachment")
+        if upload is False:  # "clear" ticked
+            data.update(attachment=None, attachment_name="", attachment_type="")
+        elif upload and hasattr(upload, "content_type"):
+            data.update(attachment_name=upload.name[:200], attachment_type=self.attachment_type)
+        else:
+            data.pop("attachment", None)
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}), max_length=2000
+    )
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    actor = forms.TypedChoiceField(coerce=int, label="Reported on behalf of")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "stage", "narrative"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "narrative": forms.Textarea(attrs={"rows": 5, "maxlength": 5000}),
+        }
+
+    def __init__(self, *args, actors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [(a.pk, a.name) for a in actors]
+        self.order_fields(["actor", "date", "stage", "narrative"])

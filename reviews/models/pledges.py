@@ -1,0 +1,417 @@
+"""Pledges: commitments of actors against GCM objectives, moderated before publication."""
+
+import datetime as dt
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+DESCRIPTION_MIN = 300
+DESCRIPTION_MAX = 3000
+FRESH_MONTHS = 12
+INACTIVE_MONTHS = 24
+
+
+def attachment_path(pledge, filename: str) -> str:
+    """A path nobody can guess; the original name is kept only as the download name."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"pledges/{uuid.uuid4().hex}/attachment{suffix}"
+
+
+def months_ago(now: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(now.month - 1 - months, 12)
+    year += now.year
+    month += 1
+    day = min(now.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    return now.replace(year=year, month=month, day=day)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for changes"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in-progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
+class Freshness(models.TextChoices):
+    GREEN = "green", "Reported within 12 months"
+    AMBER = "amber", "Progress report due"
+    RED = "red", "Inactive: no report for 24 months"
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+class PledgeQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may read: published pledges, and withdrawn ones (marked as such)."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def of_actor(self, actor):
+        return self.filter(lead=actor)
+
+    def visible_to(self, user):
+        """Public pledges, plus every pledge of the user's organisations and those naming them
+        as partner; moderators see everything."""
+        from actors.permissions import _memberships, is_moderator
+
+        if not user.is_authenticated:
+            return self.public()
+        if is_moderator(user) or user.is_superuser:
+            return self
+        actor_ids = list(_memberships(user))
+        partner_of = PledgePartner.objects.filter(
+            pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
+        )
+        return self.filter(
+            Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=actor_ids) | models.Exists(partner_of)
+        )
+
+    def for_objective(self, number: int):
+        return self.filter(objectives__number=number)
+
+    def with_freshness(self, now=None):
+        now = now or timezone.now()
+        return self.annotate(
+            freshness=models.Case(
+                models.When(
+                    last_reported_at__gte=months_ago(now, FRESH_MONTHS), then=models.Value("green")
+                ),
+                models.When(
+                    last_reported_at__gt=months_ago(now, INACTIVE_MONTHS),
+                    then=models.Value("amber"),
+                ),
+                default=models.Value("red"),
+            )
+        )
+
+    def freshness(self, colour: str, now=None):
+        now = now or timezone.now()
+        fresh, inactive = months_ago(now, FRESH_MONTHS), months_ago(now, INACTIVE_MONTHS)
+        return self.filter(
+            {
+                Freshness.GREEN: Q(last_reported_at__gte=fresh),
+                Freshness.AMBER: Q(last_reported_at__lt=fresh, last_reported_at__gt=inactive),
+                Freshness.RED: Q(last_reported_at__lte=inactive),
+            }[colour]
+        )
+
+    def moderation_queue(self):
+        """Submitted pledges, oldest first."""
+        return (
+            self.filter(status=Status.SUBMITTED)
+            .select_related("lead", "primary_objective")
+            .prefetch_related(
+                models.Prefetch(
+                    "partnerships", queryset=PledgePartner.objects.select_related("actor")
+                )
+            )
+            .defer("description", "lead__description")
+            .order_by("submitted_at", "pk")
+        )
+
+    def for_list(self):
+        """What a list shows, without the wide columns."""
+        return (
+            self.select_related("lead", "cycle", "primary_objective")
+            .prefetch_related("objectives")
+            .defer("description", "lead__description", "cycle__description")
+        )
+
+
+class Pledge(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        JOINT = "joint", "Joint (with partner organisations)"
+        MATCHING = "matching", "Matching (answers another pledge)"
+
+    class Support(models.TextChoices):
+        POLICY = "policy", "Policy or legal"
+        PROGRAMME = "programme", "Programme or operational"
+        FINANCIAL = "financial", "Financial"
+        TECHNICAL = "technical", "Human resources or technical"
+        PROCESS = "process", "Process-oriented"
+
+    class Scope(models.TextChoices):
+        LOCAL = "local", "Local"
+        NATIONAL = "national", "National"
+        REGIONAL = "regional", "Regional"
+        GLOBAL = "global", "Global"
+
+    Status = Status
+    ImplementationStatus = ImplementationStatus
+
+    lead = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="pledges", verbose_name="lead actor"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    matches = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matching_pledges",
+        help_text="The published pledge this one answers (matching pledges only).",
+    )
+    support = models.CharField(
+        "form of support", max_length=20, choices=Support.choices, blank=True
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD.")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    description = models.TextField(
+        blank=True, help_text=f"Between {DESCRIPTION_MIN} and {DESCRIPTION_MAX} characters."
+    )
+    objectives = models.ManyToManyField("reviews.Objective", blank=True, related_name="pledges")
+    primary_objective = models.ForeignKey(
+        "reviews.Objective", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    principles = models.ManyToManyField(
+        "reviews.GuidingPrinciple", blank=True, related_name="pledges"
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices, blank=True)
+    countries = CountryField(multiple=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    cycle = models.ForeignKey(
+        "reviews.ReviewCycle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pledges",
+    )
+    partners = models.ManyToManyField(
+        "actors.Actor", through="PledgePartner", related_name="partner_pledges", blank=True
+    )
+    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(
+        max_length=100, blank=True, help_text="Media type found from the file's content."
+    )
+    concerns_migrants = models.BooleanField(
+        "concerns migrants (the GCM), not refugees (the GCR)", default=False
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    implementation_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.PLANNED
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    last_reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="Publication, then the latest progress update."
+    )
+
+    history = HistoricalRecords(m2m_fields=[objectives, principles], excluded_fields=["version"])
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="pledge_status_published"),
+            models.Index(fields=["lead", "status"], name="pledge_lead_status"),
+            models.Index(fields=["status", "submitted_at"], name="pledge_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="pledge_ends_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="pledge_amount_not_negative",
+                violation_error_message="An amount cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"Pledge {self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:pledge-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def freshness_at(self, now=None) -> str | None:
+        if self.status != Status.PUBLISHED or self.last_reported_at is None:
+            return None
+        now = now or timezone.now()
+        if self.last_reported_at >= months_ago(now, FRESH_MONTHS):
+            return Freshness.GREEN
+        if self.last_reported_at > months_ago(now, INACTIVE_MONTHS):
+            return Freshness.AMBER
+        return Freshness.RED
+
+    def submission_errors(self) -> dict[str, list[str]]:
+        """Everything missing before the pledge can be submitted, all at once."""
+        errors: dict[str, list[str]] = {}
+
+        def need(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if not self.title.strip():
+            need("title", "Give the pledge a title.")
+        if not self.summary.strip():
+            need("summary", "Write a one-line summary.")
+        length = len(self.description.strip())
+        if length < DESCRIPTION_MIN:
+            need(
+                "description",
+                f"Describe the pledge in at least {DESCRIPTION_MIN} characters (now {length}).",
+            )
+        elif length > DESCRIPTION_MAX:
+            need("description", f"Keep the description under {DESCRIPTION_MAX} characters.")
+        objective_ids = {o.pk for o in self.objectives.all()} if self.pk else set()
+        if not objective_ids:
+            need("objectives", "Choose at least one objective.")
+        if not self.primary_objective_id:
+            need("primary_objective", "Choose the primary objective.")
+        elif objective_ids and self.primary_objective_id not in objective_ids:
+            need("primary_objective", "The primary objective must be one of the objectives.")
+        if not self.support:
+            need("support", "Choose the form of support.")
+        if self.support == self.Support.FINANCIAL:
+            if self.amount is None:
+                need("amount", "Give the amount of a financial pledge.")
+            if len(self.currency) != 3:
+                need("currency", "Give the currency as a three-letter code, e.g. USD.")
+        if not self.scope:
+            need("scope", "Choose the scope.")
+        if self.scope in (self.Scope.LOCAL, self.Scope.NATIONAL) and not self.countries:
+            need("countries", "Name the countries concerned.")
+        if not self.start_date:
+            need("start_date", "Give a start date.")
+        if not self.end_date:
+            need("end_date", "Give an end date.")
+        if not self.contact_name.strip() or not self.contact_email:
+            need("contact_email", "Give a contact name and e-mail address.")
+        if not self.cycle_id:
+            need("cycle", "Choose the review cycle.")
+        if not self.concerns_migrants:
+            need(
+                "concerns_migrants",
+                "Confirm that the pledge concerns migrants (the GCM), not refugees (the GCR).",
+            )
+        if self.kind == self.Kind.MATCHING and not self.matches_id:
+            need("matches", "Choose the pledge this one answers.")
+        if self.kind == self.Kind.JOINT and not (self.pk and self.partnerships.exists()):
+            need("partners", "Name at least one partner organisation of a joint pledge.")
+        return errors
+
+
+class PledgePartner(models.Model):
+    """A partner organisation of a joint pledge, which its focal points confirm or decline."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partnerships")
+    actor = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="pledge_partnerships"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "actor"], name="pledge_partner_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} – partner of {self.pledge} ({self.get_status_display()})"
+
+
+class PledgeTransition(models.Model):
+    """One step of a pledge's life: who moved it, for which actor, from what to what, and why.
+
+    Written once by the services; the code has no path to change or delete it.
+    """
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        "actors.Actor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation on whose behalf the step was taken (none for moderators).",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.pledge_id}: {self.from_status} → {self.to_status}"
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on a published pledge; it moves the pledge's implementation status."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField(default=dt.date.today)
+    stage = models.CharField(max_length=20, choices=ImplementationStatus.choices)
+    narrative = models.TextField(max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    is_hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["pledge", "-date"], name="progress_pledge_date")]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.get_stage_display()} on {self.date}"

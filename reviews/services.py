@@ -1,0 +1,292 @@
+"""Pledge workflow: creation, conflict-safe edits, the lifecycle's transitions, partners, progress.
+
+Every transition is one function here; the HTML views, the admin and the API call them, and no
+other code changes a pledge's status. Each is recorded as a PledgeTransition.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actors.models import Actor, Membership, User
+from actors.permissions import MODERATORS_GROUP
+from actors.tasks import notify
+from reviews.models import (
+    Pledge,
+    PledgePartner,
+    PledgeTransition,
+    ProgressUpdate,
+    ReviewCycle,
+)
+
+Status = Pledge.Status
+
+# The lifecycle of DESIGN §3: (from, to) pairs; nothing else exists.
+TRANSITIONS = {
+    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
+    "publish": ({Status.SUBMITTED}, Status.PUBLISHED),
+    "return": ({Status.SUBMITTED}, Status.RETURNED),
+    "reject": ({Status.SUBMITTED}, Status.REJECTED),
+    "withdraw": ({Status.PUBLISHED}, Status.WITHDRAWN),
+}
+
+
+class TransitionNotAllowed(ValidationError):
+    """The pledge is not in a state from which this step exists."""
+
+
+class PledgeConflict(Exception):
+    """Someone saved the pledge since this version was read."""
+
+    def __init__(self, current: Pledge):
+        self.current = current
+        super().__init__("The pledge was changed by someone else meanwhile.")
+
+
+def _focal_point_emails(actor_id: int) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            actor_id=actor_id, role=Membership.Role.FOCAL_POINT, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _moderator_emails() -> list[str]:
+    group = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if group is None:
+        return []
+    return list(group.user_set.filter(is_active=True).values_list("email", flat=True))
+
+
+def default_cycle() -> ReviewCycle | None:
+    """The cycle whose submission window is open now, if any."""
+    return ReviewCycle.objects.open_for_submissions().order_by("submissions_close").first()
+
+
+# Fields a pledge form may change; status, version and dates belong to the services.
+EDITABLE_FIELDS = [
+    "kind",
+    "matches",
+    "support",
+    "amount",
+    "currency",
+    "title",
+    "summary",
+    "description",
+    "primary_objective",
+    "scope",
+    "countries",
+    "start_date",
+    "end_date",
+    "contact_name",
+    "contact_email",
+    "cycle",
+    "attachment",
+    "attachment_name",
+    "attachment_type",
+    "concerns_migrants",
+]
+
+
+def _apply(pledge: Pledge, data: dict) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            setattr(pledge, name, data[name])
+    if "currency" in data:
+        pledge.currency = (data["currency"] or "").upper()
+
+
+def _set_relations(pledge: Pledge, data: dict, *, by: User) -> None:
+    if "objectives" in data:
+        pledge.objectives.set(data["objectives"])
+    if "principles" in data:
+        pledge.principles.set(data["principles"])
+    if "partners" in data:
+        _set_partners(pledge, list(data["partners"]), by=by)
+
+
+def _set_partners(pledge: Pledge, partners: list[Actor], *, by: User) -> None:
+    wanted = {actor.pk for actor in partners if actor.pk != pledge.lead_id}
+    current = set(pledge.partnerships.values_list("actor_id", flat=True))
+    pledge.partnerships.filter(actor_id__in=current - wanted).delete()
+    added = wanted - current
+    PledgePartner.objects.bulk_create(PledgePartner(pledge=pledge, actor_id=a) for a in added)
+    for actor_id in sorted(added):
+        notify(
+            to=_focal_point_emails(actor_id),
+            subject=f"{pledge.lead.name} names you as partner of a pledge",
+            template="reviews/email/partner_named.txt",
+            context={"pledge": pledge, "partner": Actor.objects.get(pk=actor_id)},
+        )
+
+
+@transaction.atomic
+def pledge_create(*, lead: Actor, by: User, data: dict) -> Pledge:
+    """Start a draft for the lead organisation; drafts may be incomplete."""
+    pledge = Pledge(lead=lead, created_by=by, status=Status.DRAFT)
+    _apply(pledge, data)
+    if pledge.cycle_id is None:
+        pledge.cycle = default_cycle()
+    pledge.full_clean(exclude=["objectives", "principles"])
+    pledge.save()
+    _set_relations(pledge, data, by=by)
+    return pledge
+
+
+@transaction.atomic
+def pledge_update(*, pledge: Pledge, by: User, version: int, data: dict) -> Pledge:
+    """Save an edit made to `version`; refuse it when someone saved a newer version meanwhile."""
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if locked.version != version:
+        raise PledgeConflict(current=locked)
+    if not locked.is_editable:
+        raise TransitionNotAllowed("Only a draft or a returned pledge can be edited.")
+    _apply(locked, data)
+    locked.version += 1
+    locked.full_clean(exclude=["objectives", "principles"])
+    locked._history_user = by
+    locked.save()
+    _set_relations(locked, data, by=by)
+    return locked
+
+
+def _transition(pledge: Pledge, step: str, *, by: User, actor: Actor | None, reason: str = ""):
+    sources, target = TRANSITIONS[step]
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if locked.status not in sources:
+        raise TransitionNotAllowed(
+            f"A {locked.get_status_display().lower()} pledge cannot be {_PAST[step]}."
+        )
+    PledgeTransition.objects.create(
+        pledge=locked,
+        from_status=locked.status,
+        to_status=target,
+        user=by,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    locked.status = target
+    locked._history_user = by
+    return locked
+
+
+_PAST = {
+    "submit": "submitted",
+    "publish": "published",
+    "return": "returned",
+    "reject": "rejected",
+    "withdraw": "withdrawn",
+}
+
+
+def _need_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason; the organisation will read it."})
+
+
+@transaction.atomic
+def pledge_submit(*, pledge: Pledge, by: User) -> Pledge:
+    """The lead's focal point submits a complete pledge to the moderators."""
+    current = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if current.is_editable:
+        errors = current.submission_errors()
+        if errors:
+            raise ValidationError(errors)
+    locked = _transition(current, "submit", by=by, actor=pledge.lead)
+    locked.submitted_at = timezone.now()
+    locked.save()
+    notify(
+        to=_moderator_emails(),
+        subject=f"Pledge submitted for review: {locked.title}",
+        template="reviews/email/pledge_submitted.txt",
+        context={"pledge": locked},
+    )
+    return locked
+
+
+@transaction.atomic
+def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
+    """A moderator publishes a submitted pledge once every partner has confirmed."""
+    unconfirmed = pledge.partnerships.exclude(status=PledgePartner.Status.CONFIRMED)
+    if unconfirmed.exists():
+        names = ", ".join(p.actor.name for p in unconfirmed.select_related("actor"))
+        raise TransitionNotAllowed(f"Every partner must confirm first; still waiting: {names}.")
+    locked = _transition(pledge, "publish", by=by, actor=None)
+    now = timezone.now()
+    locked.published_at = now
+    locked.last_reported_at = now
+    locked.save()
+    _tell_lead(locked, "published")
+    return locked
+
+
+@transaction.atomic
+def pledge_return(*, pledge: Pledge, by: User, reason: str) -> Pledge:
+    """A moderator sends a submitted pledge back for changes, saying why."""
+    _need_reason(reason)
+    locked = _transition(pledge, "return", by=by, actor=None, reason=reason)
+    locked.save()
+    _tell_lead(locked, "returned", reason)
+    return locked
+
+
+@transaction.atomic
+def pledge_reject(*, pledge: Pledge, by: User, reason: str) -> Pledge:
+    _need_reason(reason)
+    locked = _transition(pledge, "reject", by=by, actor=None, reason=reason)
+    locked.save()
+    _tell_lead(locked, "rejected", reason)
+    return locked
+
+
+@transaction.atomic
+def pledge_withdraw(*, pledge: Pledge, by: User, reason: str) -> Pledge:
+    """The lead's focal point withdraws a published pledge; it stays visible, marked."""
+    _need_reason(reason)
+    locked = _transition(pledge, "withdraw", by=by, actor=pledge.lead, reason=reason)
+    locked.save()
+    return locked
+
+
+def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
+    notify(
+        to=_focal_point_emails(pledge.lead_id),
+        subject=f"Your pledge was {what}: {pledge.title}",
+        template="reviews/email/pledge_decided.txt",
+        context={"pledge": pledge, "what": what, "reason": reason},
+    )
+
+
+@transaction.atomic
+def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -> PledgePartner:
+    """A partner's focal point confirms or declines being named on a joint pledge."""
+    locked = PledgePartner.objects.select_for_update().get(pk=partnership.pk)
+    locked.status = PledgePartner.Status.CONFIRMED if confirm else PledgePartner.Status.DECLINED
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def progress_update_create(
+    *, pledge: Pledge, by: User, actor: Actor, date, stage: str, narrative: str
+) -> ProgressUpdate:
+    """Report progress on a published pledge; it moves the implementation status."""
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if locked.status != Status.PUBLISHED:
+        raise TransitionNotAllowed("Progress is reported on published pledges only.")
+    if date > timezone.localdate():
+        raise ValidationError({"date": "A progress report cannot be dated in the future."})
+    update = ProgressUpdate(
+        pledge=locked, author=by, actor=actor, date=date, stage=stage, narrative=narrative.strip()
+    )
+    update.full_clean()
+    update.save()
+    latest = locked.progress_updates.filter(is_hidden=False).order_by("-date", "-pk").first()
+    locked.implementation_status = latest.stage
+    locked.last_reported_at = timezone.now()
+    locked._history_user = by
+    locked.save(update_fields=["implementation_status", "last_reported_at", "updated_at"])
+    return update

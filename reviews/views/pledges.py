@@ -1,0 +1,312 @@
+"""Pledge pages: the public list and page, drafting, the lifecycle's actions, progress."""
+
+from itertools import pairwise
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actors.acting import acting_membership
+from actors.models import Actor
+from actors.permissions import Access, _memberships, is_focal_point, is_moderator
+from portal.access import enforce
+from reviews import permissions, services
+from reviews.filters import PledgeFilter
+from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
+from reviews.models import Pledge, PledgePartner, ReviewCycle
+
+PAGE_SIZE = 20
+
+
+def _page(queryset, request, size=PAGE_SIZE):
+    """One page of rows without counting the whole table: fetch one more to know if more exist."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "rows": rows[:size],
+        "number": number,
+        "has_previous": number > 1,
+        "has_next": len(rows) > size,
+        "query": query.urlencode(),
+    }
+
+
+def pledge_list(request):
+    pledge_filter = PledgeFilter(
+        request.GET, queryset=Pledge.objects.public().for_list().with_freshness()
+    )
+    page = _page(pledge_filter.qs.order_by("-published_at", "-pk"), request)
+    return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
+
+
+def _pledge(pk) -> Pledge:
+    return get_object_or_404(
+        Pledge.objects.select_related(
+            "lead", "cycle", "primary_objective", "matches"
+        ).prefetch_related(
+            "objectives",
+            "principles",
+            Prefetch("partnerships", queryset=PledgePartner.objects.select_related("actor")),
+        ),
+        pk=pk,
+    )
+
+
+def _visible_pledge(request, pk) -> Pledge:
+    pledge = _pledge(pk)
+    if not permissions.can_view_pledge(request.user, pledge):
+        enforce(request, Access.NOT_FOUND, f"pledge {pk}")
+    return pledge
+
+
+def pledge_detail(request, pk):
+    pledge = _visible_pledge(request, pk)
+    user = request.user
+    updates = pledge.progress_updates.select_related("actor", "author")
+    if not permissions.can_moderate(user):
+        updates = updates.filter(is_hidden=False)
+    now = timezone.now()
+    next_cycle = (
+        ReviewCycle.objects.filter(submissions_close__gt=now).order_by("submissions_close").first()
+        or ReviewCycle.objects.filter(starts_on__gt=now.date()).order_by("starts_on").first()
+    )
+    history = list(pledge.history.select_related("history_user").order_by("-history_date")[:20])
+    changes = [(newer, newer.diff_against(older).changes) for newer, older in pairwise(history)]
+    my_actor_ids = set(_memberships(user)) if user.is_authenticated else set()
+    return render(
+        request,
+        "reviews/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "updates": updates,
+            "transitions": pledge.transitions.select_related("user", "actor"),
+            "changes": changes,
+            "freshness": pledge.freshness_at(now),
+            "next_cycle": next_cycle,
+            # Buttons show to the roles; a missing second factor is asked for on click.
+            "can": {
+                "edit": bool(permissions.edit_access(user, pledge)),
+                "submit": is_focal_point(user, pledge.lead) and pledge.is_editable,
+                "withdraw": is_focal_point(user, pledge.lead)
+                and pledge.status == Pledge.Status.PUBLISHED,
+                "moderate": (is_moderator(user) or user.is_superuser)
+                and pledge.status == Pledge.Status.SUBMITTED,
+                "report": bool(permissions.progress_access(user, pledge)),
+            },
+            "my_partnerships": [
+                p
+                for p in pledge.partnerships.all()
+                if p.actor_id in my_actor_ids and is_focal_point(user, p.actor)
+            ],
+            "progress_form": ProgressUpdateForm(
+                actors=Actor.objects.filter(pk__in=permissions.progress_actor_ids(user, pledge)),
+                initial={"date": timezone.localdate()},
+            ),
+            "reason_form": ReasonForm(),
+            "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
+        },
+    )
+
+
+@login_required
+def my_pledges(request):
+    """The pledges of the person's organisations, by status, with what needs action."""
+    actor_ids = list(_memberships(request.user))
+    pledges = (
+        Pledge.objects.filter(lead_id__in=actor_ids)
+        .select_related("lead", "cycle")
+        .defer("description")
+        .order_by("status", "-updated_at")
+    )
+    partnerships = (
+        PledgePartner.objects.filter(actor_id__in=actor_ids, status=PledgePartner.Status.PENDING)
+        .select_related("pledge", "pledge__lead", "actor")
+        .order_by("pk")
+    )
+    by_status = {}
+    for pledge in pledges:
+        by_status.setdefault(pledge.status, []).append(pledge)
+    sections = [
+        (value, label, by_status.get(value, []))
+        for value, label in Pledge.Status.choices
+        if by_status.get(value)
+    ]
+    return render(
+        request,
+        "reviews/pledge_mine.html",
+        {"sections": sections, "partnerships": partnerships, "has_orgs": bool(actor_ids)},
+    )
+
+
+def _save_pledge(request, form, *, pledge=None, lead=None):
+    data = form.service_data()
+    if pledge is None:
+        return services.pledge_create(lead=lead, by=request.user, data=data)
+    return services.pledge_update(
+        pledge=pledge, by=request.user, version=form.cleaned_data["version"] or 0, data=data
+    )
+
+
+@login_required
+def pledge_create(request):
+    memberships = list(_memberships(request.user).values())
+    if not memberships:
+        messages.info(request, "Join an organisation first: pledges are made by organisations.")
+        return redirect("actors:my-organisations")
+    acting = acting_membership(request) or memberships[0]
+    lead_id = request.POST.get("lead") or request.GET.get("lead") or acting.actor_id
+    lead = next((m.actor for m in memberships if str(m.actor_id) == str(lead_id)), None)
+    if lead is None:
+        raise Http404("Not one of your organisations.")
+    form = PledgeForm(request.POST or None, request.FILES or None, lead=lead)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = _save_pledge(request, form, lead=lead)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The draft is saved. Only your organisation sees it.")
+            return redirect(pledge)
+    return render(
+        request,
+        "reviews/pledge_form.html",
+        {"form": form, "lead": lead, "leads": [m.actor for m in memberships]},
+    )
+
+
+def pledge_edit(request, pk):
+    pledge = _pledge(pk)
+    if denial := enforce(request, permissions.edit_access(request.user, pledge), "edit pledge"):
+        return denial
+    form = PledgeForm(request.POST or None, request.FILES or None, instance=pledge)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _save_pledge(request, form, pledge=pledge)
+        except services.PledgeConflict as error:
+            conflict = error.current
+            # Keep what the person typed; the next save deliberately replaces the newer text.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+            form.add_error(
+                None,
+                "Someone saved this pledge while you were editing it. Your text is kept below; "
+                "compare it with the saved version, then save again to replace it.",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(saved)
+    return render(
+        request,
+        "reviews/pledge_form.html",
+        {"form": form, "pledge": pledge, "lead": pledge.lead, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@require_POST
+def pledge_transition(request, pk, step):
+    pledge = _pledge(pk)
+    access = {
+        "submit": permissions.submit_access,
+        "withdraw": permissions.withdraw_access,
+        "publish": permissions.moderate_access,
+        "return": permissions.moderate_access,
+        "reject": permissions.moderate_access,
+    }[step](request.user, pledge)
+    if denial := enforce(request, access, f"{step} pledge"):
+        return denial
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        if step == "submit":
+            services.pledge_submit(pledge=pledge, by=request.user)
+        elif step == "publish":
+            services.pledge_publish(pledge=pledge, by=request.user)
+        else:
+            getattr(services, f"pledge_{step}")(pledge=pledge, by=request.user, reason=reason)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(pledge)
+    messages.success(request, f"The pledge is {services._PAST[step]}.")
+    if step in ("publish", "return", "reject"):
+        return redirect("reviews:moderation")
+    return redirect(pledge)
+
+
+@require_POST
+def partnership_decide(request, pk, partner_pk, decision):
+    partnership = get_object_or_404(
+        PledgePartner.objects.select_related("pledge", "actor"), pk=partner_pk, pledge_id=pk
+    )
+    access = permissions.partnership_access(request.user, partnership)
+    if denial := enforce(request, access, f"{decision} partnership"):
+        return denial
+    services.partnership_decide(
+        partnership=partnership, by=request.user, confirm=decision == "confirm"
+    )
+    messages.success(
+        request,
+        f"{partnership.actor.name} {'confirms' if decision == 'confirm' else 'declines'} "
+        "the partnership.",
+    )
+    return redirect(partnership.pledge)
+
+
+@require_POST
+def progress_create(request, pk):
+    pledge = _pledge(pk)
+    if denial := enforce(request, permissions.progress_access(request.user, pledge), "report"):
+        return denial
+    actors = Actor.objects.filter(pk__in=permissions.progress_actor_ids(request.user, pledge))
+    form = ProgressUpdateForm(request.POST, actors=actors)
+    if form.is_valid():
+        try:
+            services.progress_update_create(
+                pledge=pledge,
+                by=request.user,
+                actor=actors.get(pk=form.cleaned_data["actor"]),
+                date=form.cleaned_data["date"],
+                stage=form.cleaned_data["stage"],
+                narrative=form.cleaned_data["narrative"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your progress report is published.")
+            return redirect(pledge)
+    return render(
+        request,
+        "reviews/progress_form.html",
+        {"pledge": pledge, "form": form},
+        status=400,
+    )
+
+
+def attachment_download(request, pk):
+    pledge = _visible_pledge(request, pk)
+    if not pledge.attachment:
+        raise Http404("This pledge has no attachment.")
+    response = FileResponse(
+        pledge.attachment.open("rb"),
+        as_attachment=True,
+        filename=pledge.attachment_name or "attachment",
+        content_type=pledge.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
