@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help python-check venv demo demo-totp test lint fmt migrations-check clean
+.PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -40,7 +40,16 @@ demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:800
 demo-totp: venv ## Print the current two-factor code of the demo accounts
 	@$(PY) manage.py demo_totp
 
-test: venv ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+chromium: ## Install the system Chromium the browser tests drive (Debian, as root)
+	@[ -x /usr/bin/chromium ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "error: the browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)." >&2; \
+			exit 1; \
+		fi; }
+
+test: venv chromium ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv ## Check code style, imports and template indentation

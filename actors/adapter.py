@@ -59,12 +59,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials):
         email = credentials.get("email", "").lower()
         key = f"login-failures:{email}"
-        cache.add(key, 0, FAILURE_WINDOW)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, FAILURE_WINDOW)
-            failures = 1
+        # get + set rather than incr: the database cache's incr would reset the window to the
+        # cache's default timeout. Two failures racing may count once; the limit itself is
+        # allauth's rate limit, this only paces it.
+        failures = cache.get(key, 0) + 1
+        cache.set(key, failures, FAILURE_WINDOW)
         delay = login_failure_delay(failures)
         security_log.warning(
             "login failed: email=%s ip=%s failures=%d delay=%.2fs user_agent=%s",

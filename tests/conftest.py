@@ -7,6 +7,7 @@ MFA) and administrator. Each persona fixture returns the user; `login(client, us
 
 import pytest
 from django.core.cache import cache
+from pytest_django.plugin import blocking_manager_key
 
 from actors.models import Actor, Membership
 from reviews.reference import load_reference
@@ -24,6 +25,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the curated reference data, as a deployment does."""
     with django_db_blocker.unblock():
         load_reference(verbosity=0)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table; put the reference data back."""
+    result = yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference(verbosity=0)
+    return result
 
 
 @pytest.fixture(autouse=True)

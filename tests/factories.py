@@ -1,5 +1,7 @@
 """Factories for the portal's models; tests and demo data build on them."""
 
+import datetime as dt
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
@@ -10,12 +12,17 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from actors.models import Actor, Coalition, CoalitionMembership, Membership, User
 from actors.permissions import forget
 from reviews.models import (
     DeclarationParagraph,
     Milestone,
+    Objective,
+    Pledge,
+    PledgePartner,
+    ProgressUpdate,
     ReviewCycle,
     RoundTable,
     SourceDocument,
@@ -45,15 +52,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     display_name = factory.Faker("name")
     password = factory.django.Password("correct horse battery staple")
-
-
-class ModeratorFactory(UserFactory):
-    """Member of the moderators group (add MFA with give_mfa to use the powers)."""
-
-    @factory.post_generation
-    def moderators_group(self, create, extracted, **kwargs):
-        if create:
-            self.groups.add(Group.objects.get_or_create(name="Moderators")[0])
 
 
 class ActorFactory(factory.django.DjangoModelFactory):
@@ -139,6 +137,15 @@ class VerifiedUserFactory(UserFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+class ModeratorFactory(VerifiedUserFactory):
+    """Member of the moderators group (add MFA with give_mfa to use the powers)."""
+
+    @factory.post_generation
+    def moderators_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+
+
 def give_mfa(user) -> str:
     """Activate TOTP for the user, as the MFA set-up page does; returns the secret."""
     secret = generate_totp_secret()
@@ -151,3 +158,140 @@ def totp_code(secret: str) -> str:
     """The code an authenticator app shows now for this secret."""
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+# Pledges -------------------------------------------------------------------------------------
+
+PLEDGE_DESCRIPTION = (
+    "The organisation will open regular pathways for seasonal agricultural workers in two "
+    "provinces, with written contracts, fair recruitment without fees charged to workers, and "
+    "access to health care whatever a person's status. It will publish a baseline study in the "
+    "first year, consult migrant-led organisations twice a year, and report on the portal on "
+    "the number of workers reached and the complaints received and resolved."
+)
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A complete draft, ready to submit. `PledgeFactory(published=True)` starts it published;
+    pass `objectives=[…]` / `principles=[…]` to choose them (default: the primary objective)."""
+
+    class Meta:
+        model = Pledge
+        skip_postgeneration_save = True
+
+    class Params:
+        submitted = factory.Trait(
+            status=Pledge.Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now)
+        )
+        published = factory.Trait(
+            status=Pledge.Status.PUBLISHED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            published_at=factory.LazyFunction(timezone.now),
+            last_reported_at=factory.SelfAttribute("published_at"),
+        )
+
+    lead = factory.SubFactory(ActorFactory)
+    kind = Pledge.Kind.INDIVIDUAL
+    support = Pledge.Support.POLICY
+    title = factory.Sequence(lambda n: f"Test pledge {n}")
+    summary = "Commits to fair recruitment of seasonal workers."
+    description = PLEDGE_DESCRIPTION
+    primary_objective = factory.LazyFunction(lambda: Objective.objects.get(number=6))
+    scope = Pledge.Scope.GLOBAL
+    start_date = dt.date(2026, 1, 1)
+    end_date = dt.date(2028, 12, 31)
+    contact_name = "Pat Contact"
+    contact_email = "pat.contact@example.org"
+    cycle = factory.LazyFunction(lambda: ReviewCycle.objects.get(slug="imrf-2026"))
+    concerns_migrants = True
+
+    @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [self.primary_objective] if self.primary_objective_id else []
+        self.objectives.set(extracted)
+
+    @factory.post_generation
+    def principles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.principles.set(extracted)
+
+
+class PledgePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PledgePartner
+
+    pledge = factory.SubFactory(PledgeFactory, kind=Pledge.Kind.JOINT)
+    actor = factory.SubFactory(ActorFactory)
+    status = PledgePartner.Status.PENDING
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    pledge = factory.SubFactory(PledgeFactory, published=True)
+    date = factory.LazyFunction(timezone.localdate)
+    stage = Pledge.ImplementationStatus.IN_PROGRESS
+    narrative = "The baseline study is done."
+    actor = factory.SelfAttribute("pledge.lead")
+
+
+def bulk_pledges(count: int, *, lead, objectives=(), partners=(), **fields) -> list[Pledge]:
+    """Insert `count` pledges of `lead` in a few queries (for list and query-count tests),
+    each with the given objectives and partner actors (partnerships take `partner_status`)."""
+    partner_status = fields.pop("partner_status", PledgePartner.Status.CONFIRMED)
+    primary = fields.pop("primary_objective", objectives[0] if objectives else None)
+    pledges = Pledge.objects.bulk_create(
+        PledgeFactory.build(lead=lead, primary_objective=primary, **fields) for _ in range(count)
+    )
+    Pledge.objectives.through.objects.bulk_create(
+        Pledge.objectives.through(pledge_id=pledge.pk, objective_id=objective.pk)
+        for pledge in pledges
+        for objective in objectives
+    )
+    PledgePartner.objects.bulk_create(
+        PledgePartner(pledge=pledge, actor=actor, status=partner_status)
+        for pledge in pledges
+        for actor in partners
+    )
+    return pledges
+
+
+def pledge_form_data(pledge: Pledge | None = None, **overrides) -> dict:
+    """What the pledge form posts: `pledge` as it stands, or a complete new pledge.
+
+    Override any field by name; None drops it from the post.
+    """
+    if pledge is None:
+        pledge = PledgeFactory.build(lead=None)
+    saved = pledge.pk is not None
+    data = {
+        "title": pledge.title,
+        "summary": pledge.summary,
+        "description": pledge.description,
+        "kind": pledge.kind,
+        "matches": pledge.matches_id or "",
+        "support": pledge.support,
+        "amount": "" if pledge.amount is None else str(pledge.amount),
+        "currency": pledge.currency,
+        "objectives": (
+            [o.pk for o in pledge.objectives.all()] if saved else [pledge.primary_objective_id]
+        ),
+        "primary_objective": pledge.primary_objective_id or "",
+        "principles": [p.pk for p in pledge.principles.all()] if saved else [],
+        "scope": pledge.scope,
+        "countries": [country.code for country in pledge.countries],
+        "start_date": pledge.start_date.isoformat() if pledge.start_date else "",
+        "end_date": pledge.end_date.isoformat() if pledge.end_date else "",
+        "contact_name": pledge.contact_name,
+        "contact_email": pledge.contact_email,
+        "cycle": pledge.cycle_id or "",
+        "partners": list(pledge.partnerships.values_list("actor_id", flat=True)) if saved else [],
+        "concerns_migrants": "on" if pledge.concerns_migrants else "",
+        "version": pledge.version if saved else "",
+    }
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
