@@ -9,7 +9,9 @@ from django_tasks_db.models import DBTaskResult
 
 from actors import services
 
-pytestmark = pytest.mark.django_db
+# The worker commits and closes its connections as it would in production, so these tests run
+# outside a wrapping transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
