@@ -6,6 +6,7 @@ All demo pledges belong to the demo organisations, whose names say "(demo)".
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -115,12 +116,17 @@ def _create_batch(
         reported = now - dt.timedelta(days=30 * months + 1)
         published = status in (S.PUBLISHED, S.WITHDRAWN)
         kind = Pledge.Kind.JOINT if index % 4 == 3 else Pledge.Kind.INDIVIDUAL
+        support = rng.choice(Pledge.Support.values)
+        # A financial pledge names its amount, or it could never have been submitted.
+        financial = support == Pledge.Support.FINANCIAL
         pledges.append(
             Pledge(
                 lead=lead,
                 created_by_id=focal.get(lead.pk),
                 kind=kind,
-                support=rng.choice(Pledge.Support.values),
+                support=support,
+                amount=Decimal(50_000 * (index % 7 + 1)) if financial else None,
+                currency="USD" if financial else "",
                 title=f"{title} (demo {index + 1})",
                 summary=f"{lead.short_name or lead.name} commits to {topic}.",
                 description=DESCRIPTION.format(topic=topic),

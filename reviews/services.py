@@ -144,7 +144,8 @@ def pledge_update(*, pledge: Pledge, by: User, version: int, data: dict) -> Pled
         raise TransitionNotAllowed("Only a draft or a returned pledge can be edited.")
     _apply(locked, data)
     locked.version += 1
-    locked.full_clean(exclude=["objectives", "principles"])
+    # created_by is empty once the author deleted their account; the edit is still valid.
+    locked.full_clean(exclude=["objectives", "principles", "created_by"])
     locked._history_user = by
     locked.save()
     _set_relations(locked, data, by=by)
