@@ -3,7 +3,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 
 from actors import services
-from actors.models import Actor, Coalition, CoalitionMembership, JoinRequest, Membership, User
+from actors.models import (
+    Actor,
+    Coalition,
+    CoalitionMembership,
+    JoinRequest,
+    Membership,
+    Notification,
+    User,
+)
 from reviews.admin import ProvenanceAdmin
 
 
@@ -135,3 +143,11 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "title", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind", "frequency")
+    search_fields = ("user__email", "title")
+    list_select_related = ("user",)

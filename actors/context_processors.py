@@ -1,4 +1,5 @@
 from actors.acting import acting_membership, memberships
+from actors.models import Notification
 from actors.permissions import is_moderator
 
 
@@ -11,4 +12,5 @@ def acting_for(request):
         "my_memberships": memberships(request),
         "acting_membership": acting_membership(request),
         "user_is_moderator": is_moderator(user),
+        "unread_notifications": Notification.objects.filter(user=user).unread().count(),
     }

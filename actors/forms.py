@@ -1,6 +1,9 @@
 from django import forms
 
 from actors.models import Actor, Membership, User
+from actors.models.notifications import Frequency, Kind
+from actors.notifications import frequency_for
+from actors.permissions import is_moderator
 
 
 class JoinRequestForm(forms.Form):
@@ -99,3 +102,19 @@ class ActingForForm(forms.Form):
         self.fields["actor"].choices = [("", "Myself")] + [
             (m.actor_id, m.actor.name) for m in memberships
         ]
+
+
+class NotificationSettingsForm(forms.Form):
+    """How the person hears of each kind of event: right away, in a daily digest, or not by mail."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in Kind.choices:
+            if kind == Kind.MODERATOR_ALERT and not is_moderator(user):
+                continue
+            self.fields[kind] = forms.ChoiceField(
+                label=label,
+                choices=Frequency.choices,
+                initial=frequency_for(user, kind),
+                widget=forms.RadioSelect,
+            )

@@ -29,4 +29,10 @@ urlpatterns = [
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/security/", accounts.security, name="security"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
+    path("accounts/notifications/", accounts.notifications, name="notifications"),
+    path(
+        "accounts/notifications/settings/",
+        accounts.notification_settings,
+        name="notification-settings",
+    ),
 ]

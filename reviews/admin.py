@@ -5,9 +5,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from reviews import services
 from reviews.models import (
+    Comment,
     DeclarationParagraph,
+    Flag,
     GuidingPrinciple,
     Milestone,
+    ModerationLogEntry,
     Objective,
     Pledge,
     PledgePartner,
@@ -166,6 +169,12 @@ class PledgeAdmin(SimpleHistoryAdmin):
     inlines = [PledgePartnerInline, PledgeTransitionInline]
     actions = ["publish"]
 
+    def save_model(self, request, obj, form, change):
+        # An edit here is a new version too: an editor holding the old one gets a conflict.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Publish the selected submitted pledges")
     def publish(self, request, queryset):
         for pledge in queryset:
@@ -185,3 +194,52 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_select_related = ("pledge", "actor", "author")
     autocomplete_fields = ("pledge", "actor")
     readonly_fields = ("author", "created_at")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments are moderated from the moderation page (so that every action is logged)."""
+
+    list_display = ("__str__", "author", "actor", "created_at", "is_hidden", "auto_hidden")
+    list_filter = ("is_hidden", "auto_hidden")
+    search_fields = ("body", "author__display_name", "author__email")
+    list_select_related = ("author", "actor")
+    readonly_fields = [f.name for f in Comment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "comment", "progress_update", "reason", "created_at", "dismissed_at")
+    list_filter = ("reason",)
+    list_select_related = ("user", "comment", "progress_update")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationLogEntry)
+class ModerationLogEntryAdmin(admin.ModelAdmin):
+    """The log is append-only: the admin can read it, never change or delete it."""
+
+    list_display = ("created_at", "moderator", "action", "target_type", "target_label", "reason")
+    list_filter = ("action", "target_type")
+    search_fields = ("target_label", "reason", "moderator__display_name")
+    list_select_related = ("moderator",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

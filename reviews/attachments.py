@@ -51,7 +51,8 @@ def validate_attachment(file) -> str:
     """Check size and content; return the media type found."""
     if file.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            f"The file is {file.size / 1024 / 1024:.1f} MB; attachments are limited to 25 MB."
+            f"The file is {file.size / 1024 / 1024:.1f} MB; attachments are limited to "
+            f"{MAX_ATTACHMENT_BYTES / 1024 / 1024:g} MB."
         )
     media_type = sniff(file)
     if media_type is None:

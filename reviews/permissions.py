@@ -34,7 +34,7 @@ def can_view_pledge(user, pledge: Pledge) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        is_moderator(user)
+        can_moderate(user)  # moderators read drafts only with their second factor
         or user.is_superuser
         or _member_of_lead(user, pledge)
         or bool(_partner_actor_ids(user, pledge))
@@ -93,22 +93,23 @@ def moderate_access(user, pledge: Pledge) -> Access:
     """Moderators publish, return or reject submitted pledges."""
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
+    access = moderation_access(user)
+    if access is Access.MFA_REQUIRED:
+        return access  # a moderator without a second factor is sent to set it up
     if not can_view_pledge(user, pledge):
         return Access.NOT_FOUND
-    access = moderation_access(user)
-    if access is Access.NOT_FOUND:
+    if access is not Access.ALLOW or pledge.status != Pledge.Status.SUBMITTED:
         return Access.FORBIDDEN
-    if access is Access.ALLOW and pledge.status != Pledge.Status.SUBMITTED:
-        return Access.FORBIDDEN
-    return access
+    return Access.ALLOW
 
 
 def partnership_access(user, partnership: PledgePartner) -> Access:
     """A partner's focal points confirm or decline being named on a joint pledge."""
     pledge = partnership.pledge
-    allowed = is_focal_point(user, partnership.actor) and pledge.status not in (
-        Pledge.Status.REJECTED,
-        Pledge.Status.WITHDRAWN,
+    allowed = is_focal_point(user, partnership.actor) and pledge.status in (
+        Pledge.Status.DRAFT,
+        Pledge.Status.RETURNED,
+        Pledge.Status.SUBMITTED,
     )
     return _require(user, pledge, allowed, needs_mfa=True)
 
@@ -145,3 +146,54 @@ __all__ = [
     "view_access",
     "withdraw_access",
 ]
+
+
+# Comments, flags and moderation of the conversation.
+
+
+def can_post(user) -> bool:
+    """Signed-in people comment and flag, unless a moderator blocked them."""
+    return user.is_authenticated and user.posting_blocked_at is None
+
+
+def comment_post_access(user) -> Access:
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    return Access.ALLOW if can_post(user) else Access.FORBIDDEN
+
+
+def can_view_comment(user, comment) -> bool:
+    """Hidden comments are for moderators only; the target must be visible too."""
+    if comment.is_hidden and not (is_moderator(user) or user.is_superuser):
+        return False
+    pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
+    if comment.progress_update is not None and comment.progress_update.is_hidden:
+        return is_moderator(user) or user.is_superuser
+    return pledge is None or can_view_pledge(user, pledge)
+
+
+def comment_author_access(user, comment) -> Access:
+    """The author edits (for 15 minutes) and deletes their own comments."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if not can_view_comment(user, comment):
+        return Access.NOT_FOUND
+    return Access.ALLOW if comment.author_id == user.pk else Access.FORBIDDEN
+
+
+def flag_access(user, item) -> Access:
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    visible = (
+        can_view_comment(user, item)
+        if item._meta.model_name == "comment"
+        else (not item.is_hidden and can_view_pledge(user, item.pledge))
+    )
+    if not visible:
+        return Access.NOT_FOUND
+    return Access.ALLOW if can_post(user) else Access.FORBIDDEN
+
+
+def conversation_moderation_access(user) -> Access:
+    """Hide, restore, dismiss flags, block: the moderators (with MFA)."""
+    return moderation_access(user)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reviews.views import moderation, pledges
+from reviews.views import comments, moderation, pledges
 from reviews.views import reference as views
 
 app_name = "reviews"
@@ -15,6 +15,23 @@ urlpatterns = [
     path("sources/", views.source_list, name="source-list"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("moderation/", moderation.moderation_home, name="moderation"),
+    path("moderation/log/", moderation.moderation_log, name="moderation-log"),
+    path("moderation/bulk/", moderation.bulk_action, name="moderation-bulk"),
+    re_path(
+        r"^moderation/(?P<kind>comment|update)/(?P<pk>[0-9]+)/(?P<action>hide|restore|dismiss)/$",
+        moderation.item_action,
+        name="moderation-item",
+    ),
+    re_path(
+        r"^moderation/users/(?P<pk>[0-9]+)/(?P<action>block|unblock)/$",
+        moderation.user_action,
+        name="moderation-user",
+    ),
+    path("transparency/", moderation.transparency, name="transparency"),
+    path("comments/new/", comments.comment_create, name="comment-create"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
+    re_path(r"^(?P<kind>comment|update)s/(?P<pk>[0-9]+)/flag/$", comments.flag, name="flag"),
     path("pledges/", pledges.pledge_list, name="pledge-list"),
     path("pledges/mine/", pledges.my_pledges, name="pledge-mine"),
     path("pledges/new/", pledges.pledge_create, name="pledge-create"),

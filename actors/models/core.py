@@ -52,6 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="When the person deleted their account."
     )
+    posting_blocked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by a moderator: the person may no longer post comments or flags.",
+    )
 
     objects = UserManager()
 

@@ -5,14 +5,22 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from actors import services
 from actors.acting import acting_membership, memberships, set_acting_for
-from actors.forms import ActingForForm, ActorProposalForm, DeleteAccountForm, ProfileForm
-from actors.models import Actor, JoinRequest, Membership
+from actors.forms import (
+    ActingForForm,
+    ActorProposalForm,
+    DeleteAccountForm,
+    NotificationSettingsForm,
+    ProfileForm,
+)
+from actors.models import Actor, JoinRequest, Membership, Notification
+from actors.notifications import mark_read, set_preferences
 from actors.permissions import has_mfa, is_moderator
 
 
@@ -127,3 +135,26 @@ def delete_account(request):
             messages.success(request, "Your account is deleted. Thank you for taking part.")
             return redirect("home")
     return render(request, "actors/delete_account.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+        mark_read(user=request.user, notification_ids=ids or None)
+        messages.success(request, "Marked as read.")
+        return redirect("actors:notifications")
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "actors/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_settings(request):
+    form = NotificationSettingsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        set_preferences(user=request.user, choices=form.cleaned_data)
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("actors:notification-settings")
+    return render(request, "actors/notification_settings.html", {"form": form})

@@ -1,3 +1,4 @@
+from reviews.models.comments import Comment, Flag, ModerationLogEntry
 from reviews.models.pledges import (
     Pledge,
     PledgePartner,
@@ -17,9 +18,12 @@ from reviews.models.reference import (
 )
 
 __all__ = [
+    "Comment",
     "DeclarationParagraph",
+    "Flag",
     "GuidingPrinciple",
     "Milestone",
+    "ModerationLogEntry",
     "Objective",
     "Pledge",
     "PledgePartner",

@@ -72,11 +72,11 @@ class PledgeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public pledges, plus every pledge of the user's organisations and those naming them
         as partner; moderators see everything."""
-        from actors.permissions import _memberships, is_moderator
+        from actors.permissions import _memberships, can_moderate
 
         if not user.is_authenticated:
             return self.public()
-        if is_moderator(user) or user.is_superuser:
+        if can_moderate(user) or user.is_superuser:
             return self
         actor_ids = list(_memberships(user))
         partner_of = PledgePartner.objects.filter(
@@ -164,7 +164,7 @@ class Pledge(models.Model):
         "actors.Actor", on_delete=models.PROTECT, related_name="pledges", verbose_name="lead actor"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     matches = models.ForeignKey(
@@ -407,6 +407,11 @@ class ProgressUpdate(models.Model):
         "actors.Actor", on_delete=models.PROTECT, related_name="progress_updates"
     )
     is_hidden = models.BooleanField(default=False)
+    auto_hidden = models.BooleanField(
+        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
+    )
+    hidden_reason = models.TextField(blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

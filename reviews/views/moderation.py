@@ -1,24 +1,154 @@
-"""The moderators' workspace."""
+"""The moderators' workspace: the queue, actions on the conversation, the log; and the public
+transparency counts."""
 
-from django.shortcuts import render
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from actors.models import Actor
+from actors.models import Actor, User
 from actors.permissions import moderation_access
 from portal.access import enforce
 from reviews.forms import ReasonForm
-from reviews.models import Pledge
+from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
+from reviews.services import conversation
+
+ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 
 
 def moderation_home(request):
     if denial := enforce(request, moderation_access(request.user), "moderation"):
         return denial
+    comments, updates = conversation.flagged_queue()
+    comments, updates = list(comments[:100]), list(updates[:100])
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
+    queue = list(Pledge.objects.moderation_queue())
     return render(
         request,
         "reviews/moderation_home.html",
         {
-            "queue": Pledge.objects.moderation_queue(),
+            "queue": queue,
+            "flagged_comments": comments,
+            "flagged_updates": updates,
+            "counts": {
+                "pledges": len(queue),
+                "comments": len(comments),
+                "updates": len(updates),
+                "auto_hidden": sum(1 for item in [*comments, *updates] if item.auto_hidden),
+            },
             "proposals": proposals,
             "reason_form": ReasonForm(),
         },
+    )
+
+
+def _act(request, kind, item, action, reason):
+    if action == "hide":
+        conversation.item_hide(item=item, moderator=request.user, reason=reason)
+    elif action == "restore":
+        conversation.item_restore(item=item, moderator=request.user, reason=reason)
+    else:
+        conversation.flags_dismiss(item=item, moderator=request.user, reason=reason)
+
+
+@require_POST
+def item_action(request, kind, pk, action):
+    if denial := enforce(request, moderation_access(request.user), f"{action} {kind}"):
+        return denial
+    item = get_object_or_404(ITEM_MODELS[kind], pk=pk)
+    try:
+        _act(request, kind, item, action, request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action],
+        )
+    return redirect("reviews:moderation")
+
+
+@require_POST
+def bulk_action(request):
+    if denial := enforce(request, moderation_access(request.user), "bulk moderation"):
+        return denial
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    if action not in {"hide", "restore", "dismiss"}:
+        messages.error(request, "Choose what to do with the selected items.")
+        return redirect("reviews:moderation")
+    if action == "hide" and not reason.strip():
+        messages.error(request, "Hiding needs a reason; nothing was changed.")
+        return redirect("reviews:moderation")
+    done = 0
+    for kind, model in ITEM_MODELS.items():
+        ids = [int(i) for i in request.POST.getlist(kind) if i.isdigit()]
+        for item in model.objects.filter(pk__in=ids):
+            _act(request, kind, item, action, reason)
+            done += 1
+    messages.success(request, f"{done} item{'s' if done != 1 else ''} done.")
+    return redirect("reviews:moderation")
+
+
+@require_POST
+def user_action(request, pk, action):
+    if denial := enforce(request, moderation_access(request.user), f"{action} user"):
+        return denial
+    person = get_object_or_404(User, pk=pk)
+    try:
+        reason = request.POST.get("reason", "")
+        if action == "block":
+            conversation.user_block(user=person, moderator=request.user, reason=reason)
+            messages.success(request, f"{person.public_name} can no longer post.")
+        else:
+            conversation.user_unblock(user=person, moderator=request.user, reason=reason)
+            messages.success(request, f"{person.public_name} can post again.")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("reviews:moderation")
+
+
+class ModerationLogFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="target_label", lookup_expr="icontains", label="Target"
+    )
+    action = django_filters.ChoiceFilter(
+        choices=ModerationLogEntry.Action.choices, empty_label="Any action"
+    )
+    moderator = django_filters.CharFilter(
+        field_name="moderator__display_name", lookup_expr="icontains", label="Moderator"
+    )
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="From"
+    )
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+
+    class Meta:
+        model = ModerationLogEntry
+        fields = ["q", "action", "moderator", "since", "until"]
+
+
+def moderation_log(request):
+    if denial := enforce(request, moderation_access(request.user), "moderation log"):
+        return denial
+    log_filter = ModerationLogFilter(
+        request.GET, queryset=ModerationLogEntry.objects.select_related("moderator")
+    )
+    page = Paginator(log_filter.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/moderation_log.html",
+        {"filter": log_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def transparency(request):
+    return render(
+        request, "reviews/transparency.html", {"months": conversation.transparency_counts()}
     )

@@ -19,6 +19,7 @@ from reviews import permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
 from reviews.models import Pledge, PledgePartner, ReviewCycle
+from reviews.views.comments import load_threads, thread_context
 
 PAGE_SIZE = 20
 
@@ -76,6 +77,10 @@ def pledge_detail(request, pk):
     updates = pledge.progress_updates.select_related("actor", "author")
     if not permissions.can_moderate(user):
         updates = updates.filter(is_hidden=False)
+    updates = list(updates)
+    update_threads = load_threads(user, "progress_update", [u.pk for u in updates])
+    for update in updates:
+        update.thread = update_threads.get(update.pk, [])
     now = timezone.now()
     next_cycle = (
         ReviewCycle.objects.filter(submissions_close__gt=now).order_by("submissions_close").first()
@@ -115,6 +120,7 @@ def pledge_detail(request, pk):
             ),
             "reason_form": ReasonForm(),
             "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
+            **thread_context(request, "pledge", pledge),
         },
     )
 

@@ -12,6 +12,7 @@ from reviews.models import (
     RoundTable,
     SourceDocument,
 )
+from reviews.views.comments import CommentForm, load_threads, thread_context
 
 
 def objective_list(request):
@@ -38,6 +39,7 @@ def objective_detail(request, number):
         request,
         "reviews/objective_detail.html",
         {
+            **thread_context(request, "objective", objective),
             "objective": objective,
             "round_tables": round_tables,
             "paragraphs": paragraphs,
@@ -67,14 +69,25 @@ def cycle_list(request):
 
 def cycle_detail(request, slug):
     cycle = get_object_or_404(ReviewCycle.objects.select_related("source"), slug=slug)
-    round_tables = cycle.round_tables.select_related("source").prefetch_related("objectives")
-    paragraphs = cycle.declaration_paragraphs.select_related("source").prefetch_related(
-        "objectives"
+    round_tables = list(cycle.round_tables.select_related("source").prefetch_related("objectives"))
+    paragraphs = list(
+        cycle.declaration_paragraphs.select_related("source").prefetch_related("objectives")
     )
+    paragraph_threads = load_threads(request.user, "paragraph", [p.pk for p in paragraphs])
+    table_threads = load_threads(request.user, "round_table", [t.pk for t in round_tables])
+    for paragraph in paragraphs:
+        paragraph.thread = paragraph_threads.get(paragraph.pk, [])
+    for round_table in round_tables:
+        round_table.thread = table_threads.get(round_table.pk, [])
     return render(
         request,
         "reviews/reviewcycle_detail.html",
-        {"cycle": cycle, "round_tables": round_tables, "paragraphs": paragraphs},
+        {
+            "cycle": cycle,
+            "round_tables": round_tables,
+            "paragraphs": paragraphs,
+            "comment_form": CommentForm(user=request.user),
+        },
     )
 
 

@@ -193,7 +193,7 @@ def test_requests_page_lists_pending_requests_with_their_message(client, focal_a
     assert "Please add me" in content
 
 
-QUERIES = {"actors:join-requests": 8, "actors:members": 7}
+QUERIES = {"actors:join-requests": 9, "actors:members": 8}
 
 
 @pytest.mark.parametrize("page", ["actors:join-requests", "actors:members"])

@@ -46,7 +46,7 @@ SEE_DRAFT = table(
     focal_a_without_mfa="200",
     focal_b="404",
     moderator="200",
-    moderator_without_mfa="200",
+    moderator_without_mfa="404",  # drafts need the second factor
     administrator="200",
     partner_c="200",
 )
@@ -60,7 +60,7 @@ EDIT = table(
     focal_a_without_mfa="200",
     focal_b="404",
     moderator="403",
-    moderator_without_mfa="403",
+    moderator_without_mfa="404",  # cannot see drafts without MFA
     administrator="403",
     partner_c="403",
 )
@@ -89,11 +89,11 @@ SUBMIT = table(
     focal_a_without_mfa="mfa",
     focal_b="404",
     moderator="403",
-    moderator_without_mfa="403",
+    moderator_without_mfa="404",
     administrator="403",
     partner_c="403",
 )
-WITHDRAW = {**SUBMIT, "verified_user": "403", "focal_b": "403"}
+WITHDRAW = {**SUBMIT, "verified_user": "403", "focal_b": "403", "moderator_without_mfa": "403"}
 MODERATE = table(
     anonymous="login",
     verified_user="404",
@@ -114,7 +114,7 @@ PARTNERSHIP = table(
     focal_a_without_mfa="403",
     focal_b="404",
     moderator="403",
-    moderator_without_mfa="403",
+    moderator_without_mfa="404",
     administrator="403",
     partner_c="done",
 )

@@ -13,12 +13,14 @@ from actors.models import Actor, Membership, User
 from actors.permissions import MODERATORS_GROUP
 from actors.tasks import notify
 from reviews.models import (
+    ModerationLogEntry,
     Pledge,
     PledgePartner,
     PledgeTransition,
     ProgressUpdate,
     ReviewCycle,
 )
+from reviews.services.conversation import log_moderation
 
 Status = Pledge.Status
 
@@ -30,6 +32,10 @@ TRANSITIONS = {
     "reject": ({Status.SUBMITTED}, Status.REJECTED),
     "withdraw": ({Status.PUBLISHED}, Status.WITHDRAWN),
 }
+
+
+# A partner confirms or declines while the pledge is still being prepared or reviewed.
+PARTNERSHIP_OPEN = {Status.DRAFT, Status.RETURNED, Status.SUBMITTED}
 
 
 class TransitionNotAllowed(ValidationError):
@@ -209,6 +215,8 @@ def pledge_submit(*, pledge: Pledge, by: User) -> Pledge:
 @transaction.atomic
 def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
     """A moderator publishes a submitted pledge once every partner has confirmed."""
+    # Lock first: a partner declining at the same moment waits for this decision.
+    Pledge.objects.select_for_update().get(pk=pledge.pk)
     unconfirmed = pledge.partnerships.exclude(status=PledgePartner.Status.CONFIRMED)
     if unconfirmed.exists():
         names = ", ".join(p.actor.name for p in unconfirmed.select_related("actor"))
@@ -218,6 +226,7 @@ def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
     locked.published_at = now
     locked.last_reported_at = now
     locked.save()
+    log_moderation(by, ModerationLogEntry.Action.PLEDGE_PUBLISH, locked)
     _tell_lead(locked, "published")
     return locked
 
@@ -228,6 +237,7 @@ def pledge_return(*, pledge: Pledge, by: User, reason: str) -> Pledge:
     _need_reason(reason)
     locked = _transition(pledge, "return", by=by, actor=None, reason=reason)
     locked.save()
+    log_moderation(by, ModerationLogEntry.Action.PLEDGE_RETURN, locked, reason)
     _tell_lead(locked, "returned", reason)
     return locked
 
@@ -237,6 +247,7 @@ def pledge_reject(*, pledge: Pledge, by: User, reason: str) -> Pledge:
     _need_reason(reason)
     locked = _transition(pledge, "reject", by=by, actor=None, reason=reason)
     locked.save()
+    log_moderation(by, ModerationLogEntry.Action.PLEDGE_REJECT, locked, reason)
     _tell_lead(locked, "rejected", reason)
     return locked
 
@@ -262,6 +273,9 @@ def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
 @transaction.atomic
 def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -> PledgePartner:
     """A partner's focal point confirms or declines being named on a joint pledge."""
+    pledge = Pledge.objects.select_for_update().get(pk=partnership.pledge_id)
+    if pledge.status not in PARTNERSHIP_OPEN:
+        raise TransitionNotAllowed("Partnerships are decided before the pledge is published.")
     locked = PledgePartner.objects.select_for_update().get(pk=partnership.pk)
     locked.status = PledgePartner.Status.CONFIRMED if confirm else PledgePartner.Status.DECLINED
     locked.decided_by = by

@@ -1,0 +1,76 @@
+"""Notifications: in the portal (the bell) and by e-mail, at the frequency each person chooses."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Kind(models.TextChoices):
+    REPLY = "reply", "A reply to my comment"
+    PLEDGE_COMMENT = "pledge-comment", "A comment on my organisation's pledge"
+    MODERATION = "moderation", "My content hidden or restored"
+    MODERATOR_ALERT = "moderator-alert", "Items hidden automatically (moderators)"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", "Right away"
+    DAILY = "daily", "In a daily digest"
+    OFF = "off", "Only in the portal"
+
+
+DEFAULT_FREQUENCY = Frequency.IMMEDIATE
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def due_for_digest(self):
+        """Not yet e-mailed and waiting for a daily digest."""
+        return self.filter(emailed_at__isnull=True, frequency=Frequency.DAILY)
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    frequency = models.CharField(
+        max_length=20,
+        choices=Frequency.choices,
+        help_text="The person's choice for this kind when the notification was made.",
+    )
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["frequency", "emailed_at"], name="notification_digest"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} {self.frequency}"

@@ -1,0 +1,88 @@
+"""Tell people what happened: a notification in the portal, and e-mail as each person chose."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from actors.models import Notification, NotificationPreference, User
+from actors.models.notifications import DEFAULT_FREQUENCY, Frequency, Kind
+from actors.tasks import send_email
+
+
+def frequency_for(user: User, kind: str) -> str:
+    preference = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    return preference.frequency if preference else DEFAULT_FREQUENCY
+
+
+def notify_user(*, user: User, kind: str, title: str, url: str, body: str = "") -> Notification:
+    """Add a notification to the person's bell; e-mail it now if that is their choice."""
+    frequency = frequency_for(user, kind)
+    notification = Notification.objects.create(
+        user=user, kind=kind, frequency=frequency, title=title[:300], url=url, body=body
+    )
+    if frequency == Frequency.IMMEDIATE and user.is_active:
+        send_email.enqueue(
+            to=user.email,
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"[:200],
+            body=render_to_string(
+                "actors/email/notification.txt",
+                {"notification": notification, "site_url": settings.SITE_URL},
+            ),
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return notification
+
+
+def set_preferences(*, user: User, choices: dict[str, str]) -> None:
+    for kind, frequency in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"frequency": frequency}
+        )
+
+
+def mark_read(*, user: User, notification_ids=None) -> int:
+    unread = Notification.objects.filter(user=user).unread()
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def send_daily_digests(*, now: dt.datetime | None = None) -> int:
+    """One e-mail per person with every digest notification not yet sent; none is sent twice.
+
+    Rows are claimed with SELECT … FOR UPDATE SKIP LOCKED (on PostgreSQL), so two runs at once
+    never send the same notification.
+    """
+    now = now or timezone.now()
+    due = list(
+        Notification.objects.due_for_digest()
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("user")
+        .order_by("user_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in due:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    sent = 0
+    for notifications in by_user.values():
+        user = notifications[0].user
+        if user.is_active:
+            send_email.enqueue(
+                to=user.email,
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest",
+                body=render_to_string(
+                    "actors/email/digest.txt",
+                    {"notifications": notifications, "site_url": settings.SITE_URL},
+                ),
+            )
+            sent += 1
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
+    return sent
+
+
+__all__ = ["Kind", "frequency_for", "mark_read", "notify_user", "send_daily_digests"]

@@ -1,0 +1,269 @@
+"""The conversation: comments on pledges, objectives, Declaration paragraphs, round tables and
+progress updates; flags raised on comments and updates; the append-only moderation log."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+COMMENT_MAX = 5000
+AUTO_HIDE_FLAGS = 3
+EDIT_WINDOW_MINUTES = 15
+
+TARGETS = ("pledge", "objective", "paragraph", "round_table", "progress_update")
+
+
+def _exactly_one(fields) -> Q:
+    """A condition true when exactly one of the nullable foreign keys is set."""
+    condition = Q()
+    for chosen in fields:
+        term = Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                term &= Q(**{f"{other}__isnull": True})
+        condition |= term
+    return condition
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+    def public(self):
+        """Comments anyone may read: not hidden, on something public."""
+        from reviews.models.pledges import PUBLIC_STATUSES
+
+        return self.visible().filter(
+            Q(pledge__isnull=True, progress_update__isnull=True)
+            | Q(pledge__status__in=PUBLIC_STATUSES)
+            | Q(
+                progress_update__is_hidden=False,
+                progress_update__pledge__status__in=PUBLIC_STATUSES,
+            )
+        )
+
+    def thread_for(self, **target):
+        """Top-level comments of a target, with their replies and authors, in two queries."""
+        replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
+        return (
+            self.filter(parent__isnull=True, **target)
+            .select_related("author", "actor")
+            .prefetch_related(models.Prefetch("replies", queryset=replies))
+            .order_by("created_at", "pk")
+        )
+
+
+class Comment(models.Model):
+    pledge = models.ForeignKey(
+        "reviews.Pledge", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    objective = models.ForeignKey(
+        "reviews.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    paragraph = models.ForeignKey(
+        "reviews.DeclarationParagraph",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    round_table = models.ForeignKey(
+        "reviews.RoundTable",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    progress_update = models.ForeignKey(
+        "reviews.ProgressUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    actor = models.ForeignKey(
+        "actors.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        help_text="The organisation the author wrote for; empty when in their own name.",
+    )
+    body = models.TextField(max_length=COMMENT_MAX)
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    auto_hidden = models.BooleanField(
+        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
+    )
+    hidden_reason = models.TextField(blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["pledge", "created_at"], name="comment_pledge"),
+            models.Index(fields=["objective", "created_at"], name="comment_objective"),
+            models.Index(fields=["is_hidden", "created_at"], name="comment_hidden"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one(TARGETS),
+                name="comment_exactly_one_target",
+                violation_error_message="A comment is about exactly one thing.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author}"
+
+    @property
+    def target(self):
+        return next(getattr(self, name) for name in TARGETS if getattr(self, f"{name}_id"))
+
+    @property
+    def target_field(self) -> str:
+        return next(name for name in TARGETS if getattr(self, f"{name}_id"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def editable_until(self):
+        return self.created_at + timezone.timedelta(minutes=EDIT_WINDOW_MINUTES)
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError("Replies are one level deep: answer the first comment.")
+
+
+class Flag(models.Model):
+    """A signed-in person's report that a comment or a progress update breaks the rules."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        OFFENSIVE = "offensive", "Offensive or abusive"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        PERSONAL_DATA = "personal-data", "Reveals personal data"
+        OTHER = "other", "Other"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    progress_update = models.ForeignKey(
+        "reviews.ProgressUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    text = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one(("comment", "progress_update")),
+                name="flag_exactly_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "comment"],
+                condition=Q(comment__isnull=False),
+                name="flag_once_per_comment",
+                violation_error_message="You have already flagged this.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "progress_update"],
+                condition=Q(progress_update__isnull=False),
+                name="flag_once_per_update",
+                violation_error_message="You have already flagged this.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(text=""),
+                name="flag_other_needs_text",
+                violation_error_message="Say what is wrong.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Flag by {self.user} ({self.reason})"
+
+
+class ModerationLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The moderation log cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("The moderation log cannot be changed.")
+
+
+class ModerationLogEntry(models.Model):
+    """What a moderator did, to what, when and why. Written once; never changed or deleted."""
+
+    class Action(models.TextChoices):
+        PLEDGE_PUBLISH = "pledge-publish", "Published a pledge"
+        PLEDGE_RETURN = "pledge-return", "Returned a pledge"
+        PLEDGE_REJECT = "pledge-reject", "Rejected a pledge"
+        COMMENT_HIDE = "comment-hide", "Hid a comment"
+        COMMENT_RESTORE = "comment-restore", "Restored a comment"
+        COMMENT_AUTO_HIDE = "comment-auto-hide", "Comment hidden by flags"
+        UPDATE_HIDE = "update-hide", "Hid a progress update"
+        UPDATE_RESTORE = "update-restore", "Restored a progress update"
+        UPDATE_AUTO_HIDE = "update-auto-hide", "Progress update hidden by flags"
+        FLAGS_DISMISS = "flags-dismiss", "Dismissed flags"
+        USER_BLOCK = "user-block", "Blocked a user from posting"
+        USER_UNBLOCK = "user-unblock", "Unblocked a user"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the portal acted by itself (automatic hiding).",
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    target_type = models.CharField(max_length=30)
+    target_id = models.PositiveBigIntegerField()
+    target_label = models.CharField(max_length=300)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ModerationLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "moderation log entries"
+        indexes = [models.Index(fields=["action", "-created_at"], name="moderation_log_action")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise PermissionError("The moderation log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The moderation log cannot be changed.")

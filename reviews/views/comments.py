@@ -1,0 +1,222 @@
+"""Posting, editing, deleting and flagging comments; flagging progress updates."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from actors.models import Actor
+from actors.permissions import _memberships
+from portal.access import enforce
+from portal.ratelimit import RateLimited
+from reviews import permissions
+from reviews.models import (
+    Comment,
+    DeclarationParagraph,
+    Flag,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+    RoundTable,
+)
+from reviews.models.comments import COMMENT_MAX
+from reviews.services import conversation
+
+TARGET_MODELS = {
+    "pledge": Pledge,
+    "objective": Objective,
+    "paragraph": DeclarationParagraph,
+    "round_table": RoundTable,
+    "progress_update": ProgressUpdate,
+}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX, "data-counter": "true"}),
+        max_length=COMMENT_MAX,
+        help_text="Emphasis (*word*), lists, links and quotes (> text) are kept.",
+    )
+    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Post as")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        memberships = []
+        if user is not None and user.is_authenticated:
+            memberships = sorted(_memberships(user).values(), key=lambda m: m.actor.name)
+        self.fields["actor"].choices = [("", "Myself")] + [
+            (m.actor_id, f"{m.actor.name} ({m.actor.get_kind_display()})") for m in memberships
+        ]
+
+
+class FlagForm(forms.ModelForm):
+    class Meta:
+        model = Flag
+        fields = ["reason", "text"]
+        labels = {"text": "What is wrong? (needed for “Other”)"}
+        widgets = {"reason": forms.RadioSelect}
+
+
+def _target(request, field, pk):
+    model = TARGET_MODELS.get(field)
+    if model is None:
+        raise Http404("Unknown place for a comment.")
+    target = get_object_or_404(model, pk=pk)
+    pledge = target if field == "pledge" else getattr(target, "pledge", None)
+    if pledge is not None and not permissions.can_view_pledge(request.user, pledge):
+        raise Http404("No such pledge.")
+    return target
+
+
+def _redirect_to(comment):
+    return redirect(conversation.target_url(comment))
+
+
+@require_POST
+def comment_create(request):
+    if denial := enforce(request, permissions.comment_post_access(request.user), "post comment"):
+        return denial
+    field = request.POST.get("target", "")
+    try:
+        target_pk = int(request.POST.get("target_id", ""))
+    except ValueError as error:
+        raise Http404("Unknown place for a comment.") from error
+    target = _target(request, field, target_pk)
+    form = CommentForm(request.POST, user=request.user)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Comment, pk=request.POST["parent"])
+    status = 400
+    if form.is_valid():
+        actor = None
+        if form.cleaned_data["actor"]:
+            actor = Actor.objects.filter(pk=form.cleaned_data["actor"]).first()
+        try:
+            comment = conversation.comment_post(
+                user=request.user,
+                target_field=field,
+                target=target,
+                body=form.cleaned_data["body"],
+                actor=actor,
+                parent=parent,
+            )
+        except RateLimited as error:
+            form.add_error(None, error)
+            status = 429
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your comment is posted.")
+            return _redirect_to(comment)
+    return render(
+        request,
+        "reviews/comment_form.html",
+        {"form": form, "target": target, "target_field": field, "parent": parent},
+        status=status,
+    )
+
+
+def comment_edit(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    if denial := enforce(request, permissions.comment_author_access(request.user, comment), "edit"):
+        return denial
+    form = CommentForm(request.POST or None, user=request.user, initial={"body": comment.body})
+    form.fields.pop("actor")
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation.comment_edit(
+                comment=comment, user=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your comment is updated.")
+            return _redirect_to(comment)
+    return render(
+        request,
+        "reviews/comment_form.html",
+        {"form": form, "comment": comment, "target": comment.target},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    if denial := enforce(
+        request, permissions.comment_author_access(request.user, comment), "delete comment"
+    ):
+        return denial
+    url = conversation.target_url(comment)
+    conversation.comment_delete(comment=comment, user=request.user)
+    messages.success(request, "Your comment is deleted.")
+    return redirect(url.split("#")[0])
+
+
+def flag(request, kind, pk):
+    model = Comment if kind == "comment" else ProgressUpdate
+    queryset = model.objects.all() if kind == "comment" else model.objects.select_related("pledge")
+    item = get_object_or_404(queryset, pk=pk)
+    if denial := enforce(request, permissions.flag_access(request.user, item), f"flag {kind}"):
+        return denial
+    form = FlagForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                conversation.flag_create(
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"],
+                    **{"comment" if kind == "comment" else "progress_update": item},
+                )
+            except RateLimited as error:
+                form.add_error(None, error)
+                status = 429
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Thank you: the moderators will look at it.")
+                if kind == "comment":
+                    return redirect(conversation.target_url(item).split("#")[0])
+                return redirect(item.pledge)
+    return render(
+        request, "reviews/flag_form.html", {"form": form, "item": item, "kind": kind}, status=status
+    )
+
+
+def load_threads(user, field: str, ids) -> dict[int, list[Comment]]:
+    """The comment threads of several targets of one kind, in two queries whatever their size.
+
+    Moderators see hidden comments (marked); everyone else never does.
+    """
+    see_hidden = permissions.can_moderate(user) or (user.is_authenticated and user.is_superuser)
+    replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
+    top = (
+        Comment.objects.filter(parent__isnull=True, **{f"{field}__in": list(ids)})
+        .select_related("author", "actor")
+        .order_by("created_at", "pk")
+    )
+    if not see_hidden:
+        replies = replies.filter(is_hidden=False)
+        top = top.filter(is_hidden=False)
+    threads: dict[int, list[Comment]] = {}
+    for comment in top.prefetch_related(Prefetch("replies", queryset=replies)):
+        threads.setdefault(getattr(comment, f"{field}_id"), []).append(comment)
+    return threads
+
+
+def thread_context(request, field: str, target) -> dict:
+    """What the comments include needs for one target."""
+    return {
+        "thread": load_threads(request.user, field, [target.pk]).get(target.pk, []),
+        "target_field": field,
+        "target": target,
+        "comment_form": CommentForm(user=request.user),
+        "accepts_comments": conversation.accepts_comments(field, target),
+    }
