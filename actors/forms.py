@@ -118,3 +118,9 @@ class NotificationSettingsForm(forms.Form):
                 initial=frequency_for(user, kind),
                 widget=forms.RadioSelect,
             )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, e.g. “ministry reporting system”."
+    )

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/security/", accounts.security, name="security"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path("accounts/notifications/", accounts.notifications, name="notifications"),
+    path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),
     path(
         "accounts/notifications/settings/",
         accounts.notification_settings,

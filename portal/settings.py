@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks_db",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -202,6 +205,56 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # worked by `python manage.py db_worker` (any number of them; rows are claimed with SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The API: session (with CSRF) or token authentication, cursor pagination, one error format.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "actors.authentication.HashedTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.CursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    # Throttles share out the API fairly; brute force is the accounts' business.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="120/min"),
+        "user": env.str("API_THROTTLE_USER", default="600/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GCM Review Portal API",
+    "DESCRIPTION": (
+        "Read what is published (pledges, progress, comments, reference data) and, with a "
+        "session or an `Authorization: Token …` header, draft, edit and submit pledges, report "
+        "progress and take part in the conversation by the same rules as the web site."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.models.core.Actor.Kind",
+        "CycleKindEnum": "reviews.models.reference.ReviewCycle.Kind",
+        "PledgeKindEnum": "reviews.models.pledges.Pledge.Kind",
+        "PledgeStatusEnum": "reviews.models.pledges.Status",
+        "PartnerStatusEnum": "reviews.models.pledges.PledgePartner.Status",
+        "ImplementationStatusEnum": "reviews.models.pledges.ImplementationStatus",
+    },
+}
+
 LANGUAGE_CODE = "en"
 # The six official UN languages; the interface is in English until translations are added.
 LANGUAGES = [
@@ -229,6 +282,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# XLSX exports are assembled in a temporary file (constant memory) before they stream.
+EXPORT_TMP_DIR = env.str("EXPORT_TMP_DIR", default=None)
 MEDIA_URL = "media/"
 
 # Security headers. The content security policy carries a nonce on every page and allows nothing

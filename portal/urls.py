@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("actors.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

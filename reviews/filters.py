@@ -5,7 +5,7 @@ from django.db.models import Q
 from django_countries import countries
 
 from actors.models import Actor, Region
-from reviews.models import GuidingPrinciple, Objective, Pledge, ReviewCycle
+from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.pledges import Freshness
 
 
@@ -62,7 +62,7 @@ class PledgeFilter(django_filters.FilterSet):
             "freshness",
         ]
 
-    def filter_text(self, queryset, name, value):
+    def filter_text(self, queryset, name, value: str):
         value = value.strip()
         if not value:
             return queryset
@@ -70,9 +70,29 @@ class PledgeFilter(django_filters.FilterSet):
             Q(title__icontains=value) | Q(summary__icontains=value) | Q(lead__name__icontains=value)
         )
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
         return queryset.filter(Q(countries__contains=value) | Q(lead__country=value))
 
-    def filter_freshness(self, queryset, name, value):
+    def filter_freshness(self, queryset, name, value: str):
         return queryset.published().freshness(value)
+
+
+class CommentFilter(django_filters.FilterSet):
+    """Comments of one place: a pledge, an objective, a paragraph, a round table or an update."""
+
+    objective = django_filters.NumberFilter(field_name="objective__number")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Comment
+        fields = ["pledge", "objective", "paragraph", "round_table", "progress_update", "parent"]
+
+
+class ProgressUpdateFilter(django_filters.FilterSet):
+    objective = django_filters.NumberFilter(field_name="pledge__objectives__number")
+    actor_kind = django_filters.ChoiceFilter(field_name="actor__kind", choices=Actor.Kind.choices)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["pledge", "stage", "objective", "actor_kind"]

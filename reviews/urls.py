@@ -1,19 +1,19 @@
 from django.urls import path, re_path
 
-from reviews.views import comments, moderation, pledges
-from reviews.views import reference as views
+from reviews import exports
+from reviews.views import comments, moderation, pledges, reference
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("objectives/", views.objective_list, name="objective-list"),
-    path("objectives/<int:number>/", views.objective_detail, name="objective-detail"),
-    path("principles/", views.principle_list, name="principle-list"),
-    path("cycles/", views.cycle_list, name="cycle-list"),
-    path("cycles/<slug:slug>/", views.cycle_detail, name="cycle-detail"),
-    path("timeline/", views.timeline, name="timeline"),
-    path("sources/", views.source_list, name="source-list"),
-    path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("objectives/", reference.objective_list, name="objective-list"),
+    path("objectives/<int:number>/", reference.objective_detail, name="objective-detail"),
+    path("principles/", reference.principle_list, name="principle-list"),
+    path("cycles/", reference.cycle_list, name="cycle-list"),
+    path("cycles/<slug:slug>/", reference.cycle_detail, name="cycle-detail"),
+    path("timeline/", reference.timeline, name="timeline"),
+    path("sources/", reference.source_list, name="source-list"),
+    path("sources/<slug:slug>/", reference.source_detail, name="source-detail"),
     path("moderation/", moderation.moderation_home, name="moderation"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
     path("moderation/bulk/", moderation.bulk_action, name="moderation-bulk"),
@@ -28,6 +28,12 @@ urlpatterns = [
         name="moderation-user",
     ),
     path("transparency/", moderation.transparency, name="transparency"),
+    path("open-data/", reference.open_data, name="open-data"),
+    re_path(
+        r"^exports/(?P<resource>pledges|comments|progress-updates)\.(?P<fmt>csv|xlsx|json)$",
+        exports.export,
+        name="export",
+    ),
     path("comments/new/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),

@@ -9,9 +9,11 @@ from actors.models.core import (
     UserManager,
 )
 from actors.models.notifications import Notification, NotificationPreference
+from actors.models.tokens import ApiToken
 
 __all__ = [
     "Actor",
+    "ApiToken",
     "Coalition",
     "CoalitionMembership",
     "JoinRequest",

@@ -84,13 +84,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         """How others see this person: their chosen name, never their e-mail address."""
         if self.deleted_at:
             return self.FORMER_MEMBER
-        return self.display_name or self.email.split("@")[0]
+        return self.display_name or f"Member {self.pk}"
 
     def get_full_name(self):
         return self.display_name or self.email
 
     def get_short_name(self):
-        return self.display_name or self.email.split("@")[0]
+        return self.public_name
 
 
 class Region(models.TextChoices):

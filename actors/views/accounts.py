@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -15,11 +16,12 @@ from actors.acting import acting_membership, memberships, set_acting_for
 from actors.forms import (
     ActingForForm,
     ActorProposalForm,
+    ApiTokenForm,
     DeleteAccountForm,
     NotificationSettingsForm,
     ProfileForm,
 )
-from actors.models import Actor, JoinRequest, Membership, Notification
+from actors.models import Actor, ApiToken, JoinRequest, Membership, Notification
 from actors.notifications import mark_read, set_preferences
 from actors.permissions import has_mfa, is_moderator
 
@@ -158,3 +160,29 @@ def notification_settings(request):
         messages.success(request, "Your notification settings are saved.")
         return redirect("actors:notification-settings")
     return render(request, "actors/notification_settings.html", {"form": form})
+
+
+@login_required
+def api_tokens(request):
+    """Create (shown once), name and revoke the person's API tokens."""
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            revoked = ApiToken.objects.filter(
+                user=request.user, pk=request.POST.get("revoke"), revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+            if revoked:
+                messages.success(request, "The token is revoked; it no longer works.")
+            return redirect("actors:api-tokens")
+        if form.is_valid():
+            _, new_key = ApiToken.objects.create_for(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "actors/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+    )

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from reviews.exports import documentation
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
@@ -118,3 +119,7 @@ def source_detail(request, slug):
             "coalitions": source.actors_coalition_records.only("name", "slug"),
         },
     )
+
+
+def open_data(request):
+    return render(request, "reviews/open_data.html", {"exports": documentation()})

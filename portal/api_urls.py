@@ -1,0 +1,43 @@
+"""The API under /api/v1/, its OpenAPI schema and its documentation (no CDN: sidecar assets)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from actors.api import ActorViewSet, CoalitionViewSet
+from reviews.api import (
+    CommentViewSet,
+    CycleViewSet,
+    DeclarationParagraphViewSet,
+    ObjectiveViewSet,
+    PledgeViewSet,
+    PrincipleViewSet,
+    ProgressUpdateViewSet,
+    stats_views,
+)
+
+router = DefaultRouter()
+router.register("objectives", ObjectiveViewSet, basename="objective")
+router.register("principles", PrincipleViewSet, basename="principle")
+router.register("cycles", CycleViewSet, basename="cycle")
+router.register(
+    "declaration-paragraphs", DeclarationParagraphViewSet, basename="declaration-paragraph"
+)
+router.register("actors", ActorViewSet, basename="actor")
+router.register("coalitions", CoalitionViewSet, basename="coalition")
+router.register("pledges", PledgeViewSet, basename="pledge")
+router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
+router.register("comments", CommentViewSet, basename="comment")
+
+stats_patterns = [
+    path(f"{name}/", view, name=f"stats-{name}") for name, view in stats_views().items()
+]
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/stats/", include(stats_patterns)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

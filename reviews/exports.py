@@ -1,0 +1,282 @@
+"""Open data: the filtered selection, whole, as CSV, XLSX or JSON, streamed in constant memory.
+
+Rows come from `values_list` over a server-side cursor (`.iterator()`), with the many-to-many
+columns joined in SQL subqueries, so no model objects are built. Only published content is ever
+exported: no draft, no hidden comment or update, no e-mail address.
+"""
+
+import csv
+import datetime as dt
+import decimal
+import json
+import tempfile
+from dataclasses import dataclass
+
+import xlsxwriter
+from django.conf import settings
+from django.db import connection
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import StringAgg as _StringAgg
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+
+from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
+from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
+from reviews.models.pledges import PUBLIC_STATUSES
+
+CHUNK = 2000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def StringAgg(expression, **kwargs):
+    return _StringAgg(expression, delimiter=Value(","), **kwargs)
+
+
+def neutralise(value):
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def plain(value):
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    expression: object
+    description: str
+
+
+def _joined(model, through_filter, field, **extra):
+    """A comma-separated list from a related table, as a subquery of one row per parent.
+
+    Built when a query is made: the ordered aggregate exists on PostgreSQL only (on SQLite the
+    values come in the order of the related rows).
+    """
+
+    def expression():
+        ordered = connection.features.supports_aggregate_order_by_clause
+        rows = (
+            model.objects.filter(**through_filter, **extra)
+            .order_by()
+            .values(next(iter(through_filter)))
+            .annotate(
+                joined=StringAgg(
+                    Cast(field, CharField()), **({"order_by": field} if ordered else {})
+                )
+            )
+            .values("joined")
+        )
+        return Coalesce(Subquery(rows), Value(""), output_field=CharField())
+
+    return expression
+
+
+PLEDGE_OBJECTIVES = Pledge.objectives.through
+PLEDGE_PRINCIPLES = Pledge.principles.through
+
+PLEDGE_COLUMNS = [
+    Column("id", F("pk"), "The pledge's number on the portal."),
+    Column("title", F("title"), "Title."),
+    Column("summary", F("summary"), "One-line summary."),
+    Column("lead_id", F("lead_id"), "Number of the lead organisation."),
+    Column("lead_name", F("lead__name"), "Name of the lead organisation."),
+    Column("lead_kind", F("lead__kind"), "Stakeholder kind of the lead (member-state, …)."),
+    Column("lead_country", F("lead__country"), "ISO 3166 code of the lead's country, if any."),
+    Column("lead_region", F("lead__region"), "Region of the lead, if any."),
+    Column(
+        "partners",
+        _joined(
+            PledgePartner,
+            {"pledge": OuterRef("pk")},
+            "actor__name",
+            status=PledgePartner.Status.CONFIRMED,
+        ),
+        "Confirmed partner organisations, comma-separated.",
+    ),
+    Column(
+        "objectives",
+        _joined(PLEDGE_OBJECTIVES, {"pledge": OuterRef("pk")}, "objective__number"),
+        "Objective numbers (1–23), comma-separated.",
+    ),
+    Column("primary_objective", F("primary_objective__number"), "The primary objective."),
+    Column(
+        "principles",
+        _joined(PLEDGE_PRINCIPLES, {"pledge": OuterRef("pk")}, "guidingprinciple__number"),
+        "Guiding principle numbers (1–10), comma-separated.",
+    ),
+    Column("cycle", F("cycle__slug"), "Review cycle (e.g. imrf-2026)."),
+    Column("kind", F("kind"), "individual, joint or matching."),
+    Column("matches", F("matches_id"), "For a matching pledge: the pledge it answers."),
+    Column("support", F("support"), "Form of support."),
+    Column("amount", F("amount"), "Amount of a financial pledge."),
+    Column("currency", F("currency"), "ISO 4217 currency of the amount."),
+    Column("scope", F("scope"), "local, national, regional or global."),
+    Column("countries", F("countries"), "Countries concerned (ISO 3166 codes, comma-separated)."),
+    Column("start_date", F("start_date"), "Start date."),
+    Column("end_date", F("end_date"), "End date."),
+    Column("status", F("status"), "published or withdrawn."),
+    Column("implementation_status", F("implementation_status"), "Stage of implementation."),
+    Column("last_reported_at", F("last_reported_at"), "Publication or latest progress report."),
+    Column("created_at", F("created_at"), "When the draft was started (UTC)."),
+    Column("submitted_at", F("submitted_at"), "When it was last submitted (UTC)."),
+    Column("published_at", F("published_at"), "When it was published (UTC)."),
+    Column("updated_at", F("updated_at"), "Last change (UTC)."),
+]
+
+COMMENT_COLUMNS = [
+    Column("id", F("pk"), "The comment's number."),
+    Column("pledge", F("pledge_id"), "The pledge commented on, if any."),
+    Column("objective", F("objective__number"), "The objective commented on, if any."),
+    Column("paragraph", F("paragraph_id"), "The Declaration paragraph commented on, if any."),
+    Column("round_table", F("round_table_id"), "The round table commented on, if any."),
+    Column("progress_update", F("progress_update_id"), "The progress report, if any."),
+    Column("parent", F("parent_id"), "The comment this one replies to, if any."),
+    Column(
+        "author",
+        Coalesce(NullIf(F("author__display_name"), Value("")), Value("member")),
+        "The author's display name.",
+    ),
+    Column("actor_name", F("actor__name"), "The organisation written for, if any."),
+    Column("actor_kind", F("actor__kind"), "Its stakeholder kind."),
+    Column("body", F("body"), "The text (Markdown)."),
+    Column("created_at", F("created_at"), "Posted (UTC)."),
+    Column("edited_at", F("edited_at"), "Last edited (UTC), if edited."),
+]
+
+UPDATE_COLUMNS = [
+    Column("id", F("pk"), "The progress report's number."),
+    Column("pledge", F("pledge_id"), "The pledge reported on."),
+    Column("pledge_title", F("pledge__title"), "Its title."),
+    Column("date", F("date"), "Date of the report."),
+    Column("stage", F("stage"), "planned, in-progress, completed or discontinued."),
+    Column("actor_name", F("actor__name"), "The reporting organisation."),
+    Column("actor_kind", F("actor__kind"), "Its stakeholder kind."),
+    Column("narrative", F("narrative"), "What was reported."),
+    Column("created_at", F("created_at"), "Posted (UTC)."),
+]
+
+
+def _pledges(params):
+    return PledgeFilter(params, queryset=Pledge.objects.public()).qs.order_by("pk")
+
+
+def _comments(params):
+    public = Comment.objects.public().filter(deleted_at__isnull=True)
+    return CommentFilter(params, queryset=public).qs.order_by("pk")
+
+
+def _updates(params):
+    return ProgressUpdateFilter(
+        params,
+        queryset=ProgressUpdate.objects.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES),
+    ).qs.order_by("pk")
+
+
+RESOURCES = {
+    "pledges": (_pledges, PLEDGE_COLUMNS),
+    "comments": (_comments, COMMENT_COLUMNS),
+    "progress-updates": (_updates, UPDATE_COLUMNS),
+}
+
+
+def rows(resource: str, params):
+    """The selection as tuples of plain values, streamed from the database."""
+    selection, columns = RESOURCES[resource]
+    queryset = selection(params)
+    if getattr(queryset.query, "distinct", False):
+        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+    annotated = queryset.annotate(
+        **{
+            f"x_{c.name}": c.expression() if callable(c.expression) else c.expression
+            for c in columns
+        }
+    )
+    names = [f"x_{c.name}" for c in columns]
+    for row in annotated.values_list(*names).iterator(chunk_size=CHUNK):
+        yield tuple(plain(value) for value in row)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(resource, params):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so spreadsheets read UTF-8
+    yield writer.writerow([c.name for c in RESOURCES[resource][1]])
+    for row in rows(resource, params):
+        yield writer.writerow([neutralise("" if v is None else v) for v in row])
+
+
+def _json(resource, params):
+    names = [c.name for c in RESOURCES[resource][1]]
+    yield "["
+    first = True
+    for row in rows(resource, params):
+        yield ("" if first else ",") + "\n" + json.dumps(dict(zip(names, row, strict=True)))
+        first = False
+    yield "\n]\n"
+
+
+def _xlsx(resource, params):
+    spool = tempfile.TemporaryFile(dir=settings.EXPORT_TMP_DIR)  # noqa: SIM115 — FileResponse closes it
+    workbook = xlsxwriter.Workbook(
+        spool, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    sheet = workbook.add_worksheet(resource)
+    for col, column in enumerate(RESOURCES[resource][1]):
+        sheet.write_string(0, col, column.name)
+    for number, row in enumerate(rows(resource, params), start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(number, col, value)
+            else:
+                sheet.write_string(number, col, neutralise(str(value)))
+    workbook.close()
+    spool.seek(0)
+    return spool
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export(request, resource, fmt):
+    if resource not in RESOURCES or fmt not in CONTENT_TYPES:
+        raise Http404("No such export.")
+    filename = f"gcm-{resource}-{timezone.now():%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        response = FileResponse(
+            _xlsx(resource, request.GET),
+            as_attachment=True,
+            filename=filename,
+            content_type=CONTENT_TYPES[fmt],
+        )
+    else:
+        stream = _csv(resource, request.GET) if fmt == "csv" else _json(resource, request.GET)
+        response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def documentation():
+    """The columns of every export, for the open data page."""
+    return [(name, columns) for name, (_, columns) in RESOURCES.items()]

@@ -1,0 +1,348 @@
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+from actors.serializers import ActorBriefSerializer
+from reviews.models import (
+    Comment,
+    DeclarationParagraph,
+    GuidingPrinciple,
+    Objective,
+    Pledge,
+    PledgePartner,
+    ProgressUpdate,
+    ReviewCycle,
+    RoundTable,
+)
+from reviews.models.comments import COMMENT_MAX
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:objective-detail", lookup_field="number"
+    )
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Objective
+        fields = ["number", "url", "title", "short_label", "source", "source_locator"]
+        read_only_fields = fields
+
+
+class PrincipleSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = GuidingPrinciple
+        fields = ["number", "title", "description", "source", "source_locator"]
+        read_only_fields = fields
+
+
+class RoundTableSerializer(serializers.ModelSerializer):
+    objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = RoundTable
+        fields = ["id", "number", "title", "held_on", "objectives", "source_locator"]
+        read_only_fields = fields
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:cycle-detail", lookup_field="slug")
+    round_tables = RoundTableSerializer(many=True, read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ReviewCycle
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "kind",
+            "year",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "hearing_on",
+            "submissions_open",
+            "submissions_close",
+            "outcome",
+            "outcome_endorsed_on",
+            "round_tables",
+            "source",
+            "source_locator",
+        ]
+        read_only_fields = fields
+
+
+class DeclarationParagraphSerializer(serializers.ModelSerializer):
+    cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = DeclarationParagraph
+        fields = [
+            "id",
+            "cycle",
+            "number",
+            "section",
+            "summary",
+            "objectives",
+            "source",
+            "source_locator",
+        ]
+        read_only_fields = fields
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="actor.id", read_only=True)
+    name = serializers.CharField(source="actor.name", read_only=True)
+    kind = serializers.CharField(source="actor.kind", read_only=True)
+    country = serializers.CharField(source="actor.country.code", read_only=True)
+
+    class Meta:
+        model = PledgePartner
+        fields = ["id", "name", "kind", "country", "status"]
+        read_only_fields = fields
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    actor = ActorBriefSerializer(read_only=True)
+    author = serializers.CharField(source="author.public_name", read_only=True, default=None)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "pledge", "date", "stage", "narrative", "actor", "author", "created_at"]
+        read_only_fields = ["id", "actor", "author", "created_at"]
+
+
+class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
+    actor = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.accredited(),
+        help_text="The organisation reporting (the lead or a confirmed partner); defaults to the "
+        "lead when the person belongs to it.",
+        required=False,
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["pledge", "date", "stage", "narrative", "actor"]
+        extra_kwargs = {"pledge": {"queryset": Pledge.objects.published()}}
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    """The public shape of a pledge (DESIGN §4); stable field names."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:pledge-detail")
+    lead = ActorBriefSerializer(read_only=True)
+    partners = PartnerSerializer(source="partnerships", many=True, read_only=True)
+    objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    primary_objective = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    principles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    countries = serializers.SerializerMethodField()
+    freshness = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "id",
+            "url",
+            "title",
+            "summary",
+            "lead",
+            "partners",
+            "objectives",
+            "primary_objective",
+            "principles",
+            "cycle",
+            "status",
+            "implementation_status",
+            "freshness",
+            "kind",
+            "matches",
+            "support",
+            "amount",
+            "currency",
+            "scope",
+            "countries",
+            "start_date",
+            "end_date",
+            "version",
+            "created_at",
+            "submitted_at",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, pledge):
+        return [country.code for country in pledge.countries]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
+    )
+    def get_freshness(self, pledge):
+        value = pledge.freshness_at(self.context.get("now"))
+        return str(value) if value else None
+
+
+class PledgeDetailSerializer(PledgeSerializer):
+    progress_updates = serializers.SerializerMethodField()
+
+    class Meta(PledgeSerializer.Meta):
+        fields = [*PledgeSerializer.Meta.fields, "description", "progress_updates"]
+        read_only_fields = fields
+
+    @extend_schema_field(ProgressUpdateSerializer(many=True))
+    def get_progress_updates(self, pledge):
+        updates = [u for u in pledge.progress_updates.all() if not u.is_hidden]
+        return ProgressUpdateSerializer(updates, many=True).data
+
+
+class PledgeWriteSerializer(serializers.ModelSerializer):
+    """Drafting and editing. `version` is required to edit: a stale one is a 409."""
+
+    lead = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.accredited(), help_text="Your organisation (create only)."
+    )
+    objectives = serializers.SlugRelatedField(
+        slug_field="number", many=True, queryset=Objective.objects.all(), required=False
+    )
+    primary_objective = serializers.SlugRelatedField(
+        slug_field="number", queryset=Objective.objects.all(), required=False, allow_null=True
+    )
+    principles = serializers.SlugRelatedField(
+        slug_field="number", many=True, queryset=GuidingPrinciple.objects.all(), required=False
+    )
+    cycle = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ReviewCycle.objects.all(), required=False, allow_null=True
+    )
+    partners = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Actor.objects.accredited(), required=False
+    )
+    countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), required=False, allow_empty=True
+    )
+    matches = serializers.PrimaryKeyRelatedField(
+        queryset=Pledge.objects.published(), required=False, allow_null=True
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="The version you edited (required to edit)."
+    )
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "lead",
+            "title",
+            "summary",
+            "description",
+            "kind",
+            "matches",
+            "support",
+            "amount",
+            "currency",
+            "objectives",
+            "primary_objective",
+            "principles",
+            "scope",
+            "countries",
+            "start_date",
+            "end_date",
+            "contact_name",
+            "contact_email",
+            "cycle",
+            "partners",
+            "concerns_migrants",
+            "version",
+        ]
+
+    def validate_countries(self, value):
+        from django_countries import countries
+
+        codes = [code.upper() for code in value]
+        unknown = [code for code in codes if code not in dict(countries)]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown country codes: {', '.join(unknown)}.")
+        return codes
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": "Give the version you edited."})
+        if attrs.get(
+            "kind", getattr(self.instance, "kind", None)
+        ) != Pledge.Kind.JOINT and attrs.get("partners"):
+            raise serializers.ValidationError(
+                {"partners": "Only a joint pledge names partner organisations."}
+            )
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.public_name", read_only=True)
+    actor = ActorBriefSerializer(read_only=True)
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "pledge",
+            "objective",
+            "paragraph",
+            "round_table",
+            "progress_update",
+            "parent",
+            "author",
+            "actor",
+            "body",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "deleted_at",
+        ]
+        read_only_fields = fields
+
+    def get_body(self, comment) -> str:
+        return "" if comment.is_deleted else comment.body
+
+    def get_body_html(self, comment) -> str:
+        return "" if comment.is_deleted else comment.body_html
+
+
+class CommentWriteSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(
+        choices=["pledge", "objective", "paragraph", "round_table", "progress_update"]
+    )
+    target_id = serializers.IntegerField(min_value=1)
+    body = serializers.CharField(max_length=COMMENT_MAX)
+    actor = serializers.PrimaryKeyRelatedField(
+        queryset=Actor.objects.accredited(), required=False, allow_null=True
+    )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Comment.objects.all(), required=False, allow_null=True
+    )
+
+
+class CommentEditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=COMMENT_MAX)
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=["spam", "offensive", "off-topic", "personal-data", "other"]
+    )
+    text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+def now_context():
+    return {"now": timezone.now()}
