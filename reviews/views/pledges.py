@@ -175,7 +175,12 @@ def pledge_create(request):
     lead = next((m.actor for m in memberships if str(m.actor_id) == str(lead_id)), None)
     if lead is None:
         raise Http404("Not one of your organisations.")
-    form = PledgeForm(request.POST or None, request.FILES or None, lead=lead)
+    form = PledgeForm(
+        request.POST or None,
+        request.FILES or None,
+        lead=lead,
+        initial={"cycle": services.default_cycle(), "contact_name": request.user.display_name},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             pledge = _save_pledge(request, form, lead=lead)

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Pledge, PledgePartner, PledgeTransition, ProgressUpdate
+from reviews.models import Pledge, PledgePartner, PledgeTransition, ProgressUpdate, ReviewCycle
 from tests.factories import (
     PledgeFactory,
     PledgePartnerFactory,
@@ -339,3 +340,11 @@ def test_the_contact_address_is_shown_to_editors_and_moderators_only(
     assert "Pat Contact" in public and "pat.private@example.org" not in public
     assert "pat.private@example.org" in editor
     assert "pat.contact@example.org" in moderating
+
+
+def test_a_new_pledge_form_proposes_the_cycle_open_for_submissions(client, focal_a):
+    client.force_login(focal_a)
+    with time_machine.travel("2022-01-15T12:00:00Z"):
+        response = client.get(reverse("reviews:pledge-create"))
+
+    assert response.context["form"]["cycle"].value() == ReviewCycle.objects.get(slug="imrf-2022").pk
