@@ -223,3 +223,62 @@ def _transitions(pledge, moderator_id):
         for step, (before, after, reason) in enumerate(steps)
         for by_lead in [after in (S.SUBMITTED, S.WITHDRAWN)]
     ]
+
+
+COMMENT_TEXTS = [
+    "How will migrant-led organisations take part in the steering of this?",
+    "Our city runs a similar desk; *happy to share* what we learned.",
+    "Could the next progress report give figures by gender and age?",
+    "> firewall between services and enforcement\n\nThis is the key point for us.",
+]
+
+
+@transaction.atomic
+def seed_comments(count: int, *, seed: int = 2026) -> int:
+    """Create `count` demo comments (a third of them replies) on published demo pledges."""
+    from portal.markdown import render_markdown
+    from reviews.models import Comment
+
+    rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
+    pledges = list(
+        Pledge.objects.filter(lead__is_demo=True, status=S.PUBLISHED).values_list("pk", flat=True)
+    )
+    authors = list(
+        Membership.objects.filter(actor__is_demo=True).values_list("user_id", "actor_id")
+    )
+    if not pledges or not authors:
+        return 0
+    rendered = {text: render_markdown(text) for text in COMMENT_TEXTS}
+    created = 0
+    while created < count:
+        batch = []
+        for _ in range(min(BATCH, count - created)):
+            user_id, actor_id = rng.choice(authors)
+            text = rng.choice(COMMENT_TEXTS)
+            batch.append(
+                Comment(
+                    pledge_id=rng.choice(pledges),
+                    author_id=user_id,
+                    actor_id=actor_id if rng.random() < 0.7 else None,
+                    body=text,
+                    body_html=rendered[text],
+                )
+            )
+        Comment.objects.bulk_create(batch)
+        replies = []
+        for parent in batch[: len(batch) // 3]:
+            user_id, actor_id = rng.choice(authors)
+            replies.append(
+                Comment(
+                    pledge_id=parent.pledge_id,
+                    parent=parent,
+                    author_id=user_id,
+                    actor_id=actor_id,
+                    body=COMMENT_TEXTS[0],
+                    body_html=rendered[COMMENT_TEXTS[0]],
+                )
+            )
+        replies = replies[: count - created - len(batch)]
+        Comment.objects.bulk_create(replies)
+        created += len(batch) + len(replies)
+    return created

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from actors.management.commands.seed_demo import DEMO_PASSWORD
 from actors.models import Actor, Membership, User
 from actors.permissions import has_mfa
+from reviews.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +52,14 @@ def test_demo_totp_prints_the_code_the_demo_accounts_accept(settings, capsys):
 
     code = capsys.readouterr().out.strip()
     assert TOTP(Authenticator.objects.get(user=focal, type="totp")).validate_code(code)
+
+
+def test_seed_demo_adds_comments_with_replies_on_published_pledges(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", pledges=30, comments=30, verbosity=0)
+
+    comments = Comment.objects.all()
+    assert comments.count() == 30
+    assert comments.filter(parent__isnull=False).exists()
+    assert not comments.exclude(pledge__status="published").exists()

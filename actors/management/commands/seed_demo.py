@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actors.models import Actor, Membership, Region, User
-from reviews.demo import seed_pledges
+from reviews.demo import seed_comments, seed_pledges
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
 # The authenticator secret of the demo focal points, moderator and administrator (their powers
@@ -90,6 +90,12 @@ class Command(BaseCommand):
             default=24,
             help="How many demo pledges to add (bulk inserted; 100000 for benchmarks).",
         )
+        parser.add_argument(
+            "--comments",
+            type=int,
+            default=12,
+            help="How many demo comments (and replies) to add on published demo pledges.",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -117,12 +123,13 @@ class Command(BaseCommand):
             self._totp(moderator)
             self._totp(self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True))
             pledges = seed_pledges(options["pledges"]) if options["pledges"] > 0 else 0
+            comments = seed_comments(options["comments"]) if options["comments"] > 0 else 0
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {len(DEMO_ACTORS)} organisations, "
                     f"{len(DEMO_USERS) + 2} accounts (password: {DEMO_PASSWORD}), "
-                    f"{pledges} new pledges."
+                    f"{pledges} new pledges, {comments} new comments."
                 )
             )
 
