@@ -252,7 +252,9 @@ def seed_comments(count: int, *, seed: int = 2026) -> int:
     created = 0
     while created < count:
         batch = []
-        for _ in range(min(BATCH, count - created)):
+        remaining = count - created
+        # Leave room for the replies: about a quarter of the comments answer another.
+        for _ in range(min(BATCH, max(1, remaining - remaining // 4))):
             user_id, actor_id = rng.choice(authors)
             text = rng.choice(COMMENT_TEXTS)
             batch.append(
