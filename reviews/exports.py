@@ -18,8 +18,9 @@ from django.db import connection
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models import StringAgg as _StringAgg
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django_filters import FilterSet
 
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
@@ -29,8 +30,8 @@ CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def StringAgg(expression, **kwargs):
-    return _StringAgg(expression, delimiter=Value(","), **kwargs)
+def StringAgg(expression, delimiter=",", **kwargs):
+    return _StringAgg(expression, delimiter=Value(delimiter), **kwargs)
 
 
 def neutralise(value):
@@ -57,7 +58,7 @@ class Column:
     description: str
 
 
-def _joined(model, through_filter, field, **extra):
+def _joined(model, through_filter, field, *, delimiter=",", **extra):
     """A comma-separated list from a related table, as a subquery of one row per parent.
 
     Built when a query is made: the ordered aggregate exists on PostgreSQL only (on SQLite the
@@ -72,7 +73,9 @@ def _joined(model, through_filter, field, **extra):
             .values(next(iter(through_filter)))
             .annotate(
                 joined=StringAgg(
-                    Cast(field, CharField()), **({"order_by": field} if ordered else {})
+                    Cast(field, CharField()),
+                    delimiter=delimiter,
+                    **({"order_by": field} if ordered else {}),
                 )
             )
             .values("joined")
@@ -100,9 +103,10 @@ PLEDGE_COLUMNS = [
             PledgePartner,
             {"pledge": OuterRef("pk")},
             "actor__name",
+            delimiter="; ",
             status=PledgePartner.Status.CONFIRMED,
         ),
-        "Confirmed partner organisations, comma-separated.",
+        "Confirmed partner organisations, separated by semicolons (names may hold commas).",
     ),
     Column(
         "objectives",
@@ -167,33 +171,38 @@ UPDATE_COLUMNS = [
 ]
 
 
-def _pledges(params):
-    return PledgeFilter(params, queryset=Pledge.objects.public()).qs.order_by("pk")
+def _public_comments():
+    # A reply to a hidden comment is hidden with it; public() leaves out both.
+    return Comment.objects.public().filter(deleted_at__isnull=True)
 
 
-def _comments(params):
-    public = Comment.objects.public().filter(deleted_at__isnull=True)
-    return CommentFilter(params, queryset=public).qs.order_by("pk")
+def _public_updates():
+    return ProgressUpdate.objects.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES)
 
 
-def _updates(params):
-    return ProgressUpdateFilter(
-        params,
-        queryset=ProgressUpdate.objects.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES),
-    ).qs.order_by("pk")
-
-
+# resource: (the list's FilterSet, what may be exported at all, the columns)
 RESOURCES = {
-    "pledges": (_pledges, PLEDGE_COLUMNS),
-    "comments": (_comments, COMMENT_COLUMNS),
-    "progress-updates": (_updates, UPDATE_COLUMNS),
+    "pledges": (PledgeFilter, Pledge.objects.public, PLEDGE_COLUMNS),
+    "comments": (CommentFilter, _public_comments, COMMENT_COLUMNS),
+    "progress-updates": (ProgressUpdateFilter, _public_updates, UPDATE_COLUMNS),
 }
 
 
-def rows(resource: str, params):
+def selection(resource: str, params):
+    """The bound FilterSet of the export: `.is_valid()` says whether the filters make sense."""
+    filterset_class, public, _ = RESOURCES[resource]
+    return filterset_class(params, queryset=public())
+
+
+def columns_of(resource: str) -> list[Column]:
+    return RESOURCES[resource][2]
+
+
+def rows(resource: str, params, convert=plain):
     """The selection as tuples of plain values, streamed from the database."""
-    selection, columns = RESOURCES[resource]
-    queryset = selection(params)
+    columns = columns_of(resource)
+    filters = params if isinstance(params, FilterSet) else selection(resource, params)
+    queryset = filters.qs.order_by("pk")
     if getattr(queryset.query, "distinct", False):
         queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
     annotated = queryset.annotate(
@@ -204,7 +213,7 @@ def rows(resource: str, params):
     )
     names = [f"x_{c.name}" for c in columns]
     for row in annotated.values_list(*names).iterator(chunk_size=CHUNK):
-        yield tuple(plain(value) for value in row)
+        yield tuple(convert(value) for value in row)
 
 
 class _Echo:
@@ -215,13 +224,13 @@ class _Echo:
 def _csv(resource, params):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheets read UTF-8
-    yield writer.writerow([c.name for c in RESOURCES[resource][1]])
+    yield writer.writerow([c.name for c in columns_of(resource)])
     for row in rows(resource, params):
         yield writer.writerow([neutralise("" if v is None else v) for v in row])
 
 
 def _json(resource, params):
-    names = [c.name for c in RESOURCES[resource][1]]
+    names = [c.name for c in columns_of(resource)]
     yield "["
     first = True
     for row in rows(resource, params):
@@ -230,15 +239,20 @@ def _json(resource, params):
     yield "\n]\n"
 
 
+def _cell(value):
+    # An amount is a number in a spreadsheet: its 14 significant digits survive a double.
+    return float(value) if isinstance(value, decimal.Decimal) else plain(value)
+
+
 def _xlsx(resource, params):
     spool = tempfile.TemporaryFile(dir=settings.EXPORT_TMP_DIR)  # noqa: SIM115 — FileResponse closes it
     workbook = xlsxwriter.Workbook(
         spool, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     sheet = workbook.add_worksheet(resource)
-    for col, column in enumerate(RESOURCES[resource][1]):
+    for col, column in enumerate(columns_of(resource)):
         sheet.write_string(0, col, column.name)
-    for number, row in enumerate(rows(resource, params), start=1):
+    for number, row in enumerate(rows(resource, params, convert=_cell), start=1):
         for col, value in enumerate(row):
             if value is None:
                 continue
@@ -261,16 +275,22 @@ CONTENT_TYPES = {
 def export(request, resource, fmt):
     if resource not in RESOURCES or fmt not in CONTENT_TYPES:
         raise Http404("No such export.")
+    filters = selection(resource, request.GET)
+    if not filters.is_valid():
+        # A filter that makes no sense would otherwise be dropped and export everything.
+        return JsonResponse(
+            {"detail": "Some filters are not valid.", "errors": filters.errors}, status=400
+        )
     filename = f"gcm-{resource}-{timezone.now():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         response = FileResponse(
-            _xlsx(resource, request.GET),
+            _xlsx(resource, filters),
             as_attachment=True,
             filename=filename,
             content_type=CONTENT_TYPES[fmt],
         )
     else:
-        stream = _csv(resource, request.GET) if fmt == "csv" else _json(resource, request.GET)
+        stream = _csv(resource, filters) if fmt == "csv" else _json(resource, filters)
         response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -279,4 +299,4 @@ def export(request, resource, fmt):
 
 def documentation():
     """The columns of every export, for the open data page."""
-    return [(name, columns) for name, (_, columns) in RESOURCES.items()]
+    return [(name, columns) for name, (_, _, columns) in RESOURCES.items()]

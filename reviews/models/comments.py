@@ -31,15 +31,18 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(is_hidden=False)
 
     def public(self):
-        """Comments anyone may read: not hidden, on something public."""
+        """Comments anyone may read: not hidden, not under a hidden comment, on something public."""
         from reviews.models.pledges import PUBLIC_STATUSES
 
         return self.visible().filter(
-            Q(pledge__isnull=True, progress_update__isnull=True)
-            | Q(pledge__status__in=PUBLIC_STATUSES)
-            | Q(
-                progress_update__is_hidden=False,
-                progress_update__pledge__status__in=PUBLIC_STATUSES,
+            (Q(parent__isnull=True) | Q(parent__is_hidden=False))
+            & (
+                Q(pledge__isnull=True, progress_update__isnull=True)
+                | Q(pledge__status__in=PUBLIC_STATUSES)
+                | Q(
+                    progress_update__is_hidden=False,
+                    progress_update__pledge__status__in=PUBLIC_STATUSES,
+                )
             )
         )
 
