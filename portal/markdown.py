@@ -9,7 +9,9 @@ import nh3
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+# "*" must be given: without it nh3 (ammonia) keeps its default generic attributes, title and
+# lang, on every tag, so a Markdown link title would reach the page.
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "*": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _renderer = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False}).enable(

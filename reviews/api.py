@@ -4,20 +4,29 @@ Views are thin: the querysets, FilterSets, permission predicates and services ar
 site's own.
 """
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.db.models.functions import TruncMonth
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from django_filters import ChoiceFilter, ModelChoiceFilter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors.models import Actor
 from actors.permissions import Access, is_focal_point, is_moderator
-from portal.api import require
+from portal.api import AutoSchema, require
 from reviews import permissions, services
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import (
@@ -66,6 +75,8 @@ class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
     ordering = ["number"]
+    ordering_fields = ["number"]
+    schema = AutoSchema()
     pagination_class = None
     filterset_fields = []
 
@@ -76,6 +87,8 @@ class PrincipleViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
     lookup_value_regex = "[0-9]+"
     ordering = ["number"]
+    ordering_fields = ["number"]
+    schema = AutoSchema()
     pagination_class = None
     filterset_fields = []
 
@@ -84,7 +97,10 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
     lookup_field = "slug"
     ordering = ["-year", "slug"]
+    # Cursor pagination orders by a column of the row that is never empty.
+    ordering_fields = ["year", "slug", "name"]
     filterset_fields = ["kind", "year"]
+    schema = AutoSchema()
 
     def get_queryset(self):
         tables = RoundTable.objects.prefetch_related("objectives").order_by("number")
@@ -95,12 +111,17 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DeclarationParagraphViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DeclarationParagraphSerializer
-    ordering = ["cycle__year", "number", "pk"]
+    # The cursor reads its position from the row: the cycle's year is annotated onto it.
+    ordering = ["cycle_year", "number", "pk"]
+    ordering_fields = ["number", "pk"]
     filterset_fields = {"cycle__slug": ["exact"], "objectives__number": ["exact"]}
+    schema = AutoSchema()
 
     def get_queryset(self):
-        return DeclarationParagraph.objects.select_related("cycle", "source").prefetch_related(
-            "objectives"
+        return (
+            DeclarationParagraph.objects.select_related("cycle", "source")
+            .prefetch_related("objectives")
+            .annotate(cycle_year=F("cycle__year"))
         )
 
 
@@ -122,18 +143,28 @@ class PledgeViewSet(
     viewsets.GenericViewSet,
 ):
     filterset_class = PledgeFilter
-    ordering_fields = ["published_at", "updated_at", "title", "pk"]
+    # Not published_at: drafts have none, and a cursor cannot point between empty values.
+    ordering_fields = ["updated_at", "title", "pk"]
     ordering = ["-pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    schema = AutoSchema()
 
     def get_queryset(self):
-        queryset = Pledge.objects.visible_to(self.request.user)
         if self.action == "list":
-            return _pledge_prefetches(queryset.for_list())
+            return _pledge_prefetches(Pledge.objects.visible_to(self.request.user).for_list())
+        # One pledge: found by id, then each action's permission predicate decides, as on the
+        # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).
         updates = ProgressUpdate.objects.select_related("actor", "author")
         return _pledge_prefetches(
-            queryset.select_related("lead", "cycle", "primary_objective")
+            Pledge.objects.select_related("lead", "cycle", "primary_objective")
         ).prefetch_related("objectives", Prefetch("progress_updates", queryset=updates))
+
+    def get_object(self):
+        pledge = super().get_object()
+        if self.action == "retrieve":
+            access = permissions.view_access(self.request.user, pledge)
+            require(self.request, access, f"pledge {pledge.pk}")
+        return pledge
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update"):
@@ -258,7 +289,9 @@ class ProgressUpdateViewSet(
     """Progress reports on published pledges."""
 
     ordering = ["-pk"]
+    ordering_fields = ["date", "created_at", "pk"]
     filterset_class = ProgressUpdateFilter
+    schema = AutoSchema()
 
     def get_queryset(self):
         return ProgressUpdate.objects.filter(
@@ -315,8 +348,10 @@ class CommentViewSet(
 
     serializer_class = CommentSerializer
     ordering = ["-pk"]
+    ordering_fields = ["created_at", "pk"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = CommentFilter
+    schema = AutoSchema()
 
     def get_queryset(self):
         return Comment.objects.public().select_related("author", "actor")
@@ -393,19 +428,52 @@ class CommentViewSet(
         return Response({"detail": f"Comment {what} done."})
 
 
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The query parameters of a FilterSet, for the schema of a view that is not a list."""
+    parameters = []
+    for name, field in filterset_class.base_filters.items():
+        kind, enum = OpenApiTypes.STR, None
+        if isinstance(field, ModelChoiceFilter) and field.extra.get("to_field_name") == "number":
+            kind = OpenApiTypes.INT
+        elif isinstance(field, ChoiceFilter) and not isinstance(field, ModelChoiceFilter):
+            choices = list(field.extra["choices"])
+            # Short lists become an enum; the 250 countries stay a string (a two-letter code).
+            enum = [value for value, _ in choices] if len(choices) <= 30 else None
+        parameters.append(
+            OpenApiParameter(name, kind, enum=enum, description=str(field.label or ""))
+        )
+    return parameters
+
+
+STATS_RESPONSE = inline_serializer(
+    "Stats",
+    {
+        "dimension": serializers.CharField(),
+        "results": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="One row per group: the dimension's keys and `count`.",
+        ),
+    },
+)
+
+
 class StatsView(APIView):
     """Published pledges counted one way, in one SQL query, filtered like the pledge list."""
 
     permission_classes = [AllowAny]
+    schema = AutoSchema()
     dimension = ""
     groups: dict = {}
 
     def get_queryset(self):
-        return PledgeFilter(self.request.GET, queryset=Pledge.objects.published()).qs
+        pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.published())
+        if not pledge_filter.is_valid():
+            raise ValidationError(pledge_filter.errors)
+        return pledge_filter.qs
 
     @extend_schema(
-        parameters=[],
-        responses={200: OpenApiResponse(description="{results: [{…keys, count}]}")},
+        parameters=_filter_parameters(PledgeFilter),
+        responses={200: STATS_RESPONSE},
     )
     def get(self, request):
         queryset = self.get_queryset()

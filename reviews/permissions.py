@@ -11,7 +11,6 @@ from actors.permissions import (
     can_moderate,
     has_mfa,
     is_focal_point,
-    is_moderator,
     moderation_access,
 )
 from reviews.models import Pledge, PledgePartner
@@ -164,11 +163,12 @@ def comment_post_access(user) -> Access:
 
 def can_view_comment(user, comment) -> bool:
     """Hidden comments are for moderators only; the target must be visible too."""
-    if comment.is_hidden and not (is_moderator(user) or user.is_superuser):
+    sees_hidden = can_moderate(user) or (user.is_authenticated and user.is_superuser)
+    if comment.is_hidden and not sees_hidden:
         return False
     pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
     if comment.progress_update is not None and comment.progress_update.is_hidden:
-        return is_moderator(user) or user.is_superuser
+        return sees_hidden
     return pledge is None or can_view_pledge(user, pledge)
 
 
@@ -191,6 +191,8 @@ def flag_access(user, item) -> Access:
     )
     if not visible:
         return Access.NOT_FOUND
+    if getattr(item, "author_id", None) == user.pk:
+        return Access.FORBIDDEN  # one does not flag one's own words
     return Access.ALLOW if can_post(user) else Access.FORBIDDEN
 
 

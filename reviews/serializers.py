@@ -110,7 +110,9 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     actor = ActorBriefSerializer(read_only=True)
-    author = serializers.CharField(source="author.public_name", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.public_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -139,9 +141,11 @@ class PledgeSerializer(serializers.ModelSerializer):
     lead = ActorBriefSerializer(read_only=True)
     partners = PartnerSerializer(source="partnerships", many=True, read_only=True)
     objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    primary_objective = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    primary_objective = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
     principles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     countries = serializers.SerializerMethodField()
     freshness = serializers.SerializerMethodField()
 
@@ -288,7 +292,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.public_name", read_only=True)
-    actor = ActorBriefSerializer(read_only=True)
+    actor = ActorBriefSerializer(read_only=True, allow_null=True)
     body = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()
 

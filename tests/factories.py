@@ -16,8 +16,11 @@ from django.utils import timezone
 
 from actors.models import Actor, Coalition, CoalitionMembership, Membership, User
 from actors.permissions import forget
+from portal.markdown import render_markdown
 from reviews.models import (
+    Comment,
     DeclarationParagraph,
+    Flag,
     Milestone,
     Objective,
     Pledge,
@@ -295,3 +298,50 @@ def pledge_form_data(pledge: Pledge | None = None, **overrides) -> dict:
     }
     data.update(overrides)
     return {name: value for name, value in data.items() if value is not None}
+
+
+# Conversation --------------------------------------------------------------------------------
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a published pledge; for another target pass `pledge=None, objective=…`
+    (or paragraph, round_table, progress_update). The HTML is rendered as the service does."""
+
+    class Meta:
+        model = Comment
+
+    pledge = factory.SubFactory(PledgeFactory, published=True)
+    author = factory.SubFactory(VerifiedUserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}.")
+    body_html = factory.LazyAttribute(lambda comment: render_markdown(comment.body))
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """A flag on a comment; for a progress update pass `comment=None, progress_update=…`."""
+
+    class Meta:
+        model = Flag
+
+    user = factory.SubFactory(VerifiedUserFactory)
+    comment = factory.SubFactory(CommentFactory)
+    reason = Flag.Reason.SPAM
+
+
+def bulk_comments(count: int, *, authors, parent=None, actor=None, **target) -> list[Comment]:
+    """Insert `count` comments on one target (pledge=…, objective=…) in one query, written by
+    `authors` in turn; replies to `parent` when it is given (the target is then the parent's)."""
+    if parent is not None:
+        target = {parent.target_field: parent.target}
+    now = timezone.now()
+    return Comment.objects.bulk_create(
+        Comment(
+            author=authors[n % len(authors)],
+            actor=actor,
+            parent=parent,
+            body=f"Bulk comment {n}.",
+            body_html=f"<p>Bulk comment {n}.</p>",
+            created_at=now + dt.timedelta(microseconds=n),
+            **target,
+        )
+        for n in range(count)
+    )

@@ -217,6 +217,14 @@ class ModerationLogQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The moderation log cannot be changed.")
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise PermissionError("The moderation log cannot be changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The moderation log cannot be changed.")
+
     def delete(self):
         raise PermissionError("The moderation log cannot be changed.")
 

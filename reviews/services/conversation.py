@@ -3,7 +3,6 @@
 Every moderation action writes one ModerationLogEntry; nothing here (or anywhere) changes one.
 """
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -176,7 +175,10 @@ def comment_delete(*, comment: Comment, user: User) -> Comment | None:
         comment.body_html = ""
         comment.save(update_fields=["deleted_at", "body", "body_html"])
         return comment
+    parent = comment.parent
     comment.delete()
+    if parent is not None and parent.is_deleted and not parent.replies.exists():
+        parent.delete()  # the placeholder only stood for the replies; none is left
     return None
 
 
@@ -238,12 +240,16 @@ def _auto_hide(item, open_flags) -> None:
             url=_item_url(item),
             body=why,
         )
-    notify(
-        to=_moderator_emails(),
-        subject="An item was hidden automatically",
-        template="reviews/email/auto_hidden.txt",
-        context={"item": item, "why": why, "url": _item_url(item)},
-    )
+    # Through the bell and each moderator's choice for this kind (right away, digest or off).
+    in_queue = reverse("reviews:moderation") + f"#{'comment' if is_comment else 'update'}-{item.pk}"
+    for moderator in _moderators():
+        notify_user(
+            user=moderator,
+            kind=Kind.MODERATOR_ALERT,
+            title="An item was hidden automatically",
+            url=in_queue,
+            body=why,
+        )
     if not is_comment:
         _recompute_implementation(item.pledge)
 
@@ -254,11 +260,12 @@ def _item_url(item) -> str:
     return reverse("reviews:pledge-detail", args=[item.pledge_id]) + f"#progress-{item.pk}"
 
 
+def _moderators():
+    return User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).distinct()
+
+
 def _moderator_emails() -> list[str]:
-    group = Group.objects.filter(name=MODERATORS_GROUP).first()
-    return (
-        list(group.user_set.filter(is_active=True).values_list("email", flat=True)) if group else []
-    )
+    return list(_moderators().values_list("email", flat=True))
 
 
 def _recompute_implementation(pledge: Pledge) -> None:
@@ -301,6 +308,9 @@ def item_hide(*, item, moderator: User, reason: str):
 def item_restore(*, item, moderator: User, reason: str = ""):
     """A moderator shows a hidden item again; its open flags are dismissed."""
     item = type(item).objects.select_for_update().get(pk=item.pk)
+    if not item.is_hidden:
+        # Nothing to restore: no log entry, and no "restored" message to a puzzled author.
+        raise ValidationError("It is not hidden.")
     item.is_hidden = False
     item.auto_hidden = False
     item.hidden_reason = ""
@@ -345,6 +355,8 @@ def user_block(*, user: User, moderator: User, reason: str) -> User:
 
 @transaction.atomic
 def user_unblock(*, user: User, moderator: User, reason: str = "") -> User:
+    if user.posting_blocked_at is None:
+        raise ValidationError(f"{user.public_name} is not blocked.")
     user.posting_blocked_at = None
     user.save(update_fields=["posting_blocked_at"])
     log_moderation(moderator, Action.USER_UNBLOCK, user, reason)
@@ -424,15 +436,16 @@ def send_moderator_digest(*, today=None) -> int:
     from django.core.cache import cache
 
     today = today or timezone.localdate()
-    if not cache.add(f"moderator-digest:{today.isoformat()}", True, 60 * 60 * 36):
-        return 0
     comments, updates = flagged_queue()
     pending = {
         "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count(),
         "comments": comments.count(),
         "updates": updates.count(),
     }
+    # An empty run does not use up the day: a later run the same day still tells what came in.
     if not any(pending.values()):
+        return 0
+    if not cache.add(f"moderator-digest:{today.isoformat()}", True, 60 * 60 * 36):
         return 0
     recipients = _moderator_emails()
     notify(

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from actors.models import Actor
-from actors.permissions import _memberships
+from actors.permissions import Access, _memberships
 from portal.access import enforce
 from portal.ratelimit import RateLimited
 from reviews import permissions
@@ -161,7 +161,13 @@ def flag(request, kind, pk):
     model = Comment if kind == "comment" else ProgressUpdate
     queryset = model.objects.all() if kind == "comment" else model.objects.select_related("pledge")
     item = get_object_or_404(queryset, pk=pk)
-    if denial := enforce(request, permissions.flag_access(request.user, item), f"flag {kind}"):
+    access = permissions.flag_access(request.user, item)
+    if item.is_hidden and access in {Access.ALLOW, Access.FORBIDDEN}:
+        # A hidden item already waits for a moderator: there is nothing left to flag, and its
+        # text must not show here to anyone who could not read it in the thread (a moderator
+        # without MFA), as for hidden progress updates.
+        access = Access.NOT_FOUND
+    if denial := enforce(request, access, f"flag {kind}"):
         return denial
     form = FlagForm(request.POST or None)
     status = 200

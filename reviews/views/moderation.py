@@ -83,13 +83,20 @@ def bulk_action(request):
     if action == "hide" and not reason.strip():
         messages.error(request, "Hiding needs a reason; nothing was changed.")
         return redirect("reviews:moderation")
-    done = 0
+    done, skipped = 0, []
     for kind, model in ITEM_MODELS.items():
         ids = [int(i) for i in request.POST.getlist(kind) if i.isdigit()]
         for item in model.objects.filter(pk__in=ids):
-            _act(request, kind, item, action, reason)
-            done += 1
-    messages.success(request, f"{done} item{'s' if done != 1 else ''} done.")
+            try:
+                _act(request, kind, item, action, reason)
+            except ValidationError as error:  # e.g. restoring what is not hidden
+                skipped.extend(error.messages)
+            else:
+                done += 1
+    summary = f"{done} item{'s' if done != 1 else ''} done"
+    if skipped:
+        summary += f"; {len(skipped)} skipped: {' '.join(sorted(set(skipped)))}"
+    messages.success(request, summary if summary.endswith(".") else summary + ".")
     return redirect("reviews:moderation")
 
 
