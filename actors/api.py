@@ -4,6 +4,7 @@ from rest_framework import viewsets
 from actors.filters import ActorFilter
 from actors.models import Actor, Coalition, CoalitionMembership
 from actors.serializers import ActorSerializer, CoalitionSerializer
+from portal.api import SLUG, AutoSchema
 
 
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -12,8 +13,10 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
+    lookup_value_regex = SLUG
     ordering_fields = ["name", "kind"]
     ordering = ["name", "pk"]
+    schema = AutoSchema()
 
     def get_queryset(self):
         return Actor.objects.accredited().select_related("parent", "source")
@@ -22,8 +25,11 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 class CoalitionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CoalitionSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG
     ordering = ["name", "pk"]
+    ordering_fields = ["name"]
     filterset_fields = []
+    schema = AutoSchema()
 
     def get_queryset(self):
         members = CoalitionMembership.objects.filter(

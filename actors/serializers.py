@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from actors.models import Actor, ApiToken, Coalition, CoalitionMembership
+from actors.models import Actor, ApiToken, Coalition, CoalitionMembership, Region
 
 
 class ActorBriefSerializer(serializers.ModelSerializer):
@@ -15,8 +15,11 @@ class ActorBriefSerializer(serializers.ModelSerializer):
 class ActorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
     country = serializers.CharField(source="country.code", allow_blank=True, read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Empty values are part of the contract (the schema says so): no region, site, parent…
+    region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
+    website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Actor
@@ -52,8 +55,9 @@ class CoalitionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:coalition-detail", lookup_field="slug"
     )
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
     members = CoalitionMemberSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:

@@ -2,12 +2,16 @@
 
 import logging
 
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, pagination, status
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from actors.permissions import Access
@@ -23,6 +27,27 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-pk"
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # PostgreSQL refuses NUL in text: a position holding one cannot point at any row.
+        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if not request.query_params.get(self.cursor_query_param):
+            return super().paginate_queryset(queryset, request, view)
+        # A forged cursor's position may not fit the ordering field ("p=abc" for an integer):
+        # it is an invalid cursor, like any other undecodable one, not a server error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as error:
+            raise exceptions.NotFound(self.invalid_cursor_message) from error
+
+
+# What a slug in an address may hold (anything else is a 404 before the database is asked).
+SLUG = "[-a-zA-Z0-9_]+"
 
 
 class Conflict(exceptions.APIException):
@@ -45,31 +70,45 @@ def require(request, access: Access, what: str, *, state_conflict: bool = False)
     """
     if access is Access.ALLOW:
         return
+    _log_denial(request, access.value, what)
+    if access is Access.LOGIN_REQUIRED:
+        error = exceptions.NotAuthenticated()
+    elif access is Access.MFA_REQUIRED:
+        error = exceptions.PermissionDenied(
+            "Set up two-factor authentication before using the powers of your role."
+        )
+    elif access is Access.NOT_FOUND:
+        error = exceptions.NotFound()
+    elif state_conflict:
+        error = Conflict(f"This {what} is not possible in the current state.")
+    else:
+        error = exceptions.PermissionDenied()
+    error.logged = True
+    raise error
+
+
+def _log_denial(request, outcome: str, what: str) -> None:
+    user = getattr(request, "user", None)
     security_log.warning(
         "api access denied (%s): user=%s ip=%s method=%s path=%s what=%s",
-        access.value,
-        request.user.pk if request.user.is_authenticated else "anonymous",
+        outcome,
+        user.pk if user is not None and user.is_authenticated else "anonymous",
         request.META.get("REMOTE_ADDR", ""),
         request.method,
         request.path,
         what,
     )
-    if access is Access.LOGIN_REQUIRED:
-        raise exceptions.NotAuthenticated()
-    if access is Access.MFA_REQUIRED:
-        raise exceptions.PermissionDenied(
-            "Set up two-factor authentication before using the powers of your role."
-        )
-    if access is Access.NOT_FOUND:
-        raise exceptions.NotFound()
-    if state_conflict:
-        raise Conflict(f"This {what} is not possible in the current state.")
-    raise exceptions.PermissionDenied()
 
 
 def _validation_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+        # Errors of the whole object go under DRF's own key, as a serializer's would.
+        return {
+            api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [
+                str(m) for m in messages
+            ]
+            for field, messages in error.message_dict.items()
+        }
     return {"detail": " ".join(error.messages)}
 
 
@@ -99,4 +138,94 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    denied = exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+    if isinstance(exc, denied | exceptions.PermissionDenied) and not getattr(exc, "logged", False):
+        # Refused by DRF itself (permission class, bad token, CSRF): logged like require()'s.
+        request = context.get("request")
+        if request is not None:
+            _log_denial(request, exc.default_code, type(exc).__name__)
+    if isinstance(exc, denied):
+        # DRF answers 403 when the first authentication class (the session) names no scheme;
+        # missing or bad credentials are a 401 that says how to authenticate.
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        exc.auth_header = 'Token realm="api"'
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    """Unknown addresses under /api/ answer in JSON too (GET without the final slash redirects)."""
+    if not request.path_info.endswith("/") and request.method in ("GET", "HEAD"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+
+
+# The OpenAPI description of the errors every operation can answer with.
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(
+        required=False, help_text="The pledge's version now, after a version conflict."
+    )
+
+
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Field errors ({field: [messages]}, `non_field_errors`) or {detail}.",
+    "additionalProperties": {},
+}
+
+ERROR_RESPONSES = {
+    "400": (FIELD_ERRORS, "Invalid input; field errors or {detail}."),
+    "401": (ErrorSerializer, "Sign in or send `Authorization: Token …`; or the token is invalid."),
+    "403": (ErrorSerializer, "Your role does not allow this (or MFA is needed), or CSRF failed."),
+    "404": (ErrorSerializer, "Not found, or not visible to you (or an invalid cursor)."),
+    "409": (ConflictSerializer, "Version conflict, or not possible in the current state."),
+    "413": (ErrorSerializer, "The request body is too large."),
+    "415": (ErrorSerializer, "Send JSON (`Content-Type: application/json`)."),
+    "429": (ErrorSerializer, "Too many requests."),
+}
+READ_ERRORS = ("400", "401", "404", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "415", "429")
+
+
+def _auto_schema_class():
+    from drf_spectacular import openapi
+
+    class AutoSchema(openapi.AutoSchema):
+        """drf-spectacular's schema, plus the JSON error responses each operation may give."""
+
+        def _get_response_bodies(self, direction="response"):
+            responses = super()._get_response_bodies(direction)
+            if direction != "response":
+                return responses
+            codes = READ_ERRORS if self.method in ("GET", "HEAD") else WRITE_ERRORS
+            for code in codes:
+                if "content" in responses.get(code, {}):
+                    continue
+                schema, description = ERROR_RESPONSES[code]
+                description = responses.get(code, {}).get("description") or description
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(schema, description), code, direction=direction
+                )
+            return responses
+
+    return AutoSchema
+
+
+def __getattr__(name):
+    # drf-spectacular's AutoSchema imports rest_framework.generics, which imports this module
+    # (the pagination class of the settings): the schema class is made on first use.
+    if name == "AutoSchema":
+        globals()["AutoSchema"] = cls = _auto_schema_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,11 @@
 """The API under /api/v1/, its OpenAPI schema and its documentation (no CDN: sidecar assets)."""
 
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from actors.api import ActorViewSet, CoalitionViewSet
+from portal.api import not_found
 from reviews.api import (
     CommentViewSet,
     CycleViewSet,
@@ -39,5 +40,9 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/stats/", include(stats_patterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves its start-up script from /api/docs/?script: the page's content
+    # security policy allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Last: any other address under /api/ is a JSON 404, not the site's HTML page.
+    re_path(r"^(?P<path>(?s:.*))$", not_found, name="not-found"),
 ]

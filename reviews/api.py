@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from actors.models import Actor
 from actors.permissions import Access, is_focal_point, is_moderator
-from portal.api import AutoSchema, require
+from portal.api import SLUG, AutoSchema, require
 from reviews import permissions, services
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import (
@@ -96,6 +96,7 @@ class PrincipleViewSet(viewsets.ReadOnlyModelViewSet):
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG
     ordering = ["-year", "slug"]
     # Cursor pagination orders by a column of the row that is never empty.
     ordering_fields = ["year", "slug", "name"]
@@ -257,7 +258,7 @@ class PledgeViewSet(
         return self._step(request, "publish", permissions.moderate_access, _moderates)
 
     @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return a submitted pledge for changes, with a reason (moderators)."""
         return self._step(request, "return", permissions.moderate_access, _moderates)
@@ -469,7 +470,9 @@ class StatsView(APIView):
         pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.published())
         if not pledge_filter.is_valid():
             raise ValidationError(pledge_filter.errors)
-        return pledge_filter.qs
+        # Group the chosen pledges in a query of their own (a subquery: still one SQL query),
+        # or a filter on objectives would also narrow the objectives they are counted under.
+        return Pledge.objects.filter(pk__in=pledge_filter.qs.values("pk"))
 
     @extend_schema(
         parameters=_filter_parameters(PledgeFilter),

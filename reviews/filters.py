@@ -1,8 +1,12 @@
 """Filters of the pledge list, shared by the HTML list, the exports and the API."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django_countries import countries
+from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
@@ -78,11 +82,29 @@ class PledgeFilter(django_filters.FilterSet):
         return queryset.published().freshness(value)
 
 
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, turned to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python
+    accepts (up to ±23:59), and a moment beyond year 1–9999 in UTC is no moment at all."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
+
+
 class CommentFilter(django_filters.FilterSet):
     """Comments of one place: a pledge, an objective, a paragraph, a round table or an update."""
 
     objective = django_filters.NumberFilter(field_name="objective__number")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Comment

@@ -207,6 +207,15 @@ class PledgeDetailSerializer(PledgeSerializer):
         return ProgressUpdateSerializer(updates, many=True).data
 
 
+class TextSlugRelatedField(serializers.SlugRelatedField):
+    """A slug look-up that answers "does not exist" for a NUL, which PostgreSQL cannot compare."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class PledgeWriteSerializer(serializers.ModelSerializer):
     """Drafting and editing. `version` is required to edit: a stale one is a 409."""
 
@@ -222,7 +231,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     principles = serializers.SlugRelatedField(
         slug_field="number", many=True, queryset=GuidingPrinciple.objects.all(), required=False
     )
-    cycle = serializers.SlugRelatedField(
+    cycle = TextSlugRelatedField(
         slug_field="slug", queryset=ReviewCycle.objects.all(), required=False, allow_null=True
     )
     partners = serializers.PrimaryKeyRelatedField(

@@ -1,0 +1,210 @@
+"""Every list endpoint costs the same number of SQL queries at page size 10 and at 200 (DESIGN
+§8), with at least 200 rows behind it, and no COUNT(*) over the table: at most 4 queries for an
+anonymous reader. A signed-in reader adds the token look-up and what their rights need."""
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from actors.models import Actor, Coalition, CoalitionMembership
+from reviews.models import (
+    DeclarationParagraph,
+    GuidingPrinciple,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+    ReviewCycle,
+    RoundTable,
+    RoundTableObjective,
+    SourceDocument,
+)
+from tests.api.conftest import token_client
+from tests.factories import PledgeFactory, bulk_comments, bulk_pledges
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 205
+
+
+def _source():
+    return SourceDocument.objects.order_by("pk").first()
+
+
+@pytest.fixture
+def pledge_rows(actor_a, actor_b):
+    objectives = list(Objective.objects.filter(number__in=[3, 7]))
+    pledges = bulk_pledges(
+        ROWS, lead=actor_a, objectives=objectives, partners=[actor_b], status="published"
+    )
+    principle = GuidingPrinciple.objects.get(number=1)
+    Pledge.principles.through.objects.bulk_create(
+        Pledge.principles.through(pledge_id=p.pk, guidingprinciple_id=principle.pk) for p in pledges
+    )
+    bulk_pledges(5, lead=actor_a, objectives=objectives)  # A's drafts
+    return pledges
+
+
+@pytest.fixture
+def progress_update_rows(actor_a, focal_a):
+    pledge = PledgeFactory(lead=actor_a, published=True)
+    ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            pledge=pledge, author=focal_a, actor=actor_a, stage="in-progress", narrative=f"n{n}"
+        )
+        for n in range(ROWS)
+    )
+
+
+@pytest.fixture
+def comment_rows(actor_a, focal_a, focal_b):
+    pledge = PledgeFactory(lead=actor_a, published=True)
+    bulk_comments(ROWS, authors=[focal_a, focal_b], pledge=pledge)
+    bulk_comments(5, authors=[focal_a], pledge=pledge, actor=actor_a)
+
+
+@pytest.fixture
+def actor_rows(actor_a):
+    Actor.objects.bulk_create(
+        Actor(name=f"Bulk actor {n}", slug=f"bulk-actor-{n}", kind="nhri", parent=actor_a)
+        for n in range(ROWS)
+    )
+
+
+@pytest.fixture
+def coalition_rows(actor_a, actor_b):
+    coalitions = Coalition.objects.bulk_create(
+        Coalition(name=f"Bulk coalition {n}", slug=f"bulk-coalition-{n}", source=_source())
+        for n in range(ROWS)
+    )
+    CoalitionMembership.objects.bulk_create(
+        CoalitionMembership(coalition=c, actor=actor, source=_source())
+        for c in coalitions
+        for actor in (actor_a, actor_b)
+    )
+
+
+@pytest.fixture
+def cycle_rows(db):
+    cycles = ReviewCycle.objects.bulk_create(
+        ReviewCycle(
+            name=f"Bulk cycle {n}",
+            slug=f"bulk-cycle-{n}",
+            kind="regional",
+            year=2040,
+            source=_source(),
+        )
+        for n in range(ROWS)
+    )
+    tables = RoundTable.objects.bulk_create(
+        RoundTable(cycle=cycle, number=1, source=_source()) for cycle in cycles
+    )
+    objective = Objective.objects.get(number=5)
+    RoundTableObjective.objects.bulk_create(
+        RoundTableObjective(round_table=table, objective=objective) for table in tables
+    )
+
+
+@pytest.fixture
+def declaration_paragraph_rows(db):
+    cycle = ReviewCycle.objects.get(slug="imrf-2026")
+    paragraphs = DeclarationParagraph.objects.bulk_create(
+        DeclarationParagraph(cycle=cycle, number=n + 1, summary="s", source=_source())
+        for n in range(ROWS)
+    )
+    objective = Objective.objects.get(number=5)
+    DeclarationParagraph.objectives.through.objects.bulk_create(
+        DeclarationParagraph.objectives.through(
+            declarationparagraph_id=p.pk, objective_id=objective.pk
+        )
+        for p in paragraphs
+    )
+
+
+# endpoint: (rows fixture, queries anonymous, queries for focal_a with a token, rows per page)
+# Paginated lists show the page; objectives and principles are short lists shown whole.
+ENDPOINTS = {
+    "objectives": (None, 1, 2, 23),
+    "principles": (None, 1, 2, 10),
+    "cycles": ("cycle_rows", 3, 4, None),
+    "declaration-paragraphs": ("declaration_paragraph_rows", 2, 3, None),
+    "actors": ("actor_rows", 1, 2, None),
+    "coalitions": ("coalition_rows", 2, 3, None),
+    # token, moderator group, memberships (what the person may see), rows, 3 prefetches
+    "pledges": ("pledge_rows", 4, 7, None),
+    "progress-updates": ("progress_update_rows", 1, 2, None),
+    "comments": ("comment_rows", 1, 2, None),
+    # statistics: one grouped query (and no page)
+    **{
+        f"stats/{name}": ("pledge_rows", 1, 2, 0)
+        for name in [
+            "coverage",
+            "region",
+            "country",
+            "cycle",
+            "month",
+            "implementation-status",
+            "freshness",
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "focal_a"])
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_a_list_costs_the_same_queries_at_10_and_200_rows(
+    request, django_assert_num_queries, reader, endpoint
+):
+    fixture, anonymous, signed_in, shown = ENDPOINTS[endpoint]
+    if fixture:
+        request.getfixturevalue(fixture)
+    if reader == "anonymous":
+        client, expected = APIClient(), anonymous
+    else:
+        client, expected = token_client(request.getfixturevalue("focal_a")), signed_in
+        client.get("/api/v1/")  # the token's first use is recorded once, not on every read
+    url = f"/api/v1/{endpoint}/"
+
+    for size in (10, 200):
+        with django_assert_num_queries(expected) as queries:
+            response = client.get(url, {"page_size": size})
+
+        assert response.status_code == 200
+        body = response.json()
+        if shown is None:
+            assert len(body["results"]) == size
+            assert body["next"] is not None
+        elif shown:
+            assert len(body) == shown
+        if not endpoint.startswith("stats/"):
+            sql = " ".join(query["sql"].upper() for query in queries.captured_queries)
+            assert "COUNT(" not in sql, "no count of the whole table on every page"
+
+
+def test_an_anonymous_list_takes_at_most_four_queries():
+    assert max(anonymous for _, anonymous, _, _ in ENDPOINTS.values()) <= 4
+
+
+def test_a_moderator_pledge_list_costs_the_same_at_10_and_200(
+    pledge_rows, moderator, django_assert_num_queries
+):
+    client = token_client(moderator)
+    client.get("/api/v1/")
+    shown = {}
+
+    for size in (10, 200):
+        # token, moderator group, second factor, rows, 3 prefetches (no membership filter)
+        with django_assert_num_queries(7):
+            shown[size] = client.get("/api/v1/pledges/", {"page_size": size}).json()
+
+    assert len(shown[200]["results"]) == 200
+
+
+def test_the_first_use_of_a_token_is_recorded_once(focal_a, django_assert_num_queries):
+    client = token_client(focal_a)
+
+    with django_assert_num_queries(3):  # token, last_used_at, objectives
+        client.get("/api/v1/objectives/")
+    with django_assert_num_queries(2):  # token, objectives
+        client.get("/api/v1/objectives/")
+
+    assert focal_a.api_tokens.get().last_used_at <= timezone.now()
