@@ -194,6 +194,16 @@ ERROR_RESPONSES = {
     "415": (ErrorSerializer, "Send JSON (`Content-Type: application/json`)."),
     "429": (ErrorSerializer, "Too many requests."),
 }
+# Responses of an operation that lists its own; AutoSchema adds the bodies.
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; field errors or {detail}."),
+    401: OpenApiResponse(description="Sign in or send `Authorization: Token …`."),
+    403: OpenApiResponse(description="Your role does not allow this (or MFA is needed)."),
+    404: OpenApiResponse(description="Not found, or not visible to you."),
+    409: OpenApiResponse(description="Version conflict, or not possible in the current state."),
+    429: OpenApiResponse(description="Too many requests."),
+}
+
 READ_ERRORS = ("400", "401", "404", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "409", "413", "415", "429")
 

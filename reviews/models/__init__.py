@@ -3,8 +3,8 @@ from reviews.models.pledges import (
     Pledge,
     PledgePartner,
     PledgeTransition,
-    ProgressUpdate,
 )
+from reviews.models.progress import ProgressUpdate
 from reviews.models.reference import (
     DeclarationParagraph,
     GuidingPrinciple,

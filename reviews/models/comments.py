@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 COMMENT_MAX = 5000
@@ -44,6 +46,19 @@ class CommentQuerySet(models.QuerySet):
                     progress_update__pledge__status__in=PUBLIC_STATUSES,
                 )
             )
+        )
+
+    def flagged(self):
+        """Comments with open flags or hidden by flags, newest flag first, with counts."""
+        open_flags = Q(flags__dismissed_at__isnull=True)
+        return (
+            self.annotate(
+                open_flags=models.Count("flags", filter=open_flags, distinct=True),
+                last_flag_at=models.Max("flags__created_at", filter=open_flags),
+            )
+            .filter(Q(open_flags__gt=0) | Q(auto_hidden=True))
+            .select_related("author", "actor")
+            .order_by("-last_flag_at", "-pk")
         )
 
     def thread_for(self, **target):
@@ -135,6 +150,17 @@ class Comment(models.Model):
     def __str__(self):
         return f"Comment {self.pk} by {self.author}"
 
+    def get_absolute_url(self) -> str:
+        """Where the comment can be read: its target's page, at the comment."""
+        anchor = f"#comment-{self.pk}"
+        if self.progress_update_id:
+            return reverse("reviews:pledge-detail", args=[self.progress_update.pledge_id]) + anchor
+        if self.paragraph_id:
+            return reverse("reviews:cycle-detail", args=[self.paragraph.cycle.slug]) + anchor
+        if self.round_table_id:
+            return reverse("reviews:cycle-detail", args=[self.round_table.cycle.slug]) + anchor
+        return self.target.get_absolute_url() + anchor
+
     @property
     def target(self):
         return next(getattr(self, name) for name in TARGETS if getattr(self, f"{name}_id"))
@@ -214,6 +240,39 @@ class Flag(models.Model):
 
 
 class ModerationLogQuerySet(models.QuerySet):
+    def transparency(self) -> list[dict]:
+        """Per month: how many items were hidden, and the flag reasons raised; no personal data."""
+        action = ModerationLogEntry.Action
+        hiding = [
+            action.COMMENT_HIDE,
+            action.COMMENT_AUTO_HIDE,
+            action.UPDATE_HIDE,
+            action.UPDATE_AUTO_HIDE,
+        ]
+        hidden = (
+            self.filter(action__in=hiding)
+            .annotate(month=TruncMonth("created_at"))
+            .values("month", "action")
+            .annotate(count=models.Count("id"))
+        )
+        reasons = (
+            Flag.objects.annotate(month=TruncMonth("created_at"))
+            .values("month", "reason")
+            .annotate(count=models.Count("id"))
+        )
+        months: dict = {}
+        for row in hidden:
+            entry = months.setdefault(
+                row["month"], {"month": row["month"], "hidden": {}, "flags": {}}
+            )
+            entry["hidden"][action(row["action"]).label] = row["count"]
+        for row in reasons:
+            entry = months.setdefault(
+                row["month"], {"month": row["month"], "hidden": {}, "flags": {}}
+            )
+            entry["flags"][Flag.Reason(row["reason"]).label] = row["count"]
+        return [months[m] for m in sorted(months, reverse=True)]
+
     def update(self, **kwargs):
         raise PermissionError("The moderation log cannot be changed.")
 

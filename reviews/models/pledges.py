@@ -391,32 +391,3 @@ class PledgeTransition(models.Model):
 
     def __str__(self):
         return f"{self.pledge_id}: {self.from_status} → {self.to_status}"
-
-
-class ProgressUpdate(models.Model):
-    """A dated report on a published pledge; it moves the pledge's implementation status."""
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="progress_updates")
-    date = models.DateField(default=dt.date.today)
-    stage = models.CharField(max_length=20, choices=ImplementationStatus.choices)
-    narrative = models.TextField(max_length=5000)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor = models.ForeignKey(
-        "actors.Actor", on_delete=models.PROTECT, related_name="progress_updates"
-    )
-    is_hidden = models.BooleanField(default=False)
-    auto_hidden = models.BooleanField(
-        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
-    )
-    hidden_reason = models.TextField(blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-date", "-created_at", "-pk"]
-        indexes = [models.Index(fields=["pledge", "-date"], name="progress_pledge_date")]
-
-    def __str__(self):
-        return f"{self.pledge}: {self.get_stage_display()} on {self.date}"

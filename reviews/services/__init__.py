@@ -1,9 +1,29 @@
-"""Writes with rules or side effects in the reviews app.
+"""Writes with rules or side effects in the reviews app, one module per topic.
 
-`pledges`: the pledge workflow (re-exported here, `from reviews import services`);
-`conversation`: comments, flags and their moderation.
+`pledges`: the pledge workflow; `comments`: posting, editing, deleting and flagging;
+`moderation`: hiding, restoring, blocking and the log. Everything is re-exported here
+(`from reviews import services`).
 """
 
+from reviews.services.comments import (
+    COMMENT_RATE,
+    FLAG_RATE,
+    PostingBlocked,
+    accepts_comments,
+    comment_delete,
+    comment_edit,
+    comment_post,
+    flag_create,
+)
+from reviews.services.moderation import (
+    flags_dismiss,
+    item_hide,
+    item_restore,
+    log_moderation,
+    send_moderator_digest,
+    user_block,
+    user_unblock,
+)
 from reviews.services.pledges import (
     _PAST,
     EDITABLE_FIELDS,
@@ -23,12 +43,24 @@ from reviews.services.pledges import (
 )
 
 __all__ = [
+    "COMMENT_RATE",
     "EDITABLE_FIELDS",
+    "FLAG_RATE",
     "TRANSITIONS",
     "_PAST",
     "PledgeConflict",
+    "PostingBlocked",
     "TransitionNotAllowed",
+    "accepts_comments",
+    "comment_delete",
+    "comment_edit",
+    "comment_post",
     "default_cycle",
+    "flag_create",
+    "flags_dismiss",
+    "item_hide",
+    "item_restore",
+    "log_moderation",
     "partnership_decide",
     "pledge_create",
     "pledge_publish",
@@ -38,4 +70,7 @@ __all__ = [
     "pledge_update",
     "pledge_withdraw",
     "progress_update_create",
+    "send_moderator_digest",
+    "user_block",
+    "user_unblock",
 ]

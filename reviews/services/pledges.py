@@ -20,7 +20,7 @@ from reviews.models import (
     ProgressUpdate,
     ReviewCycle,
 )
-from reviews.services.conversation import log_moderation
+from reviews.services.moderation import log_moderation
 
 Status = Pledge.Status
 

@@ -12,7 +12,7 @@ from actors.models import Actor
 from actors.permissions import Access, _memberships
 from portal.access import enforce
 from portal.ratelimit import RateLimited
-from reviews import permissions
+from reviews import permissions, services
 from reviews.models import (
     Comment,
     DeclarationParagraph,
@@ -23,7 +23,6 @@ from reviews.models import (
     RoundTable,
 )
 from reviews.models.comments import COMMENT_MAX
-from reviews.services import conversation
 
 TARGET_MODELS = {
     "pledge": Pledge,
@@ -73,7 +72,7 @@ def _target(request, field, pk):
 
 
 def _redirect_to(comment):
-    return redirect(conversation.target_url(comment))
+    return redirect(comment.get_absolute_url())
 
 
 @require_POST
@@ -96,7 +95,7 @@ def comment_create(request):
         if form.cleaned_data["actor"]:
             actor = Actor.objects.filter(pk=form.cleaned_data["actor"]).first()
         try:
-            comment = conversation.comment_post(
+            comment = services.comment_post(
                 user=request.user,
                 target_field=field,
                 target=target,
@@ -128,7 +127,7 @@ def comment_edit(request, pk):
     form.fields.pop("actor")
     if request.method == "POST" and form.is_valid():
         try:
-            conversation.comment_edit(
+            services.comment_edit(
                 comment=comment, user=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
@@ -151,8 +150,8 @@ def comment_delete(request, pk):
         request, permissions.comment_author_access(request.user, comment), "delete comment"
     ):
         return denial
-    url = conversation.target_url(comment)
-    conversation.comment_delete(comment=comment, user=request.user)
+    url = comment.get_absolute_url()
+    services.comment_delete(comment=comment, user=request.user)
     messages.success(request, "Your comment is deleted.")
     return redirect(url.split("#")[0])
 
@@ -175,7 +174,7 @@ def flag(request, kind, pk):
         status = 400
         if form.is_valid():
             try:
-                conversation.flag_create(
+                services.flag_create(
                     user=request.user,
                     reason=form.cleaned_data["reason"],
                     text=form.cleaned_data["text"],
@@ -189,7 +188,7 @@ def flag(request, kind, pk):
             else:
                 messages.success(request, "Thank you: the moderators will look at it.")
                 if kind == "comment":
-                    return redirect(conversation.target_url(item).split("#")[0])
+                    return redirect(item.get_absolute_url().split("#")[0])
                 return redirect(item.pledge)
     return render(
         request, "reviews/flag_form.html", {"form": form, "item": item, "kind": kind}, status=status
@@ -224,5 +223,5 @@ def thread_context(request, field: str, target) -> dict:
         "target_field": field,
         "target": target,
         "comment_form": CommentForm(user=request.user),
-        "accepts_comments": conversation.accepts_comments(field, target),
+        "accepts_comments": services.accepts_comments(field, target),
     }

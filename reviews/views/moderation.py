@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from actors.models import Actor, User
 from actors.permissions import moderation_access
 from portal.access import enforce
+from reviews import services
 from reviews.forms import ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
-from reviews.services import conversation
 
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 
@@ -21,7 +21,7 @@ ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 def moderation_home(request):
     if denial := enforce(request, moderation_access(request.user), "moderation"):
         return denial
-    comments, updates = conversation.flagged_queue()
+    comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
     comments, updates = list(comments[:100]), list(updates[:100])
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
     queue = list(Pledge.objects.moderation_queue())
@@ -46,11 +46,11 @@ def moderation_home(request):
 
 def _act(request, kind, item, action, reason):
     if action == "hide":
-        conversation.item_hide(item=item, moderator=request.user, reason=reason)
+        services.item_hide(item=item, moderator=request.user, reason=reason)
     elif action == "restore":
-        conversation.item_restore(item=item, moderator=request.user, reason=reason)
+        services.item_restore(item=item, moderator=request.user, reason=reason)
     else:
-        conversation.flags_dismiss(item=item, moderator=request.user, reason=reason)
+        services.flags_dismiss(item=item, moderator=request.user, reason=reason)
 
 
 @require_POST
@@ -108,10 +108,10 @@ def user_action(request, pk, action):
     try:
         reason = request.POST.get("reason", "")
         if action == "block":
-            conversation.user_block(user=person, moderator=request.user, reason=reason)
+            services.user_block(user=person, moderator=request.user, reason=reason)
             messages.success(request, f"{person.public_name} can no longer post.")
         else:
-            conversation.user_unblock(user=person, moderator=request.user, reason=reason)
+            services.user_unblock(user=person, moderator=request.user, reason=reason)
             messages.success(request, f"{person.public_name} can post again.")
     except ValidationError as error:
         for message in error.messages:
@@ -157,5 +157,5 @@ def moderation_log(request):
 
 def transparency(request):
     return render(
-        request, "reviews/transparency.html", {"months": conversation.transparency_counts()}
+        request, "reviews/transparency.html", {"months": ModerationLogEntry.objects.transparency()}
     )

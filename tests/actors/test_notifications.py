@@ -12,8 +12,8 @@ from django.utils import timezone
 from actors.models import Membership, Notification, NotificationPreference
 from actors.models.notifications import Frequency, Kind
 from actors.notifications import notify_user, send_daily_digests, set_preferences
+from reviews import services
 from reviews.models import Flag, Objective
-from reviews.services import conversation
 from tests.factories import (
     CommentFactory,
     MembershipFactory,
@@ -44,9 +44,7 @@ def tell(user, title="Something happened", kind=Kind.REPLY):
 
 
 def post(user, target, body="A comment.", field="pledge", **kwargs):
-    return conversation.comment_post(
-        user=user, target_field=field, target=target, body=body, **kwargs
-    )
+    return services.comment_post(user=user, target_field=field, target=target, body=body, **kwargs)
 
 
 def addresses():
@@ -117,8 +115,8 @@ def test_a_member_replied_to_on_their_pledge_is_told_once(pledge, focal_a, verif
 def test_hiding_and_restoring_tell_the_author_with_the_reason(pledge, author, moderator):
     comment = CommentFactory(pledge=pledge, author=author)
 
-    conversation.item_hide(item=comment, moderator=moderator, reason="Names a private person.")
-    conversation.item_restore(item=comment, moderator=moderator, reason="The name was public.")
+    services.item_hide(item=comment, moderator=moderator, reason="Names a private person.")
+    services.item_restore(item=comment, moderator=moderator, reason="The name was public.")
 
     hidden, restored = Notification.objects.filter(user=author).order_by("pk")
     assert (hidden.kind, hidden.body) == (Kind.MODERATION, "Reason: Names a private person.")
@@ -134,7 +132,7 @@ def test_moderators_hear_of_automatic_hiding_as_they_chose(pledge, moderator, au
     comment = CommentFactory(pledge=pledge, author=author)
 
     for user in [VerifiedUserFactory() for _ in range(3)]:
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
 
     alerts = Notification.objects.filter(kind=Kind.MODERATOR_ALERT)
     assert {n.user for n in alerts} == {moderator, quiet}
@@ -244,19 +242,19 @@ def test_the_moderators_digest_goes_once_a_day_when_something_waits(
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC), tick=False)
     today = timezone.localdate()
-    assert conversation.send_moderator_digest(today=today) == 0, "nothing waits yet"
+    assert services.send_moderator_digest(today=today) == 0, "nothing waits yet"
     assert mail.outbox == []
     PledgeFactory(submitted=True)
     flagged = CommentFactory()
     flagged.flags.create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM)
 
-    sent = conversation.send_moderator_digest(today=today)
-    again = conversation.send_moderator_digest(today=today)
+    sent = services.send_moderator_digest(today=today)
+    again = services.send_moderator_digest(today=today)
 
     assert (sent, again) == (2, 0)
     assert addresses() == sorted([moderator.email, moderator_without_mfa.email])
     assert "- 1 submitted pledge\n- 1 flagged or hidden comment\n" in mail.outbox[0].body
-    assert conversation.send_moderator_digest(today=today + dt.timedelta(days=1)) == 2
+    assert services.send_moderator_digest(today=today + dt.timedelta(days=1)) == 2
 
 
 # The bell and the notification pages ----------------------------------------------------------

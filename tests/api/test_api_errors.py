@@ -7,7 +7,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from actors.models import ApiToken
 from reviews.models import Comment, Objective, Pledge
-from reviews.services import conversation
+from reviews.services import comments as comment_services
 from tests.api.conftest import assert_json_error, token_client
 from tests.factories import PledgeFactory
 
@@ -188,7 +188,7 @@ def test_each_user_has_their_own_throttle(low_throttles, focal_a, focal_b):
 
 
 def test_posting_too_many_comments_is_a_429_and_the_comment_is_not_kept(focal_a, monkeypatch):
-    monkeypatch.setattr(conversation, "COMMENT_RATE", (2, 600))
+    monkeypatch.setattr(comment_services, "COMMENT_RATE", (2, 600))
     client = token_client(focal_a)
     data = {"target": "objective", "target_id": Objective.objects.get(number=3).pk, "body": "Hi"}
 

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from actors.models import ApiToken, Coalition
 from reviews.models import Comment, DeclarationParagraph, Pledge, PledgePartner, ProgressUpdate
-from reviews.services import conversation
+from reviews.services import comments as comment_services
 from tests.factories import (
     CommentFactory,
     PledgeFactory,
@@ -70,8 +70,8 @@ def explored(actor_a, actor_b, focal_a, focal_b, monkeypatch, wsgi_keeps_the_tes
     throttles and posting limits out of the way (the errors tests cover them)."""
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/min"})
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/min"})
-    monkeypatch.setattr(conversation, "COMMENT_RATE", (100000, 600))
-    monkeypatch.setattr(conversation, "FLAG_RATE", (100000, 600))
+    monkeypatch.setattr(comment_services, "COMMENT_RATE", (100000, 600))
+    monkeypatch.setattr(comment_services, "FLAG_RATE", (100000, 600))
     published_a = PledgeFactory(lead=actor_a, published=True)
     published_b = PledgeFactory(lead=actor_b, published=True)
     PledgePartnerFactory(pledge=published_a, actor=actor_b, status=PledgePartner.Status.CONFIRMED)

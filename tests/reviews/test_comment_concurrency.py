@@ -13,8 +13,9 @@ from django.db import connection, connections
 
 from actors.models import Notification
 from actors.models.notifications import Kind
+from reviews import services
 from reviews.models import Comment
-from reviews.services import conversation
+from reviews.services import comments as comment_services
 from reviews.views.comments import load_threads
 from tests.factories import (
     ActorFactory,
@@ -54,8 +55,8 @@ def _post_in_sequence(jobs) -> list[tuple]:
 
 def _attempt(job) -> tuple:
     try:
-        return ("posted", conversation.comment_post(**job).pk)
-    except conversation.RateLimited:
+        return ("posted", services.comment_post(**job).pk)
+    except services.RateLimited:
         return ("refused", None)
 
 
@@ -68,7 +69,7 @@ def _post(jobs):
 def test_fifty_people_commenting_at_once_are_all_stored_and_counted(
     transactional_db, client, monkeypatch
 ):
-    monkeypatch.setattr(conversation, "COMMENT_RATE", (1000, 600))
+    monkeypatch.setattr(comment_services, "COMMENT_RATE", (1000, 600))
     lead = ActorFactory()
     focal = VerifiedUserFactory()
     MembershipFactory(user=focal, actor=lead)
@@ -103,10 +104,10 @@ def test_fifty_people_commenting_at_once_are_all_stored_and_counted(
 def test_one_person_posting_fifty_replies_at_once_gets_them_all_in_one_thread(
     transactional_db, monkeypatch
 ):
-    monkeypatch.setattr(conversation, "COMMENT_RATE", (1000, 600))
+    monkeypatch.setattr(comment_services, "COMMENT_RATE", (1000, 600))
     pledge = PledgeFactory(published=True)
     person = VerifiedUserFactory()
-    top = conversation.comment_post(
+    top = services.comment_post(
         user=VerifiedUserFactory(), target_field="pledge", target=pledge, body="Opening."
     )
     jobs = [
@@ -132,7 +133,7 @@ def test_one_person_posting_fifty_replies_at_once_gets_them_all_in_one_thread(
 
 def test_the_rate_limit_holds_when_one_person_posts_many_at_once(transactional_db, time_machine):
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
-    limit, _window = conversation.COMMENT_RATE
+    limit, _window = services.COMMENT_RATE
     pledge = PledgeFactory(published=True)
     person = VerifiedUserFactory()
     jobs = [
@@ -152,11 +153,11 @@ def test_a_request_arriving_between_another_ones_read_and_write_cannot_pass_the_
     """Two workers with a shared cache: the second reads the count while the first is still
     deciding. Whatever the interleaving, no more than the limit get through."""
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
-    limit, _window = conversation.COMMENT_RATE
+    limit, _window = services.COMMENT_RATE
     pledge = PledgeFactory(published=True)
     person = VerifiedUserFactory()
     for n in range(limit - 1):
-        conversation.comment_post(user=person, target_field="pledge", target=pledge, body=f"{n}")
+        services.comment_post(user=person, target_field="pledge", target=pledge, body=f"{n}")
     real_get = cache.get
     other = {"user": person, "target_field": "pledge", "target": pledge, "body": "Other."}
     interleaved = []

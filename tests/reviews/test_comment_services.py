@@ -10,9 +10,9 @@ from django.utils import timezone
 from actors.models import Membership, Notification
 from actors.models.notifications import Kind
 from portal.ratelimit import RateLimited
+from reviews import services
 from reviews.models import Comment, Flag, ModerationLogEntry, Pledge
-from reviews.services import conversation
-from reviews.services.conversation import PostingBlocked
+from reviews.services.comments import PostingBlocked
 from tests.factories import (
     ActorFactory,
     CommentFactory,
@@ -43,9 +43,7 @@ def comment(pledge, author):
 
 
 def post(user, target, body="A comment.", field="pledge", **kwargs):
-    return conversation.comment_post(
-        user=user, target_field=field, target=target, body=body, **kwargs
-    )
+    return services.comment_post(user=user, target_field=field, target=target, body=body, **kwargs)
 
 
 def flaggers(count):
@@ -74,14 +72,14 @@ def test_two_flags_leave_a_comment_visible_and_the_third_person_hides_it(
     comment, author, moderator, moderator_without_mfa
 ):
     first, second, third = flaggers(3)
-    conversation.flag_create(user=first, reason=Flag.Reason.SPAM, comment=comment)
-    conversation.flag_create(user=second, reason=Flag.Reason.OFFENSIVE, comment=comment)
+    services.flag_create(user=first, reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=second, reason=Flag.Reason.OFFENSIVE, comment=comment)
     comment.refresh_from_db()
     assert not comment.is_hidden, "two flags are not enough"
     assert not ModerationLogEntry.objects.exists()
     assert mail.outbox == []
 
-    conversation.flag_create(user=third, reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=third, reason=Flag.Reason.SPAM, comment=comment)
 
     comment.refresh_from_db()
     assert comment.is_hidden
@@ -109,9 +107,9 @@ def test_two_flags_leave_a_comment_visible_and_the_third_person_hides_it(
 
 def test_a_fourth_flag_on_a_hidden_comment_does_not_hide_it_twice(comment):
     for user in flaggers(3):
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
 
-    conversation.flag_create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM, comment=comment)
 
     assert ModerationLogEntry.objects.count() == 1
     assert comment.flags.count() == 4
@@ -119,11 +117,11 @@ def test_a_fourth_flag_on_a_hidden_comment_does_not_hide_it_twice(comment):
 
 def test_the_same_person_flagging_twice_counts_once(comment):
     repeat, other = flaggers(2)
-    conversation.flag_create(user=repeat, reason=Flag.Reason.SPAM, comment=comment)
-    conversation.flag_create(user=other, reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=repeat, reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=other, reason=Flag.Reason.SPAM, comment=comment)
 
     with pytest.raises(ValidationError, match="already flagged"):
-        conversation.flag_create(user=repeat, reason=Flag.Reason.OFFENSIVE, comment=comment)
+        services.flag_create(user=repeat, reason=Flag.Reason.OFFENSIVE, comment=comment)
 
     comment.refresh_from_db()
     assert not comment.is_hidden
@@ -132,10 +130,10 @@ def test_the_same_person_flagging_twice_counts_once(comment):
 
 def test_flags_a_moderator_dismissed_no_longer_count(comment, moderator):
     for user in flaggers(2):
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
-    conversation.flags_dismiss(item=comment, moderator=moderator, reason="Fair criticism.")
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
+    services.flags_dismiss(item=comment, moderator=moderator, reason="Fair criticism.")
 
-    conversation.flag_create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM, comment=comment)
+    services.flag_create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM, comment=comment)
 
     comment.refresh_from_db()
     assert not comment.is_hidden
@@ -145,9 +143,9 @@ def test_flags_a_moderator_dismissed_no_longer_count(comment, moderator):
 def test_other_needs_a_word_of_explanation(comment):
     user = VerifiedUserFactory()
     with pytest.raises(ValidationError, match="Say what is wrong"):
-        conversation.flag_create(user=user, reason=Flag.Reason.OTHER, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.OTHER, comment=comment)
 
-    flag = conversation.flag_create(
+    flag = services.flag_create(
         user=user, reason=Flag.Reason.OTHER, text="Copies a private letter.", comment=comment
     )
 
@@ -168,7 +166,7 @@ def test_three_flags_hide_a_progress_update_and_move_the_status_back(pledge, foc
     pledge.save()
 
     for user in flaggers(3):
-        conversation.flag_create(user=user, reason=Flag.Reason.OFF_TOPIC, progress_update=later)
+        services.flag_create(user=user, reason=Flag.Reason.OFF_TOPIC, progress_update=later)
 
     later.refresh_from_db()
     pledge.refresh_from_db()
@@ -188,9 +186,9 @@ def test_a_flag_names_exactly_one_item(comment):
     user = VerifiedUserFactory()
 
     with pytest.raises(ValidationError):
-        conversation.flag_create(user=user, reason="spam")
+        services.flag_create(user=user, reason="spam")
     with pytest.raises(ValidationError):
-        conversation.flag_create(user=user, reason="spam", comment=comment, progress_update=update)
+        services.flag_create(user=user, reason="spam", comment=comment, progress_update=update)
     assert not Flag.objects.exists()
 
 
@@ -247,7 +245,7 @@ def test_comments_go_only_on_published_pledges(actor_a, focal_a, status):
     with pytest.raises(ValidationError, match="cannot be commented on"):
         post(focal_a, pledge)
 
-    assert conversation.accepts_comments("pledge", pledge) is False
+    assert services.accepts_comments("pledge", pledge) is False
     assert not Comment.objects.exists()
 
 
@@ -277,29 +275,29 @@ def test_the_reference_data_takes_comments(verified_user):
     comment = post(verified_user, objective, "On objective 7.", field="objective")
 
     assert comment.target == objective
-    assert conversation.target_url(comment) == f"/objectives/7/#comment-{comment.pk}"
+    assert comment.get_absolute_url() == f"/objectives/7/#comment-{comment.pk}"
 
 
 def test_an_author_edits_within_fifteen_minutes_and_not_after(comment, author, time_machine):
     time_machine.move_to(comment.created_at + dt.timedelta(minutes=14, seconds=59), tick=False)
 
-    conversation.comment_edit(comment=comment, user=author, body="Second *thoughts*.")
+    services.comment_edit(comment=comment, user=author, body="Second *thoughts*.")
 
     comment.refresh_from_db()
     assert comment.body_html == "<p>Second <em>thoughts</em>.</p>\n"
     assert comment.edited_at == timezone.now()
     time_machine.move_to(comment.created_at + dt.timedelta(minutes=15, seconds=1), tick=False)
     with pytest.raises(ValidationError, match="15 minutes"):
-        conversation.comment_edit(comment=comment, user=author, body="Too late.")
+        services.comment_edit(comment=comment, user=author, body="Too late.")
     comment.refresh_from_db()
     assert comment.body == "Second *thoughts*."
 
 
 def test_only_the_author_edits_or_deletes(comment, moderator):
     with pytest.raises(ValidationError, match="Only the author"):
-        conversation.comment_edit(comment=comment, user=moderator, body="Rewritten.")
+        services.comment_edit(comment=comment, user=moderator, body="Rewritten.")
     with pytest.raises(ValidationError, match="Only the author"):
-        conversation.comment_delete(comment=comment, user=moderator)
+        services.comment_delete(comment=comment, user=moderator)
 
     comment.refresh_from_db()
     assert comment.body == "Words someone dislikes."
@@ -310,13 +308,13 @@ def test_a_hidden_comment_cannot_be_edited(comment, author):
     comment.refresh_from_db()
 
     with pytest.raises(ValidationError, match="no longer be edited"):
-        conversation.comment_edit(comment=comment, user=author, body="Sneaky fix.")
+        services.comment_edit(comment=comment, user=author, body="Sneaky fix.")
 
 
 def test_deleting_a_comment_with_replies_keeps_them_under_a_placeholder(comment, author, pledge):
     reply = CommentFactory(pledge=pledge, parent=comment)
 
-    kept = conversation.comment_delete(comment=comment, user=author)
+    kept = services.comment_delete(comment=comment, user=author)
 
     comment.refresh_from_db()
     assert kept == comment
@@ -326,7 +324,7 @@ def test_deleting_a_comment_with_replies_keeps_them_under_a_placeholder(comment,
 
 
 def test_deleting_a_comment_without_replies_removes_it(comment, author):
-    assert conversation.comment_delete(comment=comment, user=author) is None
+    assert services.comment_delete(comment=comment, user=author) is None
 
     assert not Comment.objects.filter(pk=comment.pk).exists()
 
@@ -336,23 +334,23 @@ def test_deleting_the_last_reply_of_a_deleted_comment_removes_the_placeholder(
 ):
     replier = VerifiedUserFactory()
     reply = CommentFactory(pledge=pledge, parent=comment, author=replier)
-    conversation.comment_delete(comment=comment, user=author)
+    services.comment_delete(comment=comment, user=author)
 
-    conversation.comment_delete(comment=reply, user=replier)
+    services.comment_delete(comment=reply, user=replier)
 
     assert not Comment.objects.exists(), "an empty placeholder says nothing"
 
 
 def test_a_blocked_person_can_neither_post_nor_flag(comment, pledge, moderator):
     troll = VerifiedUserFactory()
-    conversation.user_block(user=troll, moderator=moderator, reason="Insults.")
+    services.user_block(user=troll, moderator=moderator, reason="Insults.")
 
     with pytest.raises(PostingBlocked):
         post(troll, pledge)
     with pytest.raises(PostingBlocked):
-        conversation.flag_create(user=troll, reason=Flag.Reason.SPAM, comment=comment)
+        services.flag_create(user=troll, reason=Flag.Reason.SPAM, comment=comment)
 
-    conversation.user_unblock(user=troll, moderator=moderator)
+    services.user_unblock(user=troll, moderator=moderator)
     assert post(troll, pledge, "Back, and polite.").pk
 
 
@@ -376,10 +374,10 @@ def test_the_flag_rate_limit_allows_twenty_an_hour(pledge, time_machine):
     comments = [CommentFactory(pledge=pledge) for _ in range(21)]
     user = VerifiedUserFactory()
     for comment in comments[:20]:
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
 
     with pytest.raises(RateLimited):
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comments[20])
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comments[20])
 
     assert Flag.objects.count() == 20
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from reviews import services
 from reviews.models import Comment, Flag, Objective, Pledge
-from reviews.services import conversation
 from tests.factories import (
     CommentFactory,
     PledgeFactory,
@@ -143,7 +143,7 @@ def test_too_many_comments_show_the_form_again_with_a_429_and_the_text(
     client, verified_user, pledge, time_machine
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
-    limit, _window = conversation.COMMENT_RATE
+    limit, _window = services.COMMENT_RATE
     client.force_login(verified_user)
     for n in range(limit):
         assert client.post(CREATE, on(pledge, body=f"Comment {n}.")).status_code == 302
@@ -161,7 +161,7 @@ def test_too_many_flags_show_the_form_again_with_a_429_and_the_text(
     client, verified_user, pledge, time_machine
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False)
-    limit, _window = conversation.FLAG_RATE
+    limit, _window = services.FLAG_RATE
     comments = [CommentFactory(pledge=pledge) for _ in range(limit + 1)]
     client.force_login(verified_user)
     for comment in comments[:limit]:

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from actors.models import Notification
 from actors.models.notifications import Kind
+from reviews import services
 from reviews.models import Comment, Flag, ModerationLogEntry, Objective, Pledge
-from reviews.services import conversation
 from tests.factories import (
     CommentFactory,
     DeclarationParagraphFactory,
@@ -129,9 +129,9 @@ def test_moderators_see_hidden_items_marked_as_such(client, moderator, hidden_ev
 def test_the_transparency_page_counts_without_personal_data(client, pledge, author, moderator):
     comment = CommentFactory(pledge=pledge, author=author, body="Call me on 555-0101.")
     for user in [VerifiedUserFactory() for _ in range(3)]:
-        conversation.flag_create(user=user, reason=Flag.Reason.PERSONAL_DATA, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.PERSONAL_DATA, comment=comment)
     other = CommentFactory(pledge=pledge, author=author, body="Rude words.")
-    conversation.item_hide(item=other, moderator=moderator, reason="Insults Aut Hor's neighbour.")
+    services.item_hide(item=other, moderator=moderator, reason="Insults Aut Hor's neighbour.")
 
     page = client.get(reverse("reviews:transparency")).content.decode()
 
@@ -153,7 +153,7 @@ def test_the_queue_lists_flagged_and_auto_hidden_items_newest_flag_first(
     time_machine.shift(60)
     newer = CommentFactory(pledge=pledge, author=author, body="Flagged three times.")
     for user in [VerifiedUserFactory() for _ in range(3)]:
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=newer)
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=newer)
     CommentFactory(pledge=pledge, body="Never flagged.")
     client.force_login(moderator)
 
@@ -217,7 +217,7 @@ def test_hiding_without_a_reason_changes_nothing(client, moderator, pledge):
 def test_restoring_shows_the_item_again_and_tells_the_author_why(client, moderator, pledge, author):
     comment = CommentFactory(pledge=pledge, author=author, body="Fine after all.")
     for user in [VerifiedUserFactory() for _ in range(3)]:
-        conversation.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
+        services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
     Notification.objects.all().delete()
     client.force_login(moderator)
 

@@ -7,8 +7,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import services
 from reviews.models import ModerationLogEntry, Pledge
-from reviews.services import conversation
 from tests.factories import (
     CommentFactory,
     FlagFactory,
@@ -30,7 +30,7 @@ def comment(db):
 
 @pytest.fixture
 def entry(moderator, comment):
-    return conversation.log_moderation(moderator, Action.COMMENT_HIDE, comment, "  Insults.  ")
+    return services.log_moderation(moderator, Action.COMMENT_HIDE, comment, "  Insults.  ")
 
 
 def test_an_entry_records_who_what_target_and_why(entry, moderator, comment):
@@ -335,10 +335,10 @@ def test_a_refused_action_writes_nothing(client, moderator, stage):
 def history(moderator, administrator):
     pledges = [PledgeFactory(title=f"Pledge about {topic}") for topic in ("farms", "ports")]
     comment = CommentFactory(body="x")
-    conversation.log_moderation(moderator, Action.PLEDGE_PUBLISH, pledges[0])
-    conversation.log_moderation(administrator, Action.PLEDGE_REJECT, pledges[1], "Out of scope.")
-    conversation.log_moderation(moderator, Action.COMMENT_HIDE, comment, "Insults.")
-    conversation.log_moderation(None, Action.COMMENT_AUTO_HIDE, comment, "Three flags.")
+    services.log_moderation(moderator, Action.PLEDGE_PUBLISH, pledges[0])
+    services.log_moderation(administrator, Action.PLEDGE_REJECT, pledges[1], "Out of scope.")
+    services.log_moderation(moderator, Action.COMMENT_HIDE, comment, "Insults.")
+    services.log_moderation(None, Action.COMMENT_AUTO_HIDE, comment, "Three flags.")
     return {"pledges": pledges, "comment": comment}
 
 
@@ -392,7 +392,7 @@ def test_the_log_page_keeps_its_query_count_for_many_entries(
 ):
     comments = [CommentFactory(body="x") for _ in range(3)]
     for n in range(60):
-        conversation.log_moderation(moderator, Action.COMMENT_HIDE, comments[n % 3], f"R{n}")
+        services.log_moderation(moderator, Action.COMMENT_HIDE, comments[n % 3], f"R{n}")
     client.force_login(moderator)
 
     with django_assert_num_queries(8):

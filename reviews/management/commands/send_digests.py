@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from actors.notifications import send_daily_digests
-from reviews.services.conversation import send_moderator_digest
+from reviews.services.moderation import send_moderator_digest
 
 
 class Command(BaseCommand):

@@ -1,0 +1,22 @@
+"""The reviews API, one module per topic: reference data, pledges, comments, statistics."""
+
+from reviews.api.comments import CommentViewSet
+from reviews.api.pledges import PledgeViewSet, ProgressUpdateViewSet
+from reviews.api.reference import (
+    CycleViewSet,
+    DeclarationParagraphViewSet,
+    ObjectiveViewSet,
+    PrincipleViewSet,
+)
+from reviews.api.stats import stats_views
+
+__all__ = [
+    "CommentViewSet",
+    "CycleViewSet",
+    "DeclarationParagraphViewSet",
+    "ObjectiveViewSet",
+    "PledgeViewSet",
+    "PrincipleViewSet",
+    "ProgressUpdateViewSet",
+    "stats_views",
+]

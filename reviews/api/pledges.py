@@ -1,0 +1,237 @@
+"""Pledges with their lifecycle, and progress reports.
+
+Views are thin: the querysets, FilterSets, permission predicates and services are the HTML
+site's own.
+"""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from actors.models import Actor
+from actors.permissions import Access, is_focal_point, is_moderator
+from portal.api import ERRORS, AutoSchema, require
+from reviews import permissions, services
+from reviews.filters import PledgeFilter, ProgressUpdateFilter
+from reviews.models import (
+    Pledge,
+    PledgePartner,
+    ProgressUpdate,
+)
+from reviews.models.pledges import PUBLIC_STATUSES
+from reviews.serializers import (
+    PledgeDetailSerializer,
+    PledgeSerializer,
+    PledgeWriteSerializer,
+    ProgressUpdateSerializer,
+    ProgressUpdateWriteSerializer,
+    ReasonSerializer,
+)
+
+
+def _pledge_prefetches(queryset):
+    partners = PledgePartner.objects.select_related("actor")
+    return queryset.prefetch_related("principles", Prefetch("partnerships", queryset=partners))
+
+
+@extend_schema_view(
+    list=extend_schema(description="Pledges you may see, filtered like the pledge list."),
+    create=extend_schema(responses={201: PledgeDetailSerializer, **ERRORS}),
+    partial_update=extend_schema(responses={200: PledgeDetailSerializer, **ERRORS}),
+)
+class PledgeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    filterset_class = PledgeFilter
+    # Not published_at: drafts have none, and a cursor cannot point between empty values.
+    ordering_fields = ["updated_at", "title", "pk"]
+    ordering = ["-pk"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    schema = AutoSchema()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return _pledge_prefetches(Pledge.objects.visible_to(self.request.user).for_list())
+        # One pledge: found by id, then each action's permission predicate decides, as on the
+        # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).
+        updates = ProgressUpdate.objects.select_related("actor", "author")
+        return _pledge_prefetches(
+            Pledge.objects.select_related("lead", "cycle", "primary_objective")
+        ).prefetch_related("objectives", Prefetch("progress_updates", queryset=updates))
+
+    def get_object(self):
+        pledge = super().get_object()
+        if self.action == "retrieve":
+            access = permissions.view_access(self.request.user, pledge)
+            require(self.request, access, f"pledge {pledge.pk}")
+        return pledge
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update"):
+            return PledgeWriteSerializer
+        if self.action == "list":
+            return PledgeSerializer
+        return PledgeDetailSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _detail(self, pledge, status_code=status.HTTP_200_OK):
+        pledge = self.get_queryset().get(pk=pledge.pk)
+        return Response(
+            PledgeDetailSerializer(pledge, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = PledgeWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        lead = data.pop("lead")
+        data.pop("version", None)
+        require(request, permissions.create_access(request.user, lead), "create pledge")
+        pledge = services.pledge_create(lead=lead, by=request.user, data=data)
+        return self._detail(pledge, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        pledge = self.get_object()
+        access = permissions.edit_access(request.user, pledge)
+        require(
+            request,
+            access,
+            "edit pledge",
+            state_conflict=access is Access.FORBIDDEN
+            and pledge.lead_id in _actor_ids(request.user),
+        )
+        serializer = PledgeWriteSerializer(
+            pledge, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("lead", None)
+        version = data.pop("version")
+        pledge = services.pledge_update(pledge=pledge, by=request.user, version=version, data=data)
+        return self._detail(pledge)
+
+    def _step(self, request, step, access_function, holds_role):
+        pledge = self.get_object()
+        access = access_function(request.user, pledge)
+        require(
+            request,
+            access,
+            f"{step} pledge",
+            state_conflict=access is Access.FORBIDDEN and holds_role(request.user, pledge),
+        )
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        if step == "submit":
+            services.pledge_submit(pledge=pledge, by=request.user)
+        elif step == "publish":
+            services.pledge_publish(pledge=pledge, by=request.user)
+        else:
+            getattr(services, f"pledge_{step}")(
+                pledge=pledge, by=request.user, reason=reason.validated_data["reason"]
+            )
+        return self._detail(pledge)
+
+    @extend_schema(request=None, responses={200: PledgeDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a complete draft for review (the lead's focal points)."""
+        return self._step(
+            request, "submit", permissions.submit_access, lambda u, p: is_focal_point(u, p.lead)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a published pledge, with a reason (the lead's focal points)."""
+        return self._step(
+            request, "withdraw", permissions.withdraw_access, lambda u, p: is_focal_point(u, p.lead)
+        )
+
+    @extend_schema(request=None, responses={200: PledgeDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a submitted pledge (moderators)."""
+        return self._step(request, "publish", permissions.moderate_access, _moderates)
+
+    @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        """Return a submitted pledge for changes, with a reason (moderators)."""
+        return self._step(request, "return", permissions.moderate_access, _moderates)
+
+    @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject a submitted pledge, with a reason (moderators)."""
+        return self._step(request, "reject", permissions.moderate_access, _moderates)
+
+
+def _moderates(user, pledge) -> bool:
+    return is_moderator(user) or user.is_superuser
+
+
+def _actor_ids(user) -> set[int]:
+    from actors.permissions import _memberships
+
+    return set(_memberships(user)) if user.is_authenticated else set()
+
+
+@extend_schema_view(create=extend_schema(responses={201: ProgressUpdateSerializer, **ERRORS}))
+class ProgressUpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Progress reports on published pledges."""
+
+    ordering = ["-pk"]
+    ordering_fields = ["date", "created_at", "pk"]
+    filterset_class = ProgressUpdateFilter
+    schema = AutoSchema()
+
+    def get_queryset(self):
+        return ProgressUpdate.objects.filter(
+            is_hidden=False, pledge__status__in=PUBLIC_STATUSES
+        ).select_related("actor", "author")
+
+    def get_serializer_class(self):
+        return (
+            ProgressUpdateWriteSerializer if self.action == "create" else ProgressUpdateSerializer
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = ProgressUpdateWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pledge = serializer.validated_data["pledge"]
+        require(request, permissions.progress_access(request.user, pledge), "report progress")
+        allowed = permissions.progress_actor_ids(request.user, pledge)
+        actor = serializer.validated_data.get("actor")
+        if actor is None or actor.pk not in allowed:
+            if actor is not None:
+                require(request, Access.FORBIDDEN, "report for that organisation")
+            actor = Actor.objects.get(
+                pk=pledge.lead_id if pledge.lead_id in allowed else allowed[0]
+            )
+        update = services.progress_update_create(
+            pledge=pledge,
+            by=request.user,
+            actor=actor,
+            date=serializer.validated_data.get("date") or timezone.localdate(),
+            stage=serializer.validated_data["stage"],
+            narrative=serializer.validated_data["narrative"],
+        )
+        return Response(ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,76 @@
+"""The reference data, read-only: objectives, principles, cycles, Declaration paragraphs."""
+
+from django.db.models import F, Prefetch
+from rest_framework import viewsets
+
+from portal.api import SLUG, AutoSchema
+from reviews.models import (
+    DeclarationParagraph,
+    GuidingPrinciple,
+    Objective,
+    ReviewCycle,
+    RoundTable,
+)
+from reviews.serializers import (
+    CycleSerializer,
+    DeclarationParagraphSerializer,
+    ObjectiveSerializer,
+    PrincipleSerializer,
+)
+
+
+class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ObjectiveSerializer
+    queryset = Objective.objects.select_related("source")
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]+"
+    ordering = ["number"]
+    ordering_fields = ["number"]
+    schema = AutoSchema()
+    pagination_class = None
+    filterset_fields = []
+
+
+class PrincipleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PrincipleSerializer
+    queryset = GuidingPrinciple.objects.select_related("source")
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]+"
+    ordering = ["number"]
+    ordering_fields = ["number"]
+    schema = AutoSchema()
+    pagination_class = None
+    filterset_fields = []
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CycleSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    ordering = ["-year", "slug"]
+    # Cursor pagination orders by a column of the row that is never empty.
+    ordering_fields = ["year", "slug", "name"]
+    filterset_fields = ["kind", "year"]
+    schema = AutoSchema()
+
+    def get_queryset(self):
+        tables = RoundTable.objects.prefetch_related("objectives").order_by("number")
+        return ReviewCycle.objects.select_related("source").prefetch_related(
+            Prefetch("round_tables", queryset=tables)
+        )
+
+
+class DeclarationParagraphViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DeclarationParagraphSerializer
+    # The cursor reads its position from the row: the cycle's year is annotated onto it.
+    ordering = ["cycle_year", "number", "pk"]
+    ordering_fields = ["number", "pk"]
+    filterset_fields = {"cycle__slug": ["exact"], "objectives__number": ["exact"]}
+    schema = AutoSchema()
+
+    def get_queryset(self):
+        return (
+            DeclarationParagraph.objects.select_related("cycle", "source")
+            .prefetch_related("objectives")
+            .annotate(cycle_year=F("cycle__year"))
+        )

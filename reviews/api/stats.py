@@ -1,0 +1,115 @@
+"""Reporting aggregates: the visible pledges counted along one dimension."""
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django_filters import ChoiceFilter, ModelChoiceFilter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from portal.api import AutoSchema
+from reviews.filters import PledgeFilter
+from reviews.models import (
+    Pledge,
+)
+
+
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The query parameters of a FilterSet, for the schema of a view that is not a list."""
+    parameters = []
+    for name, field in filterset_class.base_filters.items():
+        kind, enum = OpenApiTypes.STR, None
+        if isinstance(field, ModelChoiceFilter) and field.extra.get("to_field_name") == "number":
+            kind = OpenApiTypes.INT
+        elif isinstance(field, ChoiceFilter) and not isinstance(field, ModelChoiceFilter):
+            choices = list(field.extra["choices"])
+            # Short lists become an enum; the 250 countries stay a string (a two-letter code).
+            enum = [value for value, _ in choices] if len(choices) <= 30 else None
+        parameters.append(
+            OpenApiParameter(name, kind, enum=enum, description=str(field.label or ""))
+        )
+    return parameters
+
+
+STATS_RESPONSE = inline_serializer(
+    "Stats",
+    {
+        "dimension": serializers.CharField(),
+        "results": serializers.ListField(
+            child=serializers.DictField(),
+            help_text="One row per group: the dimension's keys and `count`.",
+        ),
+    },
+)
+
+
+class StatsView(APIView):
+    """Published pledges counted one way, in one SQL query, filtered like the pledge list."""
+
+    permission_classes = [AllowAny]
+    schema = AutoSchema()
+    dimension = ""
+    groups: dict = {}
+
+    def get_queryset(self):
+        pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.published())
+        if not pledge_filter.is_valid():
+            raise ValidationError(pledge_filter.errors)
+        # Group the chosen pledges in a query of their own (a subquery: still one SQL query),
+        # or a filter on objectives would also narrow the objectives they are counted under.
+        return Pledge.objects.filter(pk__in=pledge_filter.qs.values("pk"))
+
+    @extend_schema(
+        parameters=_filter_parameters(PledgeFilter),
+        responses={200: STATS_RESPONSE},
+    )
+    def get(self, request):
+        queryset = self.get_queryset()
+        if self.dimension == "freshness":
+            queryset = queryset.with_freshness()
+        if self.dimension == "month":
+            queryset = queryset.annotate(month=TruncMonth("published_at"))
+        keys = list(self.groups)
+        rows = (
+            queryset.order_by()
+            .values(*self.groups.values())
+            .annotate(count=Count("pk", distinct=True))
+            .order_by(*self.groups.values())
+        )
+        results = [
+            {key: _plain(row[field]) for key, field in zip(keys, self.groups.values(), strict=True)}
+            | {"count": row["count"]}
+            for row in rows
+        ]
+        return Response({"dimension": self.dimension, "results": results})
+
+
+def _plain(value):
+    if hasattr(value, "date") and callable(value.date):
+        return value.date().isoformat()[:7]
+    return value
+
+
+STATS = {
+    "coverage": {"objective": "objectives__number", "actor_kind": "lead__kind"},
+    "region": {"region": "lead__region"},
+    "country": {"country": "lead__country"},
+    "cycle": {"cycle": "cycle__slug"},
+    "month": {"month": "month"},
+    "implementation-status": {"implementation_status": "implementation_status"},
+    "freshness": {"freshness": "freshness"},
+}
+
+
+def stats_views():
+    return {
+        name: StatsView.as_view(dimension=name, groups=groups) for name, groups in STATS.items()
+    }

@@ -1,0 +1,67 @@
+"""Progress reports on published pledges, and who may read them."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Max, Q
+
+from reviews.models.pledges import PUBLIC_STATUSES, ImplementationStatus, Pledge
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may read: updates not hidden by a moderator, on a public pledge."""
+        return self.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES)
+
+    def shown(self, *, sees_hidden: bool):
+        """The updates of a pledge page: hidden ones only for those who oversee the portal."""
+        return self if sees_hidden else self.filter(is_hidden=False)
+
+    def latest_shown(self):
+        """The latest update that is not hidden, which sets the pledge's implementation status."""
+        return self.filter(is_hidden=False).order_by("-date", "-pk").first()
+
+    def flagged(self):
+        """Updates with open flags or hidden by flags, newest flag first, with counts."""
+        open_flags = Q(flags__dismissed_at__isnull=True)
+        return (
+            self.annotate(
+                open_flags=Count("flags", filter=open_flags, distinct=True),
+                last_flag_at=Max("flags__created_at", filter=open_flags),
+            )
+            .filter(Q(open_flags__gt=0) | Q(auto_hidden=True))
+            .select_related("author", "actor", "pledge")
+            .order_by("-last_flag_at", "-pk")
+        )
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on a published pledge; it moves the pledge's implementation status."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField(default=dt.date.today)
+    stage = models.CharField(max_length=20, choices=ImplementationStatus.choices)
+    narrative = models.TextField(max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    is_hidden = models.BooleanField(default=False)
+    auto_hidden = models.BooleanField(
+        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
+    )
+    hidden_reason = models.TextField(blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["pledge", "-date"], name="progress_pledge_date")]
+
+    def __str__(self):
+        return f"{self.pledge}: {self.get_stage_display()} on {self.date}"

@@ -1,0 +1,185 @@
+"""The conversation: posting, editing and deleting comments, and flagging comments and updates."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actors.models import Actor, User
+from actors.models.notifications import Kind
+from actors.notifications import notify_user
+from actors.permissions import _memberships
+from portal.markdown import render_markdown
+from portal.ratelimit import RateLimited, hit
+from reviews.models import Comment, Flag, Pledge, ProgressUpdate
+from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, TARGETS
+from reviews.services.moderation import auto_hide
+
+COMMENT_RATE = (10, 10 * 60)  # ten comments in ten minutes
+
+
+FLAG_RATE = (20, 60 * 60)  # twenty flags an hour
+
+
+class PostingBlocked(ValidationError):
+    """A moderator has blocked this person from posting."""
+
+
+def accepts_comments(target_field: str, target) -> bool:
+    """Comments go on published pledges and their visible updates, and on the reference data."""
+    if target_field == "pledge":
+        return target.status == Pledge.Status.PUBLISHED
+    if target_field == "progress_update":
+        return not target.is_hidden and target.pledge.status == Pledge.Status.PUBLISHED
+    return target_field in TARGETS
+
+
+def _check_can_post(user: User, action: str, rate: tuple[int, int]) -> None:
+    if user.posting_blocked_at:
+        raise PostingBlocked("A moderator has blocked your account from posting.")
+    limit, window = rate
+    if not hit(f"{action}:{user.pk}", limit=limit, window=window):
+        raise RateLimited(
+            f"You have posted {limit} times in a short while; please wait a few minutes. "
+            "What you wrote is kept below."
+        )
+
+
+@transaction.atomic
+def comment_post(
+    *,
+    user: User,
+    target_field: str,
+    target,
+    body: str,
+    actor: Actor | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Post a comment (or a reply) in one's own name or for one of one's organisations."""
+    _check_can_post(user, "comment", COMMENT_RATE)
+    if target_field not in TARGETS:
+        raise ValidationError("Comments cannot be posted here.")
+    if not accepts_comments(target_field, target):
+        raise ValidationError("This cannot be commented on.")
+    if actor is not None and actor.pk not in _memberships(user):
+        raise ValidationError({"actor": "You can only write for your own organisations."})
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write something first."})
+    if len(body) > COMMENT_MAX:
+        raise ValidationError({"body": f"Keep it under {COMMENT_MAX} characters."})
+    if parent is not None:
+        if parent.parent_id:
+            parent = parent.parent  # replies stay one level deep
+        if getattr(parent, f"{target_field}_id") != target.pk or parent.is_hidden:
+            raise ValidationError("You can only reply to a visible comment here.")
+    comment = Comment(
+        author=user,
+        actor=actor,
+        parent=parent,
+        body=body,
+        body_html=render_markdown(body),
+        **{target_field: target},
+    )
+    comment.full_clean()
+    comment.save()
+    _notify_about_new_comment(comment)
+    return comment
+
+
+def _notify_about_new_comment(comment: Comment) -> None:
+    url = comment.get_absolute_url()
+    who = comment.actor.name if comment.actor else comment.author.public_name
+    told = {comment.author_id}
+    if comment.parent and comment.parent.author_id not in told and not comment.parent.is_deleted:
+        notify_user(
+            user=comment.parent.author,
+            kind=Kind.REPLY,
+            title=f"{who} replied to your comment",
+            url=url,
+            body=comment.body[:500],
+        )
+        told.add(comment.parent.author_id)
+    pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
+    if pledge is not None:
+        members = User.objects.filter(memberships__actor_id=pledge.lead_id, is_active=True).exclude(
+            pk__in=told
+        )
+        for member in members:
+            notify_user(
+                user=member,
+                kind=Kind.PLEDGE_COMMENT,
+                title=f"{who} commented on your pledge “{pledge.title}”",
+                url=url,
+                body=comment.body[:500],
+            )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
+    """Authors may edit for 15 minutes; the comment is then marked as edited."""
+    if comment.author_id != user.pk:
+        raise ValidationError("Only the author can edit a comment.")
+    if comment.is_deleted or comment.is_hidden:
+        raise ValidationError("This comment can no longer be edited.")
+    if timezone.now() > comment.editable_until():
+        raise ValidationError("Comments can be edited for 15 minutes after posting.")
+    body = body.strip()
+    if not body or len(body) > COMMENT_MAX:
+        raise ValidationError({"body": f"Write between 1 and {COMMENT_MAX} characters."})
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: User) -> Comment | None:
+    """Authors delete their own comment; with replies it stays as "deleted by author"."""
+    if comment.author_id != user.pk:
+        raise ValidationError("Only the author can delete a comment.")
+    if comment.replies.exists():
+        comment.deleted_at = timezone.now()
+        comment.body = ""
+        comment.body_html = ""
+        comment.save(update_fields=["deleted_at", "body", "body_html"])
+        return comment
+    parent = comment.parent
+    comment.delete()
+    if parent is not None and parent.is_deleted and not parent.replies.exists():
+        parent.delete()  # the placeholder only stood for the replies; none is left
+    return None
+
+
+def _flag_target(comment, progress_update):
+    target = comment or progress_update
+    if target is None or (comment is not None and progress_update is not None):
+        raise ValidationError("Flag one comment or one progress update.")
+    return target
+
+
+@transaction.atomic
+def flag_create(
+    *,
+    user: User,
+    reason: str,
+    text: str = "",
+    comment: Comment | None = None,
+    progress_update: ProgressUpdate | None = None,
+) -> Flag:
+    """Flag an item once; at the third flag from distinct people it is hidden pending review."""
+    _check_can_post(user, "flag", FLAG_RATE)
+    target = _flag_target(comment, progress_update)
+    model = type(target)
+    locked = model.objects.select_for_update().get(pk=target.pk)
+    if Flag.objects.filter(user=user, comment=comment, progress_update=progress_update).exists():
+        raise ValidationError("You have already flagged this.")
+    flag = Flag(
+        user=user, comment=comment, progress_update=progress_update, reason=reason, text=text
+    )
+    flag.full_clean()
+    flag.save()
+    open_flags = locked.flags.filter(dismissed_at__isnull=True)
+    if not locked.is_hidden and open_flags.values("user").distinct().count() >= AUTO_HIDE_FLAGS:
+        auto_hide(locked, open_flags)
+    return flag

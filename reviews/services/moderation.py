@@ -1,0 +1,204 @@
+"""Moderation of the conversation: hiding, restoring, dismissing flags, blocking; the log.
+
+Every moderation action writes one ModerationLogEntry; nothing here (or anywhere) changes one.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import User
+from actors.models.notifications import Kind
+from actors.notifications import notify_user
+from actors.permissions import MODERATORS_GROUP
+from actors.tasks import notify
+from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
+from reviews.models.comments import AUTO_HIDE_FLAGS
+
+Action = ModerationLogEntry.Action
+
+
+def log_moderation(moderator, action, target, reason="") -> ModerationLogEntry:
+    """Record one moderation action in the append-only log."""
+    return ModerationLogEntry.objects.create(
+        moderator=moderator,
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=target.pk,
+        target_label=str(target)[:300],
+        reason=reason.strip(),
+    )
+
+
+def auto_hide(item, open_flags) -> None:
+    reasons = sorted(
+        {Flag.Reason(r).label.lower() for r in open_flags.values_list("reason", flat=True)}
+    )
+    why = f"Hidden automatically after {AUTO_HIDE_FLAGS} flags ({', '.join(reasons)}), "
+    why += "until a moderator reviews it."
+    item.is_hidden = True
+    item.auto_hidden = True
+    item.hidden_reason = why
+    item.hidden_at = timezone.now()
+    item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    is_comment = isinstance(item, Comment)
+    log_moderation(
+        None, Action.COMMENT_AUTO_HIDE if is_comment else Action.UPDATE_AUTO_HIDE, item, why
+    )
+    author = item.author
+    if author is not None:
+        notify_user(
+            user=author,
+            kind=Kind.MODERATION,
+            title="Your contribution is hidden until a moderator reviews it",
+            url=_item_url(item),
+            body=why,
+        )
+    # Through the bell and each moderator's choice for this kind (right away, digest or off).
+    in_queue = reverse("reviews:moderation") + f"#{'comment' if is_comment else 'update'}-{item.pk}"
+    for moderator in _moderators():
+        notify_user(
+            user=moderator,
+            kind=Kind.MODERATOR_ALERT,
+            title="An item was hidden automatically",
+            url=in_queue,
+            body=why,
+        )
+    if not is_comment:
+        _recompute_implementation(item.pledge)
+
+
+def _item_url(item) -> str:
+    if isinstance(item, Comment):
+        return item.get_absolute_url()
+    return reverse("reviews:pledge-detail", args=[item.pledge_id]) + f"#progress-{item.pk}"
+
+
+def _moderators():
+    return User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).distinct()
+
+
+def _moderator_emails() -> list[str]:
+    return list(_moderators().values_list("email", flat=True))
+
+
+def _recompute_implementation(pledge: Pledge) -> None:
+    latest = pledge.progress_updates.filter(is_hidden=False).order_by("-date", "-pk").first()
+    pledge.implementation_status = latest.stage if latest else Pledge.ImplementationStatus.PLANNED
+    pledge.save(update_fields=["implementation_status", "updated_at"])
+
+
+@transaction.atomic
+def item_hide(*, item, moderator: User, reason: str):
+    """A moderator hides a comment or a progress update, saying why; the author is told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason; the author will read it."})
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    item.is_hidden = True
+    item.auto_hidden = False
+    item.hidden_reason = reason
+    item.hidden_at = timezone.now()
+    item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    is_comment = isinstance(item, Comment)
+    log_moderation(
+        moderator, Action.COMMENT_HIDE if is_comment else Action.UPDATE_HIDE, item, reason
+    )
+    item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+    if item.author is not None:
+        notify_user(
+            user=item.author,
+            kind=Kind.MODERATION,
+            title="A moderator hid your contribution",
+            url=_item_url(item),
+            body=f"Reason: {reason}",
+        )
+    if not is_comment:
+        _recompute_implementation(item.pledge)
+    return item
+
+
+@transaction.atomic
+def item_restore(*, item, moderator: User, reason: str = ""):
+    """A moderator shows a hidden item again; its open flags are dismissed."""
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if not item.is_hidden:
+        # Nothing to restore: no log entry, and no "restored" message to a puzzled author.
+        raise ValidationError("It is not hidden.")
+    item.is_hidden = False
+    item.auto_hidden = False
+    item.hidden_reason = ""
+    item.hidden_at = None
+    item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+    is_comment = isinstance(item, Comment)
+    log_moderation(
+        moderator, Action.COMMENT_RESTORE if is_comment else Action.UPDATE_RESTORE, item, reason
+    )
+    if item.author is not None:
+        notify_user(
+            user=item.author,
+            kind=Kind.MODERATION,
+            title="A moderator restored your contribution",
+            url=_item_url(item),
+            body=reason,
+        )
+    if not is_comment:
+        _recompute_implementation(item.pledge)
+    return item
+
+
+@transaction.atomic
+def flags_dismiss(*, item, moderator: User, reason: str = "") -> int:
+    dismissed = item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+    log_moderation(moderator, Action.FLAGS_DISMISS, item, reason)
+    return dismissed
+
+
+@transaction.atomic
+def user_block(*, user: User, moderator: User, reason: str) -> User:
+    """Stop a person from posting; what they posted stays unless hidden one by one."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason."})
+    user.posting_blocked_at = timezone.now()
+    user.save(update_fields=["posting_blocked_at"])
+    log_moderation(moderator, Action.USER_BLOCK, user, reason)
+    return user
+
+
+@transaction.atomic
+def user_unblock(*, user: User, moderator: User, reason: str = "") -> User:
+    if user.posting_blocked_at is None:
+        raise ValidationError(f"{user.public_name} is not blocked.")
+    user.posting_blocked_at = None
+    user.save(update_fields=["posting_blocked_at"])
+    log_moderation(moderator, Action.USER_UNBLOCK, user, reason)
+    return user
+
+
+def send_moderator_digest(*, today=None) -> int:
+    """Once a day, tell each moderator what is pending (nothing when nothing is)."""
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
+    pending = {
+        "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count(),
+        "comments": comments.count(),
+        "updates": updates.count(),
+    }
+    # An empty run does not use up the day: a later run the same day still tells what came in.
+    if not any(pending.values()):
+        return 0
+    if not cache.add(f"moderator-digest:{today.isoformat()}", True, 60 * 60 * 36):
+        return 0
+    recipients = _moderator_emails()
+    notify(
+        to=recipients,
+        subject="What is waiting for moderation",
+        template="reviews/email/moderator_digest.txt",
+        context={"pending": pending},
+    )
+    return len(recipients)
