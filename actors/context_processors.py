@@ -1,6 +1,6 @@
 from actors.acting import acting_membership, memberships
 from actors.models import Notification
-from actors.permissions import is_moderator
+from actors.permissions import holds_oversight_role
 
 
 def acting_for(request):
@@ -11,6 +11,6 @@ def acting_for(request):
     return {
         "my_memberships": memberships(request),
         "acting_membership": acting_membership(request),
-        "user_is_moderator": is_moderator(user),
+        "user_oversees": holds_oversight_role(user),
         "unread_notifications": Notification.objects.filter(user=user).unread().count(),
     }

@@ -1,30 +1,18 @@
 """Who may do what with users and organisations: one predicate per permission.
 
 HTML views call these functions and the API's permission classes wrap them, so each rule is
-written once. Powers of focal points and moderators need a second factor (TOTP): without it the
-person keeps their role but cannot use it until they set MFA up.
+written once. The powers of focal points, moderators and administrators need a second factor
+(TOTP): without it the person keeps their role but cannot use it until they set MFA up. One
+predicate, `oversight_access`, decides what moderators and administrators may see and do beyond
+everyone else — on every page, in the API and in the Django admin.
 """
-
-import enum
 
 from allauth.mfa.models import Authenticator
 
-from actors.models import Actor, Membership
+from actors.models import MODERATORS_GROUP, Actor, Membership
+from portal.access import Access
 
-MODERATORS_GROUP = "Moderators"
-
-
-class Access(enum.Enum):
-    """The outcome of a permission check, which views turn into a response."""
-
-    ALLOW = "allow"
-    LOGIN_REQUIRED = "login required"
-    MFA_REQUIRED = "second factor required"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "hidden"
-
-    def __bool__(self):
-        return self is Access.ALLOW
+__all__ = ["MODERATORS_GROUP", "Access"]
 
 
 def has_mfa(user) -> bool:
@@ -38,7 +26,10 @@ def has_mfa(user) -> bool:
     return user._has_mfa
 
 
-def _memberships(user) -> dict[int, Membership]:
+def memberships_by_actor(user) -> dict[int, Membership]:
+    """The person's memberships by organisation id (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return {}
     if not hasattr(user, "_memberships_by_actor"):
         user._memberships_by_actor = {
             m.actor_id: m for m in Membership.objects.filter(user=user).select_related("actor")
@@ -54,9 +45,7 @@ def forget(user) -> None:
 
 
 def membership_of(user, actor: Actor) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return _memberships(user).get(actor.pk)
+    return memberships_by_actor(user).get(actor.pk)
 
 
 def is_moderator(user) -> bool:
@@ -68,9 +57,53 @@ def is_moderator(user) -> bool:
     return user._is_moderator
 
 
+def is_administrator(user) -> bool:
+    """Holds the administrator role (whether or not MFA is set up)."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
 def is_focal_point(user, actor: Actor) -> bool:
     membership = membership_of(user, actor)
     return bool(membership and membership.role == Membership.Role.FOCAL_POINT)
+
+
+def _with_mfa(user) -> Access:
+    return Access.ALLOW if has_mfa(user) else Access.MFA_REQUIRED
+
+
+def oversight_access(user) -> Access:
+    """Moderators and administrators see and do what others cannot — once MFA is set up.
+
+    Without the role the oversight pages do not exist for the person (404).
+    """
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if not holds_oversight_role(user):
+        return Access.NOT_FOUND
+    return _with_mfa(user)
+
+
+def holds_oversight_role(user) -> bool:
+    """Moderator or administrator, whether or not MFA is set up (for links and reminders)."""
+    return is_moderator(user) or is_administrator(user)
+
+
+def can_oversee(user) -> bool:
+    """Sees drafts of every organisation and hidden content; moderates. MFA included."""
+    return oversight_access(user) is Access.ALLOW
+
+
+def administration_access(user) -> Access:
+    """The Django admin and the administrators' powers on the site: staff, with MFA."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if not (user.is_active and (user.is_staff or user.is_superuser)):
+        return Access.NOT_FOUND
+    return _with_mfa(user)
+
+
+def can_administer(user) -> bool:
+    return is_administrator(user) and administration_access(user) is Access.ALLOW
 
 
 def can_act_for(user, actor: Actor) -> bool:
@@ -82,19 +115,7 @@ def can_view_actor(user, actor: Actor) -> bool:
     """Accredited organisations are public; a proposal is seen by its proposer and admins."""
     if actor.status == Actor.Status.ACCREDITED:
         return True
-    return user.is_authenticated and (user.is_superuser or actor.proposed_by_id == user.pk)
-
-
-def moderation_access(user) -> Access:
-    if not user.is_authenticated:
-        return Access.LOGIN_REQUIRED
-    if not (is_moderator(user) or user.is_superuser):
-        return Access.NOT_FOUND
-    return Access.ALLOW if has_mfa(user) else Access.MFA_REQUIRED
-
-
-def can_moderate(user) -> bool:
-    return moderation_access(user) is Access.ALLOW
+    return user.is_authenticated and (can_administer(user) or actor.proposed_by_id == user.pk)
 
 
 def actor_management_access(user, actor: Actor) -> Access:
@@ -105,10 +126,11 @@ def actor_management_access(user, actor: Actor) -> Access:
     """
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
-    if not can_view_actor(user, actor):
+    proposal = actor.status != Actor.Status.ACCREDITED
+    if proposal and not is_administrator(user) and actor.proposed_by_id != user.pk:
         return Access.NOT_FOUND
-    if user.is_superuser or is_focal_point(user, actor):
-        return Access.ALLOW if has_mfa(user) else Access.MFA_REQUIRED
+    if is_administrator(user) or is_focal_point(user, actor):
+        return _with_mfa(user)
     if membership_of(user, actor) is not None:
         return Access.FORBIDDEN
     return Access.NOT_FOUND

@@ -1,7 +1,5 @@
 """What every API endpoint shares: pagination, the error format, and permission outcomes."""
 
-import logging
-
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,10 +12,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from actors.permissions import Access
+from portal.access import MFA_MESSAGE, Access, Conflict, log_denial
 from portal.ratelimit import RateLimited
-
-security_log = logging.getLogger("portal.security")
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -50,7 +46,7 @@ class CursorPagination(pagination.CursorPagination):
 SLUG = "[-a-zA-Z0-9_]+"
 
 
-class Conflict(exceptions.APIException):
+class StateConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The resource is not in a state that allows this."
     default_code = "conflict"
@@ -62,42 +58,23 @@ class TooManyRequests(exceptions.APIException):
     default_code = "throttled"
 
 
-def require(request, access: Access, what: str, *, state_conflict: bool = False) -> None:
-    """Raise the API error for a refused permission (logged like the web site's denials).
-
-    `state_conflict`: the person holds the role, and only the object's state forbids the action;
-    that is a 409, not a 403.
-    """
+def require(request, access: Access, what: str) -> None:
+    """Raise the API error for a refused permission (logged like the web site's denials)."""
     if access is Access.ALLOW:
         return
-    _log_denial(request, access.value, what)
+    log_denial(request, access, what, channel="api access")
     if access is Access.LOGIN_REQUIRED:
         error = exceptions.NotAuthenticated()
     elif access is Access.MFA_REQUIRED:
-        error = exceptions.PermissionDenied(
-            "Set up two-factor authentication before using the powers of your role."
-        )
+        error = exceptions.PermissionDenied(MFA_MESSAGE)
     elif access is Access.NOT_FOUND:
         error = exceptions.NotFound()
-    elif state_conflict:
-        error = Conflict(f"This {what} is not possible in the current state.")
+    elif access is Access.CONFLICT:
+        error = StateConflict(f"This {what} is not possible in the current state.")
     else:
         error = exceptions.PermissionDenied()
     error.logged = True
     raise error
-
-
-def _log_denial(request, outcome: str, what: str) -> None:
-    user = getattr(request, "user", None)
-    security_log.warning(
-        "api access denied (%s): user=%s ip=%s method=%s path=%s what=%s",
-        outcome,
-        user.pk if user is not None and user.is_authenticated else "anonymous",
-        request.META.get("REMOTE_ADDR", ""),
-        request.method,
-        request.path,
-        what,
-    )
 
 
 def _validation_detail(error: DjangoValidationError):
@@ -114,18 +91,8 @@ def _validation_detail(error: DjangoValidationError):
 
 def exception_handler(exc, context):
     """DRF's handler, plus the portal's own exceptions turned into clear JSON errors."""
-    from reviews.services import PledgeConflict, TransitionNotAllowed
-
-    if isinstance(exc, PledgeConflict):
-        return Response(
-            {
-                "detail": str(exc),
-                "current_version": exc.current.version,
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
-    if isinstance(exc, TransitionNotAllowed):
-        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Conflict):
+        return Response(exc.api_detail(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RateLimited):
         return Response({"detail": " ".join(exc.messages)}, status=429)
     if isinstance(exc, RequestDataTooBig):
@@ -143,7 +110,7 @@ def exception_handler(exc, context):
         # Refused by DRF itself (permission class, bad token, CSRF): logged like require()'s.
         request = context.get("request")
         if request is not None:
-            _log_denial(request, exc.default_code, type(exc).__name__)
+            log_denial(request, exc.default_code, type(exc).__name__, channel="api access")
     if isinstance(exc, denied):
         # DRF answers 403 when the first authentication class (the session) names no scheme;
         # missing or bad credentials are a 401 that says how to authenticate.

@@ -1,11 +1,11 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from actors.views.accounts import secure_admin
 from portal import views
 
-# The admin signs in through the portal's own login: MFA, rate limits and logging apply.
-admin.site.login = secure_admin_login(admin.site.login)
+# The admin signs in through the portal's own login, and needs MFA like every power.
+secure_admin(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -11,8 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import Actor, Membership, User
-from actors.permissions import MODERATORS_GROUP
+from actors.models import MODERATORS_GROUP, Actor, Membership, User
 from reviews.models import (
     GuidingPrinciple,
     Objective,

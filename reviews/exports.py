@@ -24,7 +24,6 @@ from django_filters import FilterSet
 
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
-from reviews.models.pledges import PUBLIC_STATUSES
 
 CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +176,7 @@ def _public_comments():
 
 
 def _public_updates():
-    return ProgressUpdate.objects.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES)
+    return ProgressUpdate.objects.public()
 
 
 # resource: (the list's FilterSet, what may be exported at all, the columns)

@@ -1,29 +1,41 @@
-"""Who may do what with pledges and their progress: one predicate per permission.
+"""Who may do what with pledges, their progress and the conversation: one predicate each.
 
-Each `*_access` function answers with an `Access` outcome that the HTML views (and the API's
-permission classes) turn into a response; the `can_*` forms answer yes or no for templates.
-A pledge the person may not see is a 404 whatever they try to do with it.
+Each `*_access` function answers with an `Access` outcome — allow, sign in, set up MFA, not found,
+forbidden, or not possible in the object's state — that the HTML views (`portal.access.enforce`)
+and the API (`portal.api.require`) turn into a response, and templates read `.offered` from to
+decide which buttons to show. A pledge the person may not see is a 404 whatever they try.
 """
 
 from actors.permissions import (
     Access,
-    _memberships,
-    can_moderate,
+    can_oversee,
     has_mfa,
     is_focal_point,
-    moderation_access,
+    memberships_by_actor,
+    oversight_access,
 )
 from reviews.models import Pledge, PledgePartner
 
+# Visibility: what the person may read.
+
+
+def visible_pledges(user, pledges=None):
+    """The pledges the person may read: the public ones, their organisations' own and those
+    naming them as partner; everything for those who oversee the portal (with MFA)."""
+    pledges = Pledge.objects.all() if pledges is None else pledges
+    if can_oversee(user):
+        return pledges
+    if not user.is_authenticated:
+        return pledges.public()
+    return pledges.public_or_involving(list(memberships_by_actor(user)))
+
 
 def _member_of_lead(user, pledge: Pledge) -> bool:
-    return user.is_authenticated and pledge.lead_id in _memberships(user)
+    return pledge.lead_id in memberships_by_actor(user)
 
 
 def _partner_actor_ids(user, pledge: Pledge) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    mine = set(_memberships(user))
+    mine = set(memberships_by_actor(user))
     return {p.actor_id for p in pledge.partnerships.all() if p.actor_id in mine}
 
 
@@ -33,10 +45,7 @@ def can_view_pledge(user, pledge: Pledge) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        can_moderate(user)  # moderators read drafts only with their second factor
-        or user.is_superuser
-        or _member_of_lead(user, pledge)
-        or bool(_partner_actor_ids(user, pledge))
+        can_oversee(user) or _member_of_lead(user, pledge) or bool(_partner_actor_ids(user, pledge))
     )
 
 
@@ -44,29 +53,42 @@ def view_access(user, pledge: Pledge) -> Access:
     return Access.ALLOW if can_view_pledge(user, pledge) else Access.NOT_FOUND
 
 
-def _require(user, pledge: Pledge, allowed: bool, *, needs_mfa: bool) -> Access:
+def sees_hidden(user) -> bool:
+    """Hidden comments and progress updates are shown (marked) to those who oversee."""
+    return can_oversee(user)
+
+
+# Actions on a pledge.
+
+
+def _require(user, pledge: Pledge, *, role: bool, state: bool, needs_mfa: bool) -> Access:
+    """Sign in, see the pledge, hold the role, have the second factor, find it in the state."""
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
     if not can_view_pledge(user, pledge):
         return Access.NOT_FOUND
-    if not allowed:
+    if not role:
         return Access.FORBIDDEN
     if needs_mfa and not has_mfa(user):
         return Access.MFA_REQUIRED
-    return Access.ALLOW
+    return Access.ALLOW if state else Access.CONFLICT
 
 
 def create_access(user, actor) -> Access:
     """Contributors and focal points draft pledges for their organisation."""
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
-    return Access.ALLOW if actor.pk in _memberships(user) else Access.NOT_FOUND
+    return Access.ALLOW if actor.pk in memberships_by_actor(user) else Access.NOT_FOUND
 
 
 def edit_access(user, pledge: Pledge) -> Access:
     """Members of the lead organisation edit its drafts (and returned pledges)."""
     return _require(
-        user, pledge, _member_of_lead(user, pledge) and pledge.is_editable, needs_mfa=False
+        user,
+        pledge,
+        role=user.is_authenticated and _member_of_lead(user, pledge),
+        state=pledge.is_editable,
+        needs_mfa=False,
     )
 
 
@@ -74,7 +96,8 @@ def submit_access(user, pledge: Pledge) -> Access:
     return _require(
         user,
         pledge,
-        is_focal_point(user, pledge.lead) and pledge.is_editable,
+        role=is_focal_point(user, pledge.lead),
+        state=pledge.allows("submit"),
         needs_mfa=True,
     )
 
@@ -83,68 +106,84 @@ def withdraw_access(user, pledge: Pledge) -> Access:
     return _require(
         user,
         pledge,
-        is_focal_point(user, pledge.lead) and pledge.status == Pledge.Status.PUBLISHED,
+        role=is_focal_point(user, pledge.lead),
+        state=pledge.allows("withdraw"),
         needs_mfa=True,
     )
 
 
 def moderate_access(user, pledge: Pledge) -> Access:
     """Moderators publish, return or reject submitted pledges."""
-    if not user.is_authenticated:
-        return Access.LOGIN_REQUIRED
-    access = moderation_access(user)
-    if access is Access.MFA_REQUIRED:
-        return access  # a moderator without a second factor is sent to set it up
-    if not can_view_pledge(user, pledge):
-        return Access.NOT_FOUND
-    if access is not Access.ALLOW or pledge.status != Pledge.Status.SUBMITTED:
-        return Access.FORBIDDEN
-    return Access.ALLOW
+    oversight = oversight_access(user)
+    if oversight in (Access.LOGIN_REQUIRED, Access.MFA_REQUIRED):
+        return oversight  # a moderator without a second factor is sent to set it up
+    return _require(
+        user,
+        pledge,
+        role=oversight is Access.ALLOW,
+        state=pledge.allows("publish"),
+        needs_mfa=True,
+    )
+
+
+TRANSITION_ACCESS = {
+    "submit": submit_access,
+    "withdraw": withdraw_access,
+    "publish": moderate_access,
+    "return": moderate_access,
+    "reject": moderate_access,
+}
+
+
+def transition_access(user, pledge: Pledge, step: str) -> Access:
+    """Who may take a step of the lifecycle (DESIGN §3), for the site and the API alike."""
+    return TRANSITION_ACCESS[step](user, pledge)
 
 
 def partnership_access(user, partnership: PledgePartner) -> Access:
     """A partner's focal points confirm or decline being named on a joint pledge."""
     pledge = partnership.pledge
-    allowed = is_focal_point(user, partnership.actor) and pledge.status in (
-        Pledge.Status.DRAFT,
-        Pledge.Status.RETURNED,
-        Pledge.Status.SUBMITTED,
+    return _require(
+        user,
+        pledge,
+        role=is_focal_point(user, partnership.actor),
+        state=pledge.status in Pledge.PARTNERSHIP_OPEN,
+        needs_mfa=True,
     )
-    return _require(user, pledge, allowed, needs_mfa=True)
 
 
-def progress_access(user, pledge: Pledge) -> Access:
-    """The lead's members and confirmed partners' members report on a published pledge."""
-    confirmed = {
+def _confirmed_partner_ids(pledge: Pledge) -> set[int]:
+    return {
         p.actor_id for p in pledge.partnerships.all() if p.status == PledgePartner.Status.CONFIRMED
     }
-    allowed = pledge.status == Pledge.Status.PUBLISHED and (
-        _member_of_lead(user, pledge) or bool(_partner_actor_ids(user, pledge) & confirmed)
-    )
-    return _require(user, pledge, allowed, needs_mfa=False)
 
 
 def progress_actor_ids(user, pledge: Pledge) -> list[int]:
     """The organisations on whose behalf the person may report on this pledge."""
-    confirmed = {
-        p.actor_id for p in pledge.partnerships.all() if p.status == PledgePartner.Status.CONFIRMED
+    mine = set(memberships_by_actor(user))
+    return sorted(mine & ({pledge.lead_id} | _confirmed_partner_ids(pledge)))
+
+
+def progress_access(user, pledge: Pledge) -> Access:
+    """The lead's members and confirmed partners' members report on a published pledge."""
+    return _require(
+        user,
+        pledge,
+        role=bool(progress_actor_ids(user, pledge)),
+        state=pledge.status == Pledge.Status.PUBLISHED,
+        needs_mfa=False,
+    )
+
+
+def pledge_actions(user, pledge: Pledge) -> dict[str, Access]:
+    """Every action of the pledge page, for its buttons (`.offered`) and forms."""
+    return {
+        "edit": edit_access(user, pledge),
+        "submit": submit_access(user, pledge),
+        "withdraw": withdraw_access(user, pledge),
+        "moderate": moderate_access(user, pledge),
+        "report": progress_access(user, pledge),
     }
-    mine = set(_memberships(user)) if user.is_authenticated else set()
-    return sorted(mine & ({pledge.lead_id} | confirmed))
-
-
-__all__ = [
-    "can_moderate",
-    "can_view_pledge",
-    "create_access",
-    "edit_access",
-    "moderate_access",
-    "partnership_access",
-    "progress_access",
-    "submit_access",
-    "view_access",
-    "withdraw_access",
-]
 
 
 # Comments, flags and moderation of the conversation.
@@ -162,13 +201,13 @@ def comment_post_access(user) -> Access:
 
 
 def can_view_comment(user, comment) -> bool:
-    """Hidden comments are for moderators only; the target must be visible too."""
-    sees_hidden = can_moderate(user) or (user.is_authenticated and user.is_superuser)
-    if comment.is_hidden and not sees_hidden:
+    """Hidden comments are for those who oversee only; the target must be visible too."""
+    if comment.is_hidden and not sees_hidden(user):
         return False
-    pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
-    if comment.progress_update is not None and comment.progress_update.is_hidden:
-        return sees_hidden
+    update = comment.progress_update
+    if update is not None and update.is_hidden and not sees_hidden(user):
+        return False
+    pledge = comment.pledge or (update.pledge if update is not None else None)
     return pledge is None or can_view_pledge(user, pledge)
 
 
@@ -197,5 +236,5 @@ def flag_access(user, item) -> Access:
 
 
 def conversation_moderation_access(user) -> Access:
-    """Hide, restore, dismiss flags, block: the moderators (with MFA)."""
-    return moderation_access(user)
+    """Hide, restore, dismiss flags, block: those who oversee (with MFA)."""
+    return oversight_access(user)

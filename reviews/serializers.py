@@ -203,7 +203,8 @@ class PledgeDetailSerializer(PledgeSerializer):
 
     @extend_schema_field(ProgressUpdateSerializer(many=True))
     def get_progress_updates(self, pledge):
-        updates = [u for u in pledge.progress_updates.all() if not u.is_hidden]
+        # Prefetched with ProgressUpdate.objects.public() (the view's queryset).
+        updates = pledge.progress_updates.all()
         return ProgressUpdateSerializer(updates, many=True).data
 
 

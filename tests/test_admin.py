@@ -17,9 +17,27 @@ REGISTERED = sorted(
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+def admin_client(client, administrator):
+    client.force_login(administrator)
     return client
+
+
+@pytest.mark.parametrize("staff", ["superuser", "staff"])
+def test_the_admin_asks_staff_without_a_second_factor_to_set_it_up(client, staff):
+    client.force_login(UserFactory(is_staff=True, is_superuser=staff == "superuser"))
+
+    for url in (reverse("admin:index"), reverse("admin:reviews_pledge_changelist")):
+        response = client.get(url, follow=True)
+
+        hops = [location for location, _status in response.redirect_chain]
+        assert reverse("mfa_activate_totp") in hops, hops
+        assert b"Site administration" not in response.content
+
+
+def test_the_admin_is_not_offered_to_people_who_are_not_staff(client, verified_user):
+    client.force_login(verified_user)
+
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
 
 
 def test_every_portal_model_is_in_the_admin():

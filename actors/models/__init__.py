@@ -1,4 +1,5 @@
 from actors.models.core import (
+    MODERATORS_GROUP,
     Actor,
     Coalition,
     CoalitionMembership,
@@ -12,6 +13,7 @@ from actors.models.notifications import Notification, NotificationPreference
 from actors.models.tokens import ApiToken
 
 __all__ = [
+    "MODERATORS_GROUP",
     "Actor",
     "ApiToken",
     "Coalition",

@@ -11,6 +11,9 @@ from django_countries.fields import CountryField
 
 from reviews.models import Sourced
 
+# The group whose members are the portal's moderators (the secretariat).
+MODERATORS_GROUP = "Moderators"
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

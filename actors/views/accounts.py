@@ -1,5 +1,6 @@
 """The signed-in person's own pages: organisations, profile, security, account deletion."""
 
+from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -23,7 +24,8 @@ from actors.forms import (
 )
 from actors.models import Actor, ApiToken, JoinRequest, Membership, Notification
 from actors.notifications import mark_read, set_preferences
-from actors.permissions import has_mfa, is_moderator
+from actors.permissions import Access, administration_access, has_mfa, holds_oversight_role
+from portal.access import enforce
 
 
 @login_required
@@ -49,7 +51,7 @@ def my_organisations(request):
             "proposals": Actor.objects.filter(proposed_by=request.user).exclude(
                 status=Actor.Status.ACCREDITED
             ),
-            "needs_mfa": bool(focal_actor_ids or is_moderator(request.user))
+            "needs_mfa": bool(focal_actor_ids or holds_oversight_role(request.user))
             and not has_mfa(request.user),
         },
     )
@@ -186,3 +188,21 @@ def api_tokens(request):
         "actors/api_tokens.html",
         {"form": form, "tokens": tokens, "new_key": new_key},
     )
+
+
+def secure_admin(site) -> None:
+    """The Django admin: signed in through the portal's own login (MFA, rate limits, logging),
+    and used by staff only with their second factor — the same predicate as everywhere."""
+    login = secure_admin_login(site.login)
+
+    def has_permission(request):
+        return administration_access(request.user) is Access.ALLOW
+
+    def admin_login(request, extra_context=None):
+        access = administration_access(request.user)
+        if access is Access.MFA_REQUIRED:
+            return enforce(request, access, "admin")
+        return login(request, extra_context=extra_context)
+
+    site.has_permission = has_permission
+    site.login = admin_login

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from actors.models import Actor
-from actors.permissions import Access, is_focal_point, is_moderator
+from actors.permissions import Access
 from portal.api import ERRORS, AutoSchema, require
 from reviews import permissions, services
 from reviews.filters import PledgeFilter, ProgressUpdateFilter
@@ -24,7 +24,6 @@ from reviews.models import (
     PledgePartner,
     ProgressUpdate,
 )
-from reviews.models.pledges import PUBLIC_STATUSES
 from reviews.serializers import (
     PledgeDetailSerializer,
     PledgeSerializer,
@@ -61,10 +60,11 @@ class PledgeViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return _pledge_prefetches(Pledge.objects.visible_to(self.request.user).for_list())
+            pledges = permissions.visible_pledges(self.request.user).for_list()
+            return _pledge_prefetches(pledges)
         # One pledge: found by id, then each action's permission predicate decides, as on the
         # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).
-        updates = ProgressUpdate.objects.select_related("actor", "author")
+        updates = ProgressUpdate.objects.public().select_related("actor", "author")
         return _pledge_prefetches(
             Pledge.objects.select_related("lead", "cycle", "primary_objective")
         ).prefetch_related("objectives", Prefetch("progress_updates", queryset=updates))
@@ -105,14 +105,7 @@ class PledgeViewSet(
 
     def partial_update(self, request, *args, **kwargs):
         pledge = self.get_object()
-        access = permissions.edit_access(request.user, pledge)
-        require(
-            request,
-            access,
-            "edit pledge",
-            state_conflict=access is Access.FORBIDDEN
-            and pledge.lead_id in _actor_ids(request.user),
-        )
+        require(request, permissions.edit_access(request.user, pledge), "edit pledge")
         serializer = PledgeWriteSerializer(
             pledge, data=request.data, partial=True, context=self.get_serializer_context()
         )
@@ -123,70 +116,46 @@ class PledgeViewSet(
         pledge = services.pledge_update(pledge=pledge, by=request.user, version=version, data=data)
         return self._detail(pledge)
 
-    def _step(self, request, step, access_function, holds_role):
+    def _step(self, request, step):
         pledge = self.get_object()
-        access = access_function(request.user, pledge)
-        require(
-            request,
-            access,
-            f"{step} pledge",
-            state_conflict=access is Access.FORBIDDEN and holds_role(request.user, pledge),
-        )
+        access = permissions.transition_access(request.user, pledge, step)
+        require(request, access, f"{step} pledge")
         reason = ReasonSerializer(data=request.data)
         reason.is_valid(raise_exception=True)
-        if step == "submit":
-            services.pledge_submit(pledge=pledge, by=request.user)
-        elif step == "publish":
-            services.pledge_publish(pledge=pledge, by=request.user)
-        else:
-            getattr(services, f"pledge_{step}")(
-                pledge=pledge, by=request.user, reason=reason.validated_data["reason"]
-            )
+        services.pledge_step(
+            pledge=pledge, step=step, by=request.user, reason=reason.validated_data["reason"]
+        )
         return self._detail(pledge)
 
     @extend_schema(request=None, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a complete draft for review (the lead's focal points)."""
-        return self._step(
-            request, "submit", permissions.submit_access, lambda u, p: is_focal_point(u, p.lead)
-        )
+        return self._step(request, "submit")
 
     @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a published pledge, with a reason (the lead's focal points)."""
-        return self._step(
-            request, "withdraw", permissions.withdraw_access, lambda u, p: is_focal_point(u, p.lead)
-        )
+        return self._step(request, "withdraw")
 
     @extend_schema(request=None, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Publish a submitted pledge (moderators)."""
-        return self._step(request, "publish", permissions.moderate_access, _moderates)
+        return self._step(request, "publish")
 
     @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return a submitted pledge for changes, with a reason (moderators)."""
-        return self._step(request, "return", permissions.moderate_access, _moderates)
+        return self._step(request, "return")
 
     @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject a submitted pledge, with a reason (moderators)."""
-        return self._step(request, "reject", permissions.moderate_access, _moderates)
-
-
-def _moderates(user, pledge) -> bool:
-    return is_moderator(user) or user.is_superuser
-
-
-def _actor_ids(user) -> set[int]:
-    from actors.permissions import _memberships
-
-    return set(_memberships(user)) if user.is_authenticated else set()
+        return self._step(request, "reject")
 
 
 @extend_schema_view(create=extend_schema(responses={201: ProgressUpdateSerializer, **ERRORS}))
@@ -204,9 +173,7 @@ class ProgressUpdateViewSet(
     schema = AutoSchema()
 
     def get_queryset(self):
-        return ProgressUpdate.objects.filter(
-            is_hidden=False, pledge__status__in=PUBLIC_STATUSES
-        ).select_related("actor", "author")
+        return ProgressUpdate.objects.public().select_related("actor", "author")
 
     def get_serializer_class(self):
         return (

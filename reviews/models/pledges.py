@@ -56,6 +56,17 @@ class Freshness(models.TextChoices):
 
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+# A partner confirms or declines while the pledge is still being prepared or reviewed.
+PARTNERSHIP_OPEN = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
+
+# The lifecycle of DESIGN §3: step → (the statuses it leaves from, the status it reaches).
+TRANSITIONS = {
+    "submit": (EDITABLE_STATUSES, Status.SUBMITTED),
+    "publish": ((Status.SUBMITTED,), Status.PUBLISHED),
+    "return": ((Status.SUBMITTED,), Status.RETURNED),
+    "reject": ((Status.SUBMITTED,), Status.REJECTED),
+    "withdraw": ((Status.PUBLISHED,), Status.WITHDRAWN),
+}
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -69,16 +80,8 @@ class PledgeQuerySet(models.QuerySet):
     def of_actor(self, actor):
         return self.filter(lead=actor)
 
-    def visible_to(self, user):
-        """Public pledges, plus every pledge of the user's organisations and those naming them
-        as partner; moderators see everything."""
-        from actors.permissions import _memberships, can_moderate
-
-        if not user.is_authenticated:
-            return self.public()
-        if can_moderate(user) or user.is_superuser:
-            return self
-        actor_ids = list(_memberships(user))
+    def public_or_involving(self, actor_ids):
+        """Public pledges, plus those the organisations lead or are named partners of."""
         partner_of = PledgePartner.objects.filter(
             pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
         )
@@ -159,6 +162,7 @@ class Pledge(models.Model):
 
     Status = Status
     ImplementationStatus = ImplementationStatus
+    PARTNERSHIP_OPEN = PARTNERSHIP_OPEN
 
     lead = models.ForeignKey(
         "actors.Actor", on_delete=models.PROTECT, related_name="pledges", verbose_name="lead actor"
@@ -267,6 +271,10 @@ class Pledge(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    def allows(self, step: str) -> bool:
+        """Whether the lifecycle has this step from the pledge's status."""
+        return self.status in TRANSITIONS[step][0]
 
     def freshness_at(self, now=None) -> str | None:
         if self.status != Status.PUBLISHED or self.last_reported_at is None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from actors.models import Actor, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user
-from actors.permissions import _memberships
+from actors.permissions import memberships_by_actor
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
 from reviews.models import Comment, Flag, Pledge, ProgressUpdate
@@ -60,7 +60,7 @@ def comment_post(
         raise ValidationError("Comments cannot be posted here.")
     if not accepts_comments(target_field, target):
         raise ValidationError("This cannot be commented on.")
-    if actor is not None and actor.pk not in _memberships(user):
+    if actor is not None and actor.pk not in memberships_by_actor(user):
         raise ValidationError({"actor": "You can only write for your own organisations."})
     body = body.strip()
     if not body:

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import User
+from actors.models import MODERATORS_GROUP, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user
-from actors.permissions import MODERATORS_GROUP
 from actors.tasks import notify
 from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS
@@ -84,7 +83,7 @@ def _moderator_emails() -> list[str]:
 
 
 def _recompute_implementation(pledge: Pledge) -> None:
-    latest = pledge.progress_updates.filter(is_hidden=False).order_by("-date", "-pk").first()
+    latest = pledge.progress_updates.latest_shown()
     pledge.implementation_status = latest.stage if latest else Pledge.ImplementationStatus.PLANNED
     pledge.save(update_fields=["implementation_status", "updated_at"])
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import Actor, Membership, User
-from actors.permissions import MODERATORS_GROUP
+from actors.models import MODERATORS_GROUP, Actor, Membership, User
 from actors.tasks import notify
+from portal.access import Conflict
 from reviews.models import (
     ModerationLogEntry,
     Pledge,
@@ -20,34 +20,25 @@ from reviews.models import (
     ProgressUpdate,
     ReviewCycle,
 )
+from reviews.models.pledges import TRANSITIONS
 from reviews.services.moderation import log_moderation
 
 Status = Pledge.Status
 
-# The lifecycle of DESIGN §3: (from, to) pairs; nothing else exists.
-TRANSITIONS = {
-    "submit": ({Status.DRAFT, Status.RETURNED}, Status.SUBMITTED),
-    "publish": ({Status.SUBMITTED}, Status.PUBLISHED),
-    "return": ({Status.SUBMITTED}, Status.RETURNED),
-    "reject": ({Status.SUBMITTED}, Status.REJECTED),
-    "withdraw": ({Status.PUBLISHED}, Status.WITHDRAWN),
-}
 
-
-# A partner confirms or declines while the pledge is still being prepared or reviewed.
-PARTNERSHIP_OPEN = {Status.DRAFT, Status.RETURNED, Status.SUBMITTED}
-
-
-class TransitionNotAllowed(ValidationError):
+class TransitionNotAllowed(ValidationError, Conflict):
     """The pledge is not in a state from which this step exists."""
 
 
-class PledgeConflict(Exception):
+class PledgeConflict(Conflict):
     """Someone saved the pledge since this version was read."""
 
     def __init__(self, current: Pledge):
         self.current = current
         super().__init__("The pledge was changed by someone else meanwhile.")
+
+    def api_detail(self) -> dict:
+        return {"detail": str(self), "current_version": self.current.version}
 
 
 def _focal_point_emails(actor_id: int) -> list[str]:
@@ -261,6 +252,16 @@ def pledge_withdraw(*, pledge: Pledge, by: User, reason: str) -> Pledge:
     return locked
 
 
+def pledge_step(*, pledge: Pledge, step: str, by: User, reason: str = "") -> Pledge:
+    """Take one step of the lifecycle by its name (the site's and the API's actions)."""
+    if step == "submit":
+        return pledge_submit(pledge=pledge, by=by)
+    if step == "publish":
+        return pledge_publish(pledge=pledge, by=by)
+    steps = {"return": pledge_return, "reject": pledge_reject, "withdraw": pledge_withdraw}
+    return steps[step](pledge=pledge, by=by, reason=reason)
+
+
 def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
     notify(
         to=_focal_point_emails(pledge.lead_id),
@@ -274,7 +275,7 @@ def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
 def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -> PledgePartner:
     """A partner's focal point confirms or declines being named on a joint pledge."""
     pledge = Pledge.objects.select_for_update().get(pk=partnership.pledge_id)
-    if pledge.status not in PARTNERSHIP_OPEN:
+    if pledge.status not in Pledge.PARTNERSHIP_OPEN:
         raise TransitionNotAllowed("Partnerships are decided before the pledge is published.")
     locked = PledgePartner.objects.select_for_update().get(pk=partnership.pk)
     locked.status = PledgePartner.Status.CONFIRMED if confirm else PledgePartner.Status.DECLINED
@@ -299,7 +300,7 @@ def progress_update_create(
     )
     update.full_clean()
     update.save()
-    latest = locked.progress_updates.filter(is_hidden=False).order_by("-date", "-pk").first()
+    latest = locked.progress_updates.latest_shown()
     locked.implementation_status = latest.stage
     locked.last_reported_at = timezone.now()
     locked._history_user = by

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from actors.models import Actor
-from actors.permissions import Access, _memberships
+from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce
 from portal.ratelimit import RateLimited
 from reviews import permissions, services
@@ -46,7 +46,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         memberships = []
         if user is not None and user.is_authenticated:
-            memberships = sorted(_memberships(user).values(), key=lambda m: m.actor.name)
+            memberships = sorted(memberships_by_actor(user).values(), key=lambda m: m.actor.name)
         self.fields["actor"].choices = [("", "Myself")] + [
             (m.actor_id, f"{m.actor.name} ({m.actor.get_kind_display()})") for m in memberships
         ]
@@ -200,7 +200,7 @@ def load_threads(user, field: str, ids) -> dict[int, list[Comment]]:
 
     Moderators see hidden comments (marked); everyone else never does.
     """
-    see_hidden = permissions.can_moderate(user) or (user.is_authenticated and user.is_superuser)
+    see_hidden = permissions.sees_hidden(user)
     replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
     top = (
         Comment.objects.filter(parent__isnull=True, **{f"{field}__in": list(ids)})

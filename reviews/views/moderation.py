@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from actors.models import Actor, User
-from actors.permissions import moderation_access
+from actors.permissions import can_administer, oversight_access
 from portal.access import enforce
 from reviews import services
 from reviews.forms import ReasonForm
@@ -19,7 +19,7 @@ ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 
 
 def moderation_home(request):
-    if denial := enforce(request, moderation_access(request.user), "moderation"):
+    if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
     comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
     comments, updates = list(comments[:100]), list(updates[:100])
@@ -39,6 +39,7 @@ def moderation_home(request):
                 "auto_hidden": sum(1 for item in [*comments, *updates] if item.auto_hidden),
             },
             "proposals": proposals,
+            "can_administer": can_administer(request.user),
             "reason_form": ReasonForm(),
         },
     )
@@ -55,7 +56,7 @@ def _act(request, kind, item, action, reason):
 
 @require_POST
 def item_action(request, kind, pk, action):
-    if denial := enforce(request, moderation_access(request.user), f"{action} {kind}"):
+    if denial := enforce(request, oversight_access(request.user), f"{action} {kind}"):
         return denial
     item = get_object_or_404(ITEM_MODELS[kind], pk=pk)
     try:
@@ -73,7 +74,7 @@ def item_action(request, kind, pk, action):
 
 @require_POST
 def bulk_action(request):
-    if denial := enforce(request, moderation_access(request.user), "bulk moderation"):
+    if denial := enforce(request, oversight_access(request.user), "bulk moderation"):
         return denial
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
@@ -102,7 +103,7 @@ def bulk_action(request):
 
 @require_POST
 def user_action(request, pk, action):
-    if denial := enforce(request, moderation_access(request.user), f"{action} user"):
+    if denial := enforce(request, oversight_access(request.user), f"{action} user"):
         return denial
     person = get_object_or_404(User, pk=pk)
     try:
@@ -140,7 +141,7 @@ class ModerationLogFilter(django_filters.FilterSet):
 
 
 def moderation_log(request):
-    if denial := enforce(request, moderation_access(request.user), "moderation log"):
+    if denial := enforce(request, oversight_access(request.user), "moderation log"):
         return denial
     log_filter = ModerationLogFilter(
         request.GET, queryset=ModerationLogEntry.objects.select_related("moderator")

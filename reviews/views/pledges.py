@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from actors.acting import acting_membership
 from actors.models import Actor
-from actors.permissions import Access, _memberships, is_focal_point, is_moderator
+from actors.permissions import Access, is_focal_point, memberships_by_actor
 from portal.access import enforce
 from reviews import permissions, services
 from reviews.filters import PledgeFilter
@@ -74,10 +74,11 @@ def _visible_pledge(request, pk) -> Pledge:
 def pledge_detail(request, pk):
     pledge = _visible_pledge(request, pk)
     user = request.user
-    updates = pledge.progress_updates.select_related("actor", "author")
-    if not permissions.can_moderate(user):
-        updates = updates.filter(is_hidden=False)
-    updates = list(updates)
+    updates = list(
+        pledge.progress_updates.shown(sees_hidden=permissions.sees_hidden(user)).select_related(
+            "actor", "author"
+        )
+    )
     update_threads = load_threads(user, "progress_update", [u.pk for u in updates])
     for update in updates:
         update.thread = update_threads.get(update.pk, [])
@@ -88,7 +89,8 @@ def pledge_detail(request, pk):
     )
     history = list(pledge.history.select_related("history_user").order_by("-history_date")[:20])
     changes = [(newer, newer.diff_against(older).changes) for newer, older in pairwise(history)]
-    my_actor_ids = set(_memberships(user)) if user.is_authenticated else set()
+    my_actor_ids = set(memberships_by_actor(user))
+    actions = permissions.pledge_actions(user, pledge)
     return render(
         request,
         "reviews/pledge_detail.html",
@@ -100,15 +102,7 @@ def pledge_detail(request, pk):
             "freshness": pledge.freshness_at(now),
             "next_cycle": next_cycle,
             # Buttons show to the roles; a missing second factor is asked for on click.
-            "can": {
-                "edit": bool(permissions.edit_access(user, pledge)),
-                "submit": is_focal_point(user, pledge.lead) and pledge.is_editable,
-                "withdraw": is_focal_point(user, pledge.lead)
-                and pledge.status == Pledge.Status.PUBLISHED,
-                "moderate": (is_moderator(user) or user.is_superuser)
-                and pledge.status == Pledge.Status.SUBMITTED,
-                "report": bool(permissions.progress_access(user, pledge)),
-            },
+            "can": {name: access.offered for name, access in actions.items()},
             "my_partnerships": [
                 p
                 for p in pledge.partnerships.all()
@@ -128,7 +122,7 @@ def pledge_detail(request, pk):
 @login_required
 def my_pledges(request):
     """The pledges of the person's organisations, by status, with what needs action."""
-    actor_ids = list(_memberships(request.user))
+    actor_ids = list(memberships_by_actor(request.user))
     pledges = (
         Pledge.objects.filter(lead_id__in=actor_ids)
         .select_related("lead", "cycle")
@@ -166,7 +160,7 @@ def _save_pledge(request, form, *, pledge=None, lead=None):
 
 @login_required
 def pledge_create(request):
-    memberships = list(_memberships(request.user).values())
+    memberships = list(memberships_by_actor(request.user).values())
     if not memberships:
         messages.info(request, "Join an organisation first: pledges are made by organisations.")
         return redirect("actors:my-organisations")
@@ -231,24 +225,13 @@ def pledge_edit(request, pk):
 @require_POST
 def pledge_transition(request, pk, step):
     pledge = _pledge(pk)
-    access = {
-        "submit": permissions.submit_access,
-        "withdraw": permissions.withdraw_access,
-        "publish": permissions.moderate_access,
-        "return": permissions.moderate_access,
-        "reject": permissions.moderate_access,
-    }[step](request.user, pledge)
+    access = permissions.transition_access(request.user, pledge, step)
     if denial := enforce(request, access, f"{step} pledge"):
         return denial
     form = ReasonForm(request.POST)
     reason = form.data.get("reason", "")
     try:
-        if step == "submit":
-            services.pledge_submit(pledge=pledge, by=request.user)
-        elif step == "publish":
-            services.pledge_publish(pledge=pledge, by=request.user)
-        else:
-            getattr(services, f"pledge_{step}")(pledge=pledge, by=request.user, reason=reason)
+        services.pledge_step(pledge=pledge, step=step, by=request.user, reason=reason)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from portal.api_urls import router
-from reviews.api import STATS
+from reviews.api.stats import STATS
 
 pytestmark = pytest.mark.django_db
 

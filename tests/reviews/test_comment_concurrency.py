@@ -13,6 +13,7 @@ from django.db import connection, connections
 
 from actors.models import Notification
 from actors.models.notifications import Kind
+from portal.ratelimit import RateLimited
 from reviews import services
 from reviews.models import Comment
 from reviews.services import comments as comment_services
@@ -56,7 +57,7 @@ def _post_in_sequence(jobs) -> list[tuple]:
 def _attempt(job) -> tuple:
     try:
         return ("posted", services.comment_post(**job).pk)
-    except services.RateLimited:
+    except RateLimited:
         return ("refused", None)
 
 

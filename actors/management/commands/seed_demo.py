@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from actors.models import Actor, Membership, Region, User
+from actors.models import MODERATORS_GROUP, Actor, Membership, Region, User
 from reviews.demo import seed_comments, seed_pledges
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
@@ -77,7 +77,6 @@ DEMO_USERS = [
 ]
 MODERATOR = ("moderator@demo.example.org", "Mo Derator (demo)")
 ADMINISTRATOR = ("admin@demo.example.org", "Ada Admin (demo)")
-MODERATORS_GROUP = "Moderators"
 
 
 class Command(BaseCommand):
