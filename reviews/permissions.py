@@ -211,6 +211,16 @@ def can_view_comment(user, comment) -> bool:
     return pledge is None or can_view_pledge(user, pledge)
 
 
+def comment_target_access(user, target) -> Access:
+    """A place to comment on exists for the person only where they may read it."""
+    pledge = target if isinstance(target, Pledge) else getattr(target, "pledge", None)
+    if getattr(target, "is_hidden", False) and not sees_hidden(user):
+        return Access.NOT_FOUND
+    if pledge is not None and not can_view_pledge(user, pledge):
+        return Access.NOT_FOUND
+    return Access.ALLOW
+
+
 def comment_author_access(user, comment) -> Access:
     """The author edits (for 15 minutes) and deletes their own comments."""
     if not user.is_authenticated:

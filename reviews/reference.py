@@ -49,13 +49,13 @@ def _natural_order(model) -> list:
         "reviews.declarationparagraph": ["cycle__slug", "number"],
         "reviews.reviewcycle": ["year", "slug"],
         "reviews.milestone": ["year", F("date").asc(nulls_first=True), "slug"],
-        "reviews.sourcedocument": ["slug"],
+        "actors.sourcedocument": ["slug"],
     }
     return orders.get(model._meta.label_lower, ["number"])
 
 
 REFERENCE_FIXTURES = (
-    ReferenceFixture("01_sources.json", ("reviews.sourcedocument",)),
+    ReferenceFixture("01_sources.json", ("actors.sourcedocument",)),
     ReferenceFixture("02_objectives.json", ("reviews.objective",)),
     ReferenceFixture("03_principles.json", ("reviews.guidingprinciple",)),
     ReferenceFixture("04_cycles.json", ("reviews.reviewcycle",)),

@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from actors.models import Actor, Coalition, CoalitionMembership, Membership, User
+from actors.models import Actor, Coalition, CoalitionMembership, Membership, SourceDocument, User
 from actors.permissions import forget
 from portal.markdown import render_markdown
 from reviews.models import (
@@ -28,7 +28,6 @@ from reviews.models import (
     ProgressUpdate,
     ReviewCycle,
     RoundTable,
-    SourceDocument,
 )
 
 

@@ -15,10 +15,58 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("reviews", "0001_reference_data"),
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="SourceDocument",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("official", "Official UN text"),
+                            ("article", "Article"),
+                            ("book", "Book"),
+                            ("report", "Report"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("authors", models.CharField(blank=True, max_length=300)),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                (
+                    "published",
+                    models.CharField(
+                        blank=True,
+                        help_text="Publication date as the document gives it.",
+                        max_length=100,
+                    ),
+                ),
+                ("url", models.URLField(blank=True)),
+                (
+                    "file_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The file of this document in the project's sources.",
+                        max_length=200,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+            ],
+            options={
+                "ordering": ["title"],
+                "db_table": "reviews_sourcedocument",
+            },
+        ),
         migrations.CreateModel(
             name="User",
             fields=[
@@ -176,7 +224,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="actors",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],
@@ -223,7 +271,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="%(app_label)s_%(class)s_records",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],
@@ -286,7 +334,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="%(app_label)s_%(class)s_records",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],

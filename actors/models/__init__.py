@@ -10,6 +10,7 @@ from actors.models.core import (
     UserManager,
 )
 from actors.models.notifications import Notification, NotificationPreference
+from actors.models.sources import Sourced, SourceDocument
 from actors.models.tokens import ApiToken
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Region",
+    "SourceDocument",
+    "Sourced",
     "User",
     "UserManager",
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from reviews.models import Sourced
+from actors.models.sources import Sourced
 
 # The group whose members are the portal's moderators (the secretariat).
 MODERATORS_GROUP = "Moderators"
@@ -147,7 +147,7 @@ class Actor(Sourced):
 
     # Organisations proposed by users or made for the demo have no source document.
     source = models.ForeignKey(
-        "reviews.SourceDocument",
+        "actors.SourceDocument",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

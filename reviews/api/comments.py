@@ -9,7 +9,6 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from actors.permissions import Access
 from portal.api import ERRORS, AutoSchema, require
 from reviews import permissions, services
 from reviews.filters import CommentFilter
@@ -55,16 +54,12 @@ class CommentViewSet(
         return Comment.objects.public().select_related("author", "actor")
 
     def create(self, request, *args, **kwargs):
-        from reviews.views.comments import TARGET_MODELS
-
         require(request, permissions.comment_post_access(request.user), "post comment")
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        target = get_object_or_404(TARGET_MODELS[data["target"]], pk=data["target_id"])
-        pledge = target if data["target"] == "pledge" else getattr(target, "pledge", None)
-        if pledge is not None and not permissions.can_view_pledge(request.user, pledge):
-            require(request, Access.NOT_FOUND, "comment target")
+        target = get_object_or_404(Comment.target_model(data["target"]), pk=data["target_id"])
+        require(request, permissions.comment_target_access(request.user, target), "comment target")
         comment = services.comment_post(
             user=request.user,
             target_field=data["target"],

@@ -7,7 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies = []
+    # Source documents are the actors app's: the provenance both apps' curated records cite.
+    dependencies = [("actors", "0001_users_actors_coalitions")]
 
     operations = [
         migrations.CreateModel(
@@ -99,54 +100,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="SourceDocument",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=80, unique=True)),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("official", "Official UN text"),
-                            ("article", "Article"),
-                            ("book", "Book"),
-                            ("report", "Report"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("authors", models.CharField(blank=True, max_length=300)),
-                ("publisher", models.CharField(blank=True, max_length=300)),
-                (
-                    "published",
-                    models.CharField(
-                        blank=True,
-                        help_text="Publication date as the document gives it.",
-                        max_length=100,
-                    ),
-                ),
-                ("url", models.URLField(blank=True)),
-                (
-                    "file_name",
-                    models.CharField(
-                        blank=True,
-                        help_text="The file of this document in the project's sources.",
-                        max_length=200,
-                    ),
-                ),
-                ("summary", models.TextField(blank=True)),
-            ],
-            options={
-                "ordering": ["title"],
-            },
-        ),
-        migrations.CreateModel(
             name="RoundTable",
             fields=[
                 (
@@ -220,7 +173,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="%(app_label)s_%(class)s_records",
-                to="reviews.sourcedocument",
+                to="actors.sourcedocument",
             ),
         ),
         migrations.AddField(
@@ -229,7 +182,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="%(app_label)s_%(class)s_records",
-                to="reviews.sourcedocument",
+                to="actors.sourcedocument",
             ),
         ),
         migrations.AddField(
@@ -238,7 +191,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="%(app_label)s_%(class)s_records",
-                to="reviews.sourcedocument",
+                to="actors.sourcedocument",
             ),
         ),
         migrations.CreateModel(
@@ -273,7 +226,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="%(app_label)s_%(class)s_records",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],
@@ -306,7 +259,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="%(app_label)s_%(class)s_records",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],
@@ -353,7 +306,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="%(app_label)s_%(class)s_records",
-                        to="reviews.sourcedocument",
+                        to="actors.sourcedocument",
                     ),
                 ),
             ],

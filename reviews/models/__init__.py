@@ -13,8 +13,6 @@ from reviews.models.reference import (
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
-    Sourced,
-    SourceDocument,
 )
 
 __all__ = [
@@ -32,6 +30,4 @@ __all__ = [
     "ReviewCycle",
     "RoundTable",
     "RoundTableObjective",
-    "SourceDocument",
-    "Sourced",
 ]

@@ -161,6 +161,11 @@ class Comment(models.Model):
             return reverse("reviews:cycle-detail", args=[self.round_table.cycle.slug]) + anchor
         return self.target.get_absolute_url() + anchor
 
+    @classmethod
+    def target_model(cls, field: str):
+        """The model of a place comments go on ("pledge", "objective" …), or None."""
+        return cls._meta.get_field(field).related_model if field in TARGETS else None
+
     @property
     def target(self):
         return next(getattr(self, name) for name in TARGETS if getattr(self, f"{name}_id"))

@@ -25,8 +25,8 @@ from reviews.services.moderation import (
     user_unblock,
 )
 from reviews.services.pledges import (
-    _PAST,
     EDITABLE_FIELDS,
+    PAST_TENSE,
     TRANSITIONS,
     PledgeConflict,
     TransitionNotAllowed,
@@ -47,8 +47,8 @@ __all__ = [
     "COMMENT_RATE",
     "EDITABLE_FIELDS",
     "FLAG_RATE",
+    "PAST_TENSE",
     "TRANSITIONS",
-    "_PAST",
     "PledgeConflict",
     "PostingBlocked",
     "TransitionNotAllowed",

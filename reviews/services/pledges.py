@@ -154,7 +154,7 @@ def _transition(pledge: Pledge, step: str, *, by: User, actor: Actor | None, rea
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if locked.status not in sources:
         raise TransitionNotAllowed(
-            f"A {locked.get_status_display().lower()} pledge cannot be {_PAST[step]}."
+            f"A {locked.get_status_display().lower()} pledge cannot be {PAST_TENSE[step]}."
         )
     PledgeTransition.objects.create(
         pledge=locked,
@@ -169,7 +169,7 @@ def _transition(pledge: Pledge, step: str, *, by: User, actor: Actor | None, rea
     return locked
 
 
-_PAST = {
+PAST_TENSE = {
     "submit": "submitted",
     "publish": "published",
     "return": "returned",

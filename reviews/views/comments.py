@@ -15,22 +15,10 @@ from portal.ratelimit import RateLimited
 from reviews import permissions, services
 from reviews.models import (
     Comment,
-    DeclarationParagraph,
     Flag,
-    Objective,
-    Pledge,
     ProgressUpdate,
-    RoundTable,
 )
 from reviews.models.comments import COMMENT_MAX
-
-TARGET_MODELS = {
-    "pledge": Pledge,
-    "objective": Objective,
-    "paragraph": DeclarationParagraph,
-    "round_table": RoundTable,
-    "progress_update": ProgressUpdate,
-}
 
 
 class CommentForm(forms.Form):
@@ -61,13 +49,12 @@ class FlagForm(forms.ModelForm):
 
 
 def _target(request, field, pk):
-    model = TARGET_MODELS.get(field)
+    model = Comment.target_model(field)
     if model is None:
         raise Http404("Unknown place for a comment.")
     target = get_object_or_404(model, pk=pk)
-    pledge = target if field == "pledge" else getattr(target, "pledge", None)
-    if pledge is not None and not permissions.can_view_pledge(request.user, pledge):
-        raise Http404("No such pledge.")
+    if not permissions.comment_target_access(request.user, target):
+        raise Http404("Nothing to comment on here.")
     return target
 
 

@@ -236,7 +236,7 @@ def pledge_transition(request, pk, step):
         for message in error.messages:
             messages.error(request, message)
         return redirect(pledge)
-    messages.success(request, f"The pledge is {services._PAST[step]}.")
+    messages.success(request, f"The pledge is {services.PAST_TENSE[step]}.")
     if step in ("publish", "return", "reject"):
         return redirect("reviews:moderation")
     return redirect(pledge)

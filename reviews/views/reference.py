@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from actors.models import SourceDocument
 from reviews.exports import documentation
 from reviews.models import (
     DeclarationParagraph,
@@ -11,7 +12,6 @@ from reviews.models import (
     Objective,
     ReviewCycle,
     RoundTable,
-    SourceDocument,
 )
 from reviews.views.comments import CommentForm, load_threads, thread_context
 

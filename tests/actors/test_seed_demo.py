@@ -5,9 +5,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from actors.management.commands.seed_demo import DEMO_PASSWORD
 from actors.models import Actor, Membership, User
 from actors.permissions import has_mfa
+from reviews.management.commands.seed_demo import DEMO_PASSWORD
 from reviews.models import Comment
 
 pytestmark = pytest.mark.django_db

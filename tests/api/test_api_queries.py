@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from actors.models import Actor, Coalition, CoalitionMembership
+from actors.models import Actor, Coalition, CoalitionMembership, SourceDocument
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
@@ -16,7 +16,6 @@ from reviews.models import (
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
-    SourceDocument,
 )
 from tests.api.conftest import token_client
 from tests.factories import PledgeFactory, bulk_comments, bulk_pledges

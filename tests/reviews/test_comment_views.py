@@ -119,9 +119,19 @@ def test_an_outsider_cannot_even_find_a_draft_to_comment_on(client, verified_use
     assert not Comment.objects.exists()
 
 
-def test_a_hidden_progress_update_takes_no_comment(client, verified_user, pledge):
+def test_a_hidden_progress_update_is_no_place_to_comment(client, verified_user, pledge):
     update = ProgressUpdateFactory(pledge=pledge, is_hidden=True)
     client.force_login(verified_user)
+
+    response = client.post(CREATE, on(update, "progress_update", body="On the hidden one."))
+
+    assert response.status_code == 404  # what a moderator hid does not exist for others
+    assert not Comment.objects.exists()
+
+
+def test_a_moderator_is_told_a_hidden_progress_update_takes_no_comment(client, moderator, pledge):
+    update = ProgressUpdateFactory(pledge=pledge, is_hidden=True)
+    client.force_login(moderator)
 
     response = client.post(CREATE, on(update, "progress_update", body="On the hidden one."))
 

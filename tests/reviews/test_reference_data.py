@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 
-from actors.models import Actor, Coalition, CoalitionMembership
+from actors.models import Actor, Coalition, CoalitionMembership, SourceDocument
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
@@ -15,7 +15,6 @@ from reviews.models import (
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
-    SourceDocument,
 )
 from reviews.reference import REFERENCE_FIXTURES
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from reviews.models import Objective, ReviewCycle, RoundTable, RoundTableObjective, SourceDocument
+from actors.models import SourceDocument
+from reviews.models import Objective, ReviewCycle, RoundTable, RoundTableObjective
 from tests.factories import MilestoneFactory, ReviewCycleFactory, RoundTableFactory
 
 pytestmark = pytest.mark.django_db
