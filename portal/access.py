@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 security_log = logging.getLogger("portal.security")
 
@@ -80,3 +81,7 @@ def enforce(request, access: Access, what: str):
     if access is Access.FORBIDDEN:
         raise PermissionDenied(what)
     raise Http404(what)
+
+
+# The site's pages answer GET (and HEAD); its forms POST too. Anything else is a 405.
+require_page_or_form = require_http_methods(["GET", "HEAD", "POST"])

@@ -2,11 +2,13 @@
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from actors.models import Actor, Coalition
 from reviews.models import Objective, ReviewCycle
 
 
+@require_safe
 def home(request):
     now = timezone.now()
     cycle = ReviewCycle.objects.select_related("source").current(now)

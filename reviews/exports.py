@@ -20,6 +20,7 @@ from django.db.models import StringAgg as _StringAgg
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django_filters import FilterSet
 
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
@@ -271,6 +272,7 @@ CONTENT_TYPES = {
 }
 
 
+@require_safe
 def export(request, resource, fmt):
     if resource not in RESOURCES or fmt not in CONTENT_TYPES:
         raise Http404("No such export.")

@@ -1,8 +1,8 @@
 """Shared fixtures: the reference data, and the personas of the permission matrix.
 
 Personas (STYLE 14): anonymous, a verified user without organisation, contributor of A, focal point
-of A (with and without MFA), focal point of another organisation B, moderator (with and without
-MFA) and administrator. Each persona fixture returns the user; `login(client, user)` signs in.
+of A (with and without MFA), focal point of another organisation B, moderator and administrator
+(each with and without MFA). Each persona fixture returns the user; `as_persona` signs in.
 """
 
 import pytest
@@ -18,6 +18,9 @@ from tests.factories import (
     VerifiedUserFactory,
     give_mfa,
 )
+
+# The matrices' shared checks report their values like any test's assertions.
+pytest.register_assert_rewrite("tests.matrix")
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +119,11 @@ def administrator(db):
     return user
 
 
+@pytest.fixture
+def administrator_without_mfa(db):
+    return VerifiedUserFactory(display_name="Ada Nomfa", is_staff=True, is_superuser=True)
+
+
 PERSONAS = [
     "anonymous",
     "verified_user",
@@ -126,6 +134,7 @@ PERSONAS = [
     "moderator",
     "moderator_without_mfa",
     "administrator",
+    "administrator_without_mfa",
 ]
 
 

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actors import services
 from actors.acting import acting_membership, memberships, set_acting_for
@@ -25,9 +25,10 @@ from actors.forms import (
 from actors.models import Actor, ApiToken, JoinRequest, Membership, Notification
 from actors.notifications import mark_read, set_preferences
 from actors.permissions import Access, administration_access, has_mfa, holds_oversight_role
-from portal.access import enforce
+from portal.access import enforce, require_page_or_form
 
 
+@require_safe
 @login_required
 def my_organisations(request):
     mine = memberships(request)
@@ -62,15 +63,15 @@ def my_organisations(request):
 def acting_for(request):
     mine = memberships(request)
     form = ActingForForm(request.POST, memberships=mine)
-    if form.is_valid():
-        chosen = next((m for m in mine if m.actor_id == form.cleaned_data["actor"]), None)
-        set_acting_for(request, chosen.actor if chosen else None)
-        messages.success(
-            request,
-            f"You now act for {chosen.actor.name}." if chosen else "You now act in your own name.",
-        )
-    else:
-        messages.error(request, "Choose one of your organisations, or yourself.")
+    if not form.is_valid():
+        # The choices are the person's own organisations: anything else is not theirs to know.
+        return enforce(request, Access.NOT_FOUND, "act for that organisation")
+    chosen = next((m for m in mine if m.actor_id == form.cleaned_data["actor"]), None)
+    set_acting_for(request, chosen.actor if chosen else None)
+    messages.success(
+        request,
+        f"You now act for {chosen.actor.name}." if chosen else "You now act in your own name.",
+    )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -79,6 +80,7 @@ def acting_for(request):
     return redirect("actors:my-organisations")
 
 
+@require_page_or_form
 @login_required
 def propose_organisation(request):
     form = ActorProposalForm(request.POST or None)
@@ -104,6 +106,7 @@ def propose_organisation(request):
     return render(request, "actors/actor_proposal_form.html", {"form": form})
 
 
+@require_page_or_form
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -114,6 +117,7 @@ def profile(request):
     return render(request, "actors/profile_form.html", {"form": form})
 
 
+@require_safe
 @login_required
 def security(request):
     return render(
@@ -126,6 +130,7 @@ def security(request):
     )
 
 
+@require_page_or_form
 @login_required
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
@@ -141,6 +146,7 @@ def delete_account(request):
     return render(request, "actors/delete_account.html", {"form": form})
 
 
+@require_page_or_form
 @login_required
 def notifications(request):
     if request.method == "POST":
@@ -154,6 +160,7 @@ def notifications(request):
     return render(request, "actors/notification_list.html", {"page": page})
 
 
+@require_page_or_form
 @login_required
 def notification_settings(request):
     form = NotificationSettingsForm(request.POST or None, user=request.user)
@@ -164,6 +171,7 @@ def notification_settings(request):
     return render(request, "actors/notification_settings.html", {"form": form})
 
 
+@require_page_or_form
 @login_required
 def api_tokens(request):
     """Create (shown once), name and revoke the person's API tokens."""

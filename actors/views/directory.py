@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from actors.filters import ActorFilter
 from actors.models import Actor, Coalition, CoalitionMembership
@@ -12,6 +13,7 @@ from actors.permissions import Access, actor_management_access, can_view_actor, 
 ACTORS_PER_PAGE = 50
 
 
+@require_safe
 def actor_list(request):
     actor_filter = ActorFilter(request.GET, queryset=Actor.objects.for_directory())
     page = Paginator(actor_filter.qs, ACTORS_PER_PAGE).get_page(request.GET.get("page"))
@@ -24,6 +26,7 @@ def actor_list(request):
     )
 
 
+@require_safe
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.select_related("parent", "source"), slug=slug)
     if not can_view_actor(request.user, actor):
@@ -44,6 +47,7 @@ def actor_detail(request, slug):
     )
 
 
+@require_safe
 def coalition_list(request):
     coalitions = Coalition.objects.select_related("parent", "source").annotate(
         member_count=Count(
@@ -53,6 +57,7 @@ def coalition_list(request):
     return render(request, "actors/coalition_list.html", {"coalitions": coalitions})
 
 
+@require_safe
 def coalition_detail(request, slug):
     coalition = get_object_or_404(
         Coalition.objects.select_related("parent", "source").prefetch_related(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actors import services
 from actors.forms import (
@@ -15,7 +15,7 @@ from actors.forms import (
 )
 from actors.models import Actor, JoinRequest, Membership
 from actors.permissions import Access, actor_management_access, forget, join_access
-from portal.access import enforce
+from portal.access import enforce, require_page_or_form
 
 
 def _actor(slug) -> Actor:
@@ -29,6 +29,7 @@ def _managed_actor(request, slug, what):
     return actor, denial
 
 
+@require_page_or_form
 def join(request, slug):
     actor = _actor(slug)
     if denial := enforce(request, join_access(request.user, actor), "join organisation"):
@@ -51,6 +52,7 @@ def join(request, slug):
     )
 
 
+@require_safe
 def requests(request, slug):
     actor, denial = _managed_actor(request, slug, "join requests")
     if denial:
@@ -116,6 +118,7 @@ def decide(request, slug, pk, decision):
     )
 
 
+@require_page_or_form
 def edit_profile(request, slug):
     actor, denial = _managed_actor(request, slug, "edit organisation profile")
     if denial:
@@ -128,6 +131,7 @@ def edit_profile(request, slug):
     return render(request, "actors/actor_form.html", {"actor": actor, "form": form})
 
 
+@require_safe
 def members(request, slug):
     actor, denial = _managed_actor(request, slug, "organisation members")
     if denial:

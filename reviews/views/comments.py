@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
-from portal.access import enforce
+from portal.access import enforce, require_page_or_form
 from portal.ratelimit import RateLimited
 from reviews import permissions, services
 from reviews.models import (
@@ -106,6 +106,7 @@ def comment_create(request):
     )
 
 
+@require_page_or_form
 def comment_edit(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     if denial := enforce(request, permissions.comment_author_access(request.user, comment), "edit"):
@@ -143,6 +144,7 @@ def comment_delete(request, pk):
     return redirect(url.split("#")[0])
 
 
+@require_page_or_form
 def flag(request, kind, pk):
     model = Comment if kind == "comment" else ProgressUpdate
     queryset = model.objects.all() if kind == "comment" else model.objects.select_related("pledge")

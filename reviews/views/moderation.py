@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actors.models import Actor, User
 from actors.permissions import can_administer, oversight_access
@@ -18,6 +18,7 @@ from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 
 
+@require_safe
 def moderation_home(request):
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
@@ -140,6 +141,7 @@ class ModerationLogFilter(django_filters.FilterSet):
         fields = ["q", "action", "moderator", "since", "until"]
 
 
+@require_safe
 def moderation_log(request):
     if denial := enforce(request, oversight_access(request.user), "moderation log"):
         return denial
@@ -156,6 +158,7 @@ def moderation_log(request):
     )
 
 
+@require_safe
 def transparency(request):
     return render(
         request, "reviews/transparency.html", {"months": ModerationLogEntry.objects.transparency()}

@@ -9,12 +9,12 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actors.acting import acting_membership
 from actors.models import Actor
 from actors.permissions import Access, is_focal_point, memberships_by_actor
-from portal.access import enforce
+from portal.access import enforce, require_page_or_form
 from reviews import permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
@@ -43,6 +43,7 @@ def _page(queryset, request, size=PAGE_SIZE):
     }
 
 
+@require_safe
 def pledge_list(request):
     pledge_filter = PledgeFilter(
         request.GET, queryset=Pledge.objects.public().for_list().with_freshness()
@@ -71,6 +72,7 @@ def _visible_pledge(request, pk) -> Pledge:
     return pledge
 
 
+@require_safe
 def pledge_detail(request, pk):
     pledge = _visible_pledge(request, pk)
     user = request.user
@@ -119,6 +121,7 @@ def pledge_detail(request, pk):
     )
 
 
+@require_safe
 @login_required
 def my_pledges(request):
     """The pledges of the person's organisations, by status, with what needs action."""
@@ -158,6 +161,7 @@ def _save_pledge(request, form, *, pledge=None, lead=None):
     )
 
 
+@require_page_or_form
 @login_required
 def pledge_create(request):
     memberships = list(memberships_by_actor(request.user).values())
@@ -190,6 +194,7 @@ def pledge_create(request):
     )
 
 
+@require_page_or_form
 def pledge_edit(request, pk):
     pledge = _pledge(pk)
     if denial := enforce(request, permissions.edit_access(request.user, pledge), "edit pledge"):
@@ -291,6 +296,7 @@ def progress_create(request, pk):
     )
 
 
+@require_safe
 def attachment_download(request, pk):
     pledge = _visible_pledge(request, pk)
     if not pledge.attachment:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from actors.models import SourceDocument
 from reviews.exports import documentation
@@ -16,6 +17,7 @@ from reviews.models import (
 from reviews.views.comments import CommentForm, load_threads, thread_context
 
 
+@require_safe
 def objective_list(request):
     objectives = Objective.objects.select_related("source").prefetch_related(
         Prefetch("round_tables", queryset=RoundTable.objects.select_related("cycle"))
@@ -23,6 +25,7 @@ def objective_list(request):
     return render(request, "reviews/objective_list.html", {"objectives": objectives})
 
 
+@require_safe
 def objective_detail(request, number):
     objective = get_object_or_404(Objective.objects.select_related("source"), number=number)
     round_tables = (
@@ -51,11 +54,13 @@ def objective_detail(request, number):
     )
 
 
+@require_safe
 def principle_list(request):
     principles = GuidingPrinciple.objects.select_related("source")
     return render(request, "reviews/principle_list.html", {"principles": principles})
 
 
+@require_safe
 def cycle_list(request):
     cycles = ReviewCycle.objects.select_related("source").annotate(
         round_table_count=Count("round_tables", distinct=True),
@@ -68,6 +73,7 @@ def cycle_list(request):
     )
 
 
+@require_safe
 def cycle_detail(request, slug):
     cycle = get_object_or_404(ReviewCycle.objects.select_related("source"), slug=slug)
     round_tables = list(cycle.round_tables.select_related("source").prefetch_related("objectives"))
@@ -92,17 +98,20 @@ def cycle_detail(request, slug):
     )
 
 
+@require_safe
 def timeline(request):
     milestones = Milestone.objects.select_related("source")
     return render(request, "reviews/milestone_list.html", {"milestones": milestones})
 
 
+@require_safe
 def source_list(request):
     return render(
         request, "reviews/sourcedocument_list.html", {"sources": SourceDocument.objects.all()}
     )
 
 
+@require_safe
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     return render(
@@ -121,5 +130,6 @@ def source_detail(request, slug):
     )
 
 
+@require_safe
 def open_data(request):
     return render(request, "reviews/open_data.html", {"exports": documentation()})

@@ -374,9 +374,8 @@ def test_acting_for_an_organisation_one_does_not_belong_to_is_refused(
 
     response = client.post(reverse("actors:acting-for"), {"actor": actor_b.pk})
 
-    assert response.status_code == 302
+    assert response.status_code == 404
     assert "acting_for_actor_id" not in client.session
-    assert "Choose one of your organisations, or yourself." in message_texts(response)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,6 @@ moderators; the moderation actions need a moderator (or administrator) with MFA,
 else can tell they exist.
 """
 
-import logging
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +23,14 @@ from tests.factories import (
     ProgressUpdateFactory,
     VerifiedUserFactory,
 )
+from tests.matrix import assert_cell, denials, done_when, make_table, outcome
 
 pytestmark = pytest.mark.django_db
 
 ALL = [*PERSONAS, "author", "blocked"]
 
 
-def table(**outcomes):
-    """One row of the matrix; every persona must be given."""
-    assert set(outcomes) == set(ALL), set(ALL) ^ set(outcomes)
-    return outcomes
+table = make_table(ALL)
 
 
 POST = table(
@@ -47,6 +43,7 @@ POST = table(
     moderator="done",
     moderator_without_mfa="done",
     administrator="done",
+    administrator_without_mfa="done",
     author="done",
     blocked="403",
 )
@@ -63,10 +60,11 @@ AUTHOR_PAGE = table(
     moderator="403",
     moderator_without_mfa="403",
     administrator="403",
+    administrator_without_mfa="403",
     author="200",
     blocked="403",
 )
-AUTHOR_POST = {p: "done" if v == "200" else v for p, v in AUTHOR_PAGE.items()}
+AUTHOR_POST = done_when(AUTHOR_PAGE)
 HIDDEN_AUTHOR = table(
     anonymous="login",
     verified_user="404",
@@ -79,6 +77,7 @@ HIDDEN_AUTHOR = table(
     moderator="403",
     moderator_without_mfa="404",
     administrator="403",
+    administrator_without_mfa="404",
     author="404",  # hidden from its author too, until a moderator restores it
     blocked="404",
 )
@@ -92,10 +91,11 @@ MODERATE_PAGE = table(
     moderator="200",
     moderator_without_mfa="mfa",
     administrator="200",
+    administrator_without_mfa="mfa",
     author="404",
     blocked="404",
 )
-MODERATE = {p: "done" if v == "200" else v for p, v in MODERATE_PAGE.items()}
+MODERATE = done_when(MODERATE_PAGE)
 
 
 @pytest.fixture
@@ -206,17 +206,6 @@ ACTION_NAMES = [
 ]
 
 
-def outcome(response) -> str:
-    if response.status_code != 302:
-        return str(response.status_code)
-    location = response["Location"]
-    if location.startswith(reverse("account_login")):
-        return "login"
-    if location.startswith(reverse("mfa_activate_totp")):
-        return "mfa"
-    return "done"
-
-
 def state():
     """Everything an action of the conversation could change."""
     return (
@@ -249,17 +238,17 @@ def test_conversation_permission_matrix(client, sign_in, world, caplog, persona,
     method, url, data, expected = _actions(world)[action]
     before = state()
 
-    with caplog.at_level(logging.WARNING, logger="portal.security"):
+    with denials(caplog) as denied:
         response = getattr(client, method)(url, data)
 
-    assert outcome(response) == expected[persona]
-    if expected[persona] in {"login", "mfa", "403", "404"}:
-        assert state() == before, "a refused action changed nothing"
-        assert any("access denied" in r.getMessage() for r in caplog.records)
-    elif method == "post":
-        assert state() != before, "an allowed action took effect"
-    else:
-        assert state() == before, "looking changes nothing"
+    assert_cell(
+        outcome(response),
+        expected[persona],
+        method=method,
+        before=before,
+        after=state(),
+        denied=denied,
+    )
 
 
 @pytest.mark.parametrize("persona", ["verified_user", "moderator_without_mfa", "author"])
