@@ -221,13 +221,22 @@ def comment_target_access(user, target) -> Access:
     return Access.ALLOW
 
 
+def is_author(user, item) -> bool:
+    return user.is_authenticated and getattr(item, "author_id", None) == user.pk
+
+
+def may_flag(user, item) -> bool:
+    """Anyone who may post flags what others wrote (one does not flag one's own words)."""
+    return can_post(user) and not is_author(user, item)
+
+
 def comment_author_access(user, comment) -> Access:
     """The author edits (for 15 minutes) and deletes their own comments."""
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
     if not can_view_comment(user, comment):
         return Access.NOT_FOUND
-    return Access.ALLOW if comment.author_id == user.pk else Access.FORBIDDEN
+    return Access.ALLOW if is_author(user, comment) else Access.FORBIDDEN
 
 
 def flag_access(user, item) -> Access:
@@ -240,9 +249,7 @@ def flag_access(user, item) -> Access:
     )
     if not visible:
         return Access.NOT_FOUND
-    if getattr(item, "author_id", None) == user.pk:
-        return Access.FORBIDDEN  # one does not flag one's own words
-    return Access.ALLOW if can_post(user) else Access.FORBIDDEN
+    return Access.ALLOW if may_flag(user, item) else Access.FORBIDDEN
 
 
 def conversation_moderation_access(user) -> Access:

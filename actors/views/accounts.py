@@ -24,7 +24,13 @@ from actors.forms import (
 )
 from actors.models import Actor, ApiToken, JoinRequest, Membership, Notification
 from actors.notifications import mark_read, set_preferences
-from actors.permissions import Access, administration_access, has_mfa, holds_oversight_role
+from actors.permissions import (
+    Access,
+    actor_management_access,
+    administration_access,
+    has_mfa,
+    holds_oversight_role,
+)
 from portal.access import enforce, require_page_or_form
 
 
@@ -38,6 +44,10 @@ def my_organisations(request):
         "actors/my_organisations.html",
         {
             "memberships": mine,
+            # The management links show to those the permission function lets manage.
+            "managed": {
+                m.actor_id for m in mine if actor_management_access(request.user, m.actor).offered
+            },
             "acting": acting_membership(request),
             "acting_form": ActingForForm(
                 memberships=mine,

@@ -41,8 +41,7 @@ def actor_detail(request, slug):
             "memberships": memberships,
             "children": children,
             "can_join": join_access(request.user, actor) is Access.ALLOW,
-            "can_manage": request.user.is_authenticated
-            and actor_management_access(request.user, actor) in (Access.ALLOW, Access.MFA_REQUIRED),
+            "can_manage": actor_management_access(request.user, actor).offered,
         },
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from actors.acting import acting_membership
 from actors.models import Actor
-from actors.permissions import Access, is_focal_point, memberships_by_actor
+from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form
 from reviews import permissions, services
 from reviews.filters import PledgeFilter
@@ -108,7 +108,7 @@ def pledge_detail(request, pk):
             "my_partnerships": [
                 p
                 for p in pledge.partnerships.all()
-                if p.actor_id in my_actor_ids and is_focal_point(user, p.actor)
+                if p.actor_id in my_actor_ids and permissions.partnership_access(user, p).offered
             ],
             "progress_form": ProgressUpdateForm(
                 actors=Actor.objects.filter(pk__in=permissions.progress_actor_ids(user, pledge)),
