@@ -1,5 +1,5 @@
 """Notifications: who hears of what in the conversation, the bell, the settings, and the e-mails
-sent right away, in the daily digest or never; and the moderators' daily summary."""
+sent right away, in the daily digest or never (workflow events: test_workflow_notifications)."""
 
 import datetime as dt
 
@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from actors.models import Membership, Notification, NotificationPreference
 from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
@@ -240,29 +239,6 @@ def test_off_never_emails_but_the_bell_shows_it(client, verified_user):
     page = client.get(NOTIFICATIONS).content.decode()
     assert 'aria-label="Notifications, 2 unread"' in page
     assert "Quiet reply" in page
-
-
-# The moderators' daily summary ----------------------------------------------------------------
-
-
-def test_the_moderators_digest_goes_once_a_day_when_something_waits(
-    moderator, moderator_without_mfa, time_machine
-):
-    time_machine.move_to(dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC), tick=False)
-    today = timezone.localdate()
-    assert services.send_moderator_digest(today=today) == 0, "nothing waits yet"
-    assert mail.outbox == []
-    PledgeFactory(submitted=True)
-    flagged = CommentFactory()
-    flagged.flags.create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM)
-
-    sent = services.send_moderator_digest(today=today)
-    again = services.send_moderator_digest(today=today)
-
-    assert (sent, again) == (2, 0)
-    assert addresses() == sorted([moderator.email, moderator_without_mfa.email])
-    assert "- 1 submitted pledge\n- 1 flagged or hidden comment\n" in mail.outbox[0].body
-    assert services.send_moderator_digest(today=today + dt.timedelta(days=1)) == 2
 
 
 # The bell and the notification pages ----------------------------------------------------------
