@@ -1,7 +1,7 @@
 from django import forms
 
 from actors.models import Actor, Membership, User
-from actors.models.notifications import Frequency, Kind
+from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
 from actors.notifications import frequency_for
 from actors.permissions import is_moderator
 
@@ -110,7 +110,7 @@ class NotificationSettingsForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in Kind.choices:
-            if kind == Kind.MODERATOR_ALERT and not is_moderator(user):
+            if kind in MODERATOR_KINDS and not is_moderator(user):
                 continue
             self.fields[kind] = forms.ChoiceField(
                 label=label,

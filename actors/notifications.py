@@ -37,6 +37,15 @@ def notify_user(*, user: User, kind: str, title: str, url: str, body: str = "") 
     return notification
 
 
+def notify_users(*, users, kind: str, title: str, url: str, body: str = "") -> int:
+    """Notify each of `users` (a queryset of recipients) as they chose; returns how many."""
+    told = 0
+    for user in users:
+        notify_user(user=user, kind=kind, title=title, url=url, body=body)
+        told += 1
+    return told
+
+
 def set_preferences(*, user: User, choices: dict[str, str]) -> None:
     for kind, frequency in choices.items():
         NotificationPreference.objects.update_or_create(
@@ -85,4 +94,11 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-__all__ = ["Kind", "frequency_for", "mark_read", "notify_user", "send_daily_digests"]
+__all__ = [
+    "Kind",
+    "frequency_for",
+    "mark_read",
+    "notify_user",
+    "notify_users",
+    "send_daily_digests",
+]

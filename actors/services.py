@@ -7,36 +7,32 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from actors.models import Actor, JoinRequest, Membership, User
-from actors.tasks import notify
+from actors.models.notifications import Kind
+from actors.notifications import notify_user, notify_users
 
 security_log = logging.getLogger("portal.security")
 
 
-def _focal_point_emails(actor: Actor) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            actor=actor, role=Membership.Role.FOCAL_POINT, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
 def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinRequest:
-    """Ask to act for an organisation; its focal points are told by e-mail."""
+    """Ask to act for an organisation; its focal points are notified."""
     if Membership.objects.filter(user=user, actor=actor).exists():
         raise ValidationError("You already belong to this organisation.")
     join_request = JoinRequest(user=user, actor=actor, message=message.strip())
     join_request.full_clean()
     with transaction.atomic():
         join_request.save()
-        notify(
-            to=_focal_point_emails(actor),
-            subject=f"{user.public_name} asks to join {actor.name}",
-            template="actors/email/join_request_new.txt",
-            context={"join_request": join_request},
+        body = f"Their message: {join_request.message}\n\n" if join_request.message else ""
+        notify_users(
+            users=User.objects.focal_points_of(actor),
+            kind=Kind.JOIN_REQUEST,
+            title=f"{user.public_name} asks to join {actor.name}",
+            url=reverse("actors:join-requests", args=[actor.slug]),
+            body=body + "Approve or refuse the request on the organisation's requests page.",
         )
     return join_request
 
@@ -58,34 +54,37 @@ def _decide(join_request: JoinRequest, *, by: User, status: str, **fields) -> Jo
 
 @transaction.atomic
 def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> Membership:
-    """Approve a request with the given role; the requester is told by e-mail."""
+    """Approve a request with the given role; the requester is notified."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose contributor or focal point."})
     decided = _decide(join_request, by=by, status=JoinRequest.Status.APPROVED, role=role)
     membership, _ = Membership.objects.update_or_create(
         user=decided.user, actor=decided.actor, defaults={"role": role}
     )
-    notify(
-        to=[decided.user.email],
-        subject=f"You can now act for {decided.actor.name}",
-        template="actors/email/join_request_approved.txt",
-        context={"join_request": decided},
+    notify_user(
+        user=decided.user,
+        kind=Kind.MEMBERSHIP,
+        title=f"You can now act for {decided.actor.name}",
+        url=reverse("actors:my-organisations"),
+        body=f"Your request to act for {decided.actor.name} was approved: you are now its "
+        f"{decided.get_role_display().lower()}.",
     )
     return membership
 
 
 @transaction.atomic
 def join_request_refuse(*, join_request: JoinRequest, by: User, reason: str) -> JoinRequest:
-    """Refuse a request with a reason; the requester is told by e-mail."""
+    """Refuse a request with a reason; the requester is notified."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the request is refused."})
     decided = _decide(join_request, by=by, status=JoinRequest.Status.REFUSED, reason=reason)
-    notify(
-        to=[decided.user.email],
-        subject=f"Your request to join {decided.actor.name}",
-        template="actors/email/join_request_refused.txt",
-        context={"join_request": decided},
+    notify_user(
+        user=decided.user,
+        kind=Kind.MEMBERSHIP,
+        title=f"Your request to act for {decided.actor.name} was refused",
+        url=reverse("actors:my-organisations"),
+        body=f"The reason given: {decided.reason}",
     )
     return decided
 
@@ -162,11 +161,14 @@ def actor_accredit(*, actor: Actor, by: User) -> Actor:
             actor=actor,
             defaults={"role": Membership.Role.FOCAL_POINT},
         )
-        notify(
-            to=[actor.proposed_by.email],
-            subject=f"{actor.name} is accredited",
-            template="actors/email/actor_accredited.txt",
-            context={"actor": actor},
+        notify_user(
+            user=actor.proposed_by,
+            kind=Kind.MEMBERSHIP,
+            title=f"{actor.name} is accredited",
+            url=actor.get_absolute_url(),
+            body=f"{actor.name}, which you proposed, is now accredited on the portal and you are "
+            "its first focal point. Set up two-factor authentication to use your focal point "
+            "powers, then invite colleagues to ask to join.",
         )
     return actor
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import MODERATORS_GROUP, Actor, Membership, User
+from actors.models import Actor, Membership, User
 from reviews.models import (
     GuidingPrinciple,
     Objective,
@@ -67,12 +67,7 @@ def seed_pledges(count: int, *, seed: int = 2026) -> int:
     objectives = list(Objective.objects.order_by("number"))
     principles = list(GuidingPrinciple.objects.order_by("number"))
     cycle = ReviewCycle.objects.order_by("-year").first()
-    moderator_id = (
-        User.objects.filter(groups__name=MODERATORS_GROUP)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    moderator_id = User.objects.moderators().order_by("pk").values_list("pk", flat=True).first()
     now = timezone.now()
     showcase = [
         (S.DRAFT, 0),

@@ -15,7 +15,25 @@ from actors.models.sources import Sourced
 MODERATORS_GROUP = "Moderators"
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Who is told of what: each list of recipients is written here once, active people only."""
+
+    def moderators(self):
+        return self.filter(is_active=True, groups__name=MODERATORS_GROUP)
+
+    def members_of(self, actor):
+        """Everyone who acts for the organisation (an Actor or its pk), whatever their role."""
+        return self.filter(is_active=True, memberships__actor=actor)
+
+    def focal_points_of(self, actor):
+        return self.filter(
+            is_active=True,
+            memberships__actor=actor,
+            memberships__role=Membership.Role.FOCAL_POINT,
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def get_by_natural_key(self, email):

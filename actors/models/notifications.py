@@ -9,7 +9,19 @@ class Kind(models.TextChoices):
     REPLY = "reply", "A reply to my comment"
     PLEDGE_COMMENT = "pledge-comment", "A comment on my organisation's pledge"
     MODERATION = "moderation", "My content hidden or restored"
+    PLEDGE_WORKFLOW = "pledge-workflow", "My organisation's pledges returned, rejected or published"
+    PARTNERSHIP = "partnership", "My organisation named as partner of a pledge"
+    JOIN_REQUEST = "join-request", "Requests to join my organisation"
+    MEMBERSHIP = "membership", "Answers to my requests to join; organisations I proposed accredited"
     MODERATOR_ALERT = "moderator-alert", "Items hidden automatically (moderators)"
+    MODERATION_QUEUE = (
+        "moderation-queue",
+        "Pledges submitted for review, and the daily summary of what waits (moderators)",
+    )
+
+
+# Kinds only moderators receive; the settings page shows them to moderators only.
+MODERATOR_KINDS = frozenset({Kind.MODERATOR_ALERT, Kind.MODERATION_QUEUE})
 
 
 class Frequency(models.TextChoices):
@@ -18,6 +30,8 @@ class Frequency(models.TextChoices):
     OFF = "off", "Only in the portal"
 
 
+# Every kind defaults to an e-mail right away: a focal point with a deadline must not miss a
+# returned pledge, and nobody has to find the settings page to hear of their own requests.
 DEFAULT_FREQUENCY = Frequency.IMMEDIATE
 
 

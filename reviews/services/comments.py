@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from actors.models import Actor, User
 from actors.models.notifications import Kind
-from actors.notifications import notify_user
+from actors.notifications import notify_user, notify_users
 from actors.permissions import memberships_by_actor
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
@@ -101,17 +101,13 @@ def _notify_about_new_comment(comment: Comment) -> None:
         told.add(comment.parent.author_id)
     pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
     if pledge is not None:
-        members = User.objects.filter(memberships__actor_id=pledge.lead_id, is_active=True).exclude(
-            pk__in=told
+        notify_users(
+            users=User.objects.members_of(pledge.lead_id).exclude(pk__in=told),
+            kind=Kind.PLEDGE_COMMENT,
+            title=f"{who} commented on your pledge “{pledge.title}”",
+            url=url,
+            body=comment.body[:500],
         )
-        for member in members:
-            notify_user(
-                user=member,
-                kind=Kind.PLEDGE_COMMENT,
-                title=f"{who} commented on your pledge “{pledge.title}”",
-                url=url,
-                body=comment.body[:500],
-            )
 
 
 @transaction.atomic

@@ -5,13 +5,13 @@ Every moderation action writes one ModerationLogEntry; nothing here (or anywhere
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import MODERATORS_GROUP, User
+from actors.models import User
 from actors.models.notifications import Kind
-from actors.notifications import notify_user
-from actors.tasks import notify
+from actors.notifications import notify_user, notify_users
 from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS
 
@@ -56,14 +56,13 @@ def auto_hide(item, open_flags) -> None:
         )
     # Through the bell and each moderator's choice for this kind (right away, digest or off).
     in_queue = reverse("reviews:moderation") + f"#{'comment' if is_comment else 'update'}-{item.pk}"
-    for moderator in _moderators():
-        notify_user(
-            user=moderator,
-            kind=Kind.MODERATOR_ALERT,
-            title="An item was hidden automatically",
-            url=in_queue,
-            body=why,
-        )
+    notify_users(
+        users=User.objects.moderators(),
+        kind=Kind.MODERATOR_ALERT,
+        title="An item was hidden automatically",
+        url=in_queue,
+        body=why,
+    )
     if not is_comment:
         _recompute_implementation(item.pledge)
 
@@ -72,14 +71,6 @@ def _item_url(item) -> str:
     if isinstance(item, Comment):
         return item.get_absolute_url()
     return reverse("reviews:pledge-detail", args=[item.pledge_id]) + f"#progress-{item.pk}"
-
-
-def _moderators():
-    return User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).distinct()
-
-
-def _moderator_emails() -> list[str]:
-    return list(_moderators().values_list("email", flat=True))
 
 
 def _recompute_implementation(pledge: Pledge) -> None:
@@ -178,26 +169,30 @@ def user_unblock(*, user: User, moderator: User, reason: str = "") -> User:
 
 
 def send_moderator_digest(*, today=None) -> int:
-    """Once a day, tell each moderator what is pending (nothing when nothing is)."""
+    """Once a day, tell each moderator what is pending (nothing when nothing is).
+
+    A notification like any other (kind moderation-queue), so each moderator's choice applies:
+    an e-mail right away, a line in their own daily digest, or the bell only. Returns how many
+    moderators were told.
+    """
     from django.core.cache import cache
 
     today = today or timezone.localdate()
-    comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
-    pending = {
-        "pledges": Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count(),
-        "comments": comments.count(),
-        "updates": updates.count(),
-    }
+    pledges = Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count()
+    comments = Comment.objects.flagged().count()
+    updates = ProgressUpdate.objects.flagged().count()
     # An empty run does not use up the day: a later run the same day still tells what came in.
-    if not any(pending.values()):
+    if not (pledges or comments or updates):
         return 0
     if not cache.add(f"moderator-digest:{today.isoformat()}", True, 60 * 60 * 36):
         return 0
-    recipients = _moderator_emails()
-    notify(
-        to=recipients,
-        subject="What is waiting for moderation",
-        template="reviews/email/moderator_digest.txt",
-        context={"pending": pending},
-    )
-    return len(recipients)
+    with transaction.atomic():
+        return notify_users(
+            users=User.objects.moderators(),
+            kind=Kind.MODERATION_QUEUE,
+            title="What is waiting for moderation",
+            url=reverse("reviews:moderation"),
+            body=f"{pledges} submitted pledge{pluralize(pledges)}, "
+            f"{comments} flagged or hidden comment{pluralize(comments)} and "
+            f"{updates} flagged or hidden progress report{pluralize(updates)}.",
+        )

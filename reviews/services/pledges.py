@@ -4,13 +4,13 @@ Every transition is one function here; the HTML views, the admin and the API cal
 other code changes a pledge's status. Each is recorded as a PledgeTransition.
 """
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import MODERATORS_GROUP, Actor, Membership, User
-from actors.tasks import notify
+from actors.models import Actor, User
+from actors.models.notifications import Kind
+from actors.notifications import notify_users
 from portal.access import Conflict
 from reviews.models import (
     ModerationLogEntry,
@@ -39,21 +39,6 @@ class PledgeConflict(Conflict):
 
     def api_detail(self) -> dict:
         return {"detail": str(self), "current_version": self.current.version}
-
-
-def _focal_point_emails(actor_id: int) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            actor_id=actor_id, role=Membership.Role.FOCAL_POINT, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
-def _moderator_emails() -> list[str]:
-    group = Group.objects.filter(name=MODERATORS_GROUP).first()
-    if group is None:
-        return []
-    return list(group.user_set.filter(is_active=True).values_list("email", flat=True))
 
 
 def default_cycle() -> ReviewCycle | None:
@@ -110,12 +95,18 @@ def _set_partners(pledge: Pledge, partners: list[Actor], *, by: User) -> None:
     added = wanted - current
     PledgePartner.objects.bulk_create(PledgePartner(pledge=pledge, actor_id=a) for a in added)
     for actor_id in sorted(added):
-        notify(
-            to=_focal_point_emails(actor_id),
-            subject=f"{pledge.lead.name} names you as partner of a pledge",
-            template="reviews/email/partner_named.txt",
-            context={"pledge": pledge, "partner": Actor.objects.get(pk=actor_id)},
-        )
+        _tell_partner(pledge, Actor.objects.get(pk=actor_id))
+
+
+def _tell_partner(pledge: Pledge, partner: Actor) -> None:
+    notify_users(
+        users=User.objects.focal_points_of(partner),
+        kind=Kind.PARTNERSHIP,
+        title=f"{pledge.lead.name} names {partner.name} as partner of “{pledge.title}”",
+        url=pledge.get_absolute_url(),
+        body=f"A focal point of {partner.name} confirms or declines the partnership on the "
+        "pledge's page; the pledge cannot be published before.",
+    )
 
 
 @transaction.atomic
@@ -194,11 +185,13 @@ def pledge_submit(*, pledge: Pledge, by: User) -> Pledge:
     locked = _transition(current, "submit", by=by, actor=pledge.lead)
     locked.submitted_at = timezone.now()
     locked.save()
-    notify(
-        to=_moderator_emails(),
-        subject=f"Pledge submitted for review: {locked.title}",
-        template="reviews/email/pledge_submitted.txt",
-        context={"pledge": locked},
+    notify_users(
+        users=User.objects.moderators(),
+        kind=Kind.MODERATION_QUEUE,
+        title=f"Pledge submitted for review: {locked.title}",
+        url=locked.get_absolute_url(),
+        body=f"{locked.lead.name} submitted “{locked.title}”. Publish it, return it for changes "
+        "or reject it; it also waits in the moderation queue.",
     )
     return locked
 
@@ -263,11 +256,19 @@ def pledge_step(*, pledge: Pledge, step: str, by: User, reason: str = "") -> Ple
 
 
 def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
-    notify(
-        to=_focal_point_emails(pledge.lead_id),
-        subject=f"Your pledge was {what}: {pledge.title}",
-        template="reviews/email/pledge_decided.txt",
-        context={"pledge": pledge, "what": what, "reason": reason},
+    # The reason comes first: the bell shows the start of the body only.
+    body = f"The reason given: {reason.strip()}\n\n" if reason else ""
+    body += {
+        "returned": "Edit it and submit it again.",
+        "rejected": "The secretariat's moderators will not publish it.",
+        "published": "It is now public on the portal.",
+    }[what]
+    notify_users(
+        users=User.objects.focal_points_of(pledge.lead_id),
+        kind=Kind.PLEDGE_WORKFLOW,
+        title=f"Your pledge was {what}: {pledge.title}",
+        url=pledge.get_absolute_url(),
+        body=body,
     )
 
 

@@ -1,4 +1,4 @@
-"""Joining an organisation: request, decision by a focal point, e-mail to the right people."""
+"""Joining an organisation: request, decision by a focal point, the right people notified."""
 
 import pytest
 from django.core import mail
@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actors import services
-from actors.models import JoinRequest, Membership
+from actors.models import JoinRequest, Membership, Notification
+from actors.models.notifications import Kind
 from tests.factories import MembershipFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,11 @@ def test_a_user_asks_to_join_and_the_focal_points_are_told(client, verified_user
     join_request = JoinRequest.objects.get(user=verified_user, actor=actor_a)
     assert join_request.status == JoinRequest.Status.PENDING
     assert join_request.message == "I lead our youth work."
+    told = Notification.objects.all()
+    assert {n.user for n in told} == {focal_a, other_focal}
+    assert {n.kind for n in told} == {Kind.JOIN_REQUEST}
+    assert told[0].url == reverse("actors:join-requests", args=[actor_a.slug])
+    assert told[0].body.startswith("Their message: I lead our youth work.")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([focal_a.email, other_focal.email])
     assert all(len(m.to) == 1 for m in mail.outbox)
     assert "I lead our youth work." in mail.outbox[0].body
@@ -73,6 +79,9 @@ def test_focal_point_approves_as_contributor_and_the_requester_can_act(
     assert join_request.status == JoinRequest.Status.APPROVED
     assert join_request.decided_by == focal_a
     assert Membership.objects.get(user=verified_user, actor=actor_a).role == "contributor"
+    told = Notification.objects.get()
+    assert (told.user, told.kind) == (verified_user, Kind.MEMBERSHIP)
+    assert told.url == reverse("actors:my-organisations")
     assert [m.to for m in mail.outbox] == [[verified_user.email]]
     assert "you are now its contributor" in mail.outbox[0].body
 
@@ -93,6 +102,9 @@ def test_refusing_needs_a_reason_and_keeps_the_request_pending_without_one(
     assert join_request.status == JoinRequest.Status.REFUSED
     assert join_request.reason == "We do not know you."
     assert not Membership.objects.filter(user=verified_user, actor=actor_a).exists()
+    told = Notification.objects.get()
+    assert (told.user, told.kind) == (verified_user, Kind.MEMBERSHIP)
+    assert told.body == "The reason given: We do not know you."
     assert [m.to for m in mail.outbox] == [[verified_user.email]]
     assert "We do not know you." in mail.outbox[0].body
 

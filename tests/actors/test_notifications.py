@@ -1,5 +1,5 @@
 """Notifications: who hears of what in the conversation, the bell, the settings, and the e-mails
-sent right away, in the daily digest or never; and the moderators' daily summary."""
+sent right away, in the daily digest or never (workflow events: test_workflow_notifications)."""
 
 import datetime as dt
 
@@ -7,10 +7,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from actors.models import Membership, Notification, NotificationPreference
-from actors.models.notifications import Frequency, Kind
+from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
 from actors.notifications import notify_user, send_daily_digests, set_preferences
 from reviews import services
 from reviews.models import Flag, Objective
@@ -50,6 +49,14 @@ def post(user, target, body="A comment.", field="pledge", **kwargs):
 def addresses():
     assert all(len(message.to) == 1 for message in mail.outbox)
     return sorted(message.to[0] for message in mail.outbox)
+
+
+EVERYONES_KINDS = [kind for kind in Kind.values if kind not in MODERATOR_KINDS]
+
+
+def every_kind(frequency=Frequency.OFF, kinds=EVERYONES_KINDS, **chosen):
+    """The settings form's data: `frequency` for each kind unless chosen otherwise."""
+    return {kind: chosen.get(kind.replace("-", "_"), frequency) for kind in kinds}
 
 
 # Who is told ---------------------------------------------------------------------------------
@@ -234,29 +241,6 @@ def test_off_never_emails_but_the_bell_shows_it(client, verified_user):
     assert "Quiet reply" in page
 
 
-# The moderators' daily summary ----------------------------------------------------------------
-
-
-def test_the_moderators_digest_goes_once_a_day_when_something_waits(
-    moderator, moderator_without_mfa, time_machine
-):
-    time_machine.move_to(dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC), tick=False)
-    today = timezone.localdate()
-    assert services.send_moderator_digest(today=today) == 0, "nothing waits yet"
-    assert mail.outbox == []
-    PledgeFactory(submitted=True)
-    flagged = CommentFactory()
-    flagged.flags.create(user=VerifiedUserFactory(), reason=Flag.Reason.SPAM)
-
-    sent = services.send_moderator_digest(today=today)
-    again = services.send_moderator_digest(today=today)
-
-    assert (sent, again) == (2, 0)
-    assert addresses() == sorted([moderator.email, moderator_without_mfa.email])
-    assert "- 1 submitted pledge\n- 1 flagged or hidden comment\n" in mail.outbox[0].body
-    assert services.send_moderator_digest(today=today + dt.timedelta(days=1)) == 2
-
-
 # The bell and the notification pages ----------------------------------------------------------
 
 
@@ -298,43 +282,63 @@ def test_the_notification_pages_need_signing_in(client):
 def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
     client.force_login(verified_user)
     form = client.get(SETTINGS).context["form"]
-    assert set(form.fields) == {Kind.REPLY, Kind.PLEDGE_COMMENT, Kind.MODERATION}
+    assert list(form.fields) == [
+        Kind.REPLY,
+        Kind.PLEDGE_COMMENT,
+        Kind.MODERATION,
+        Kind.PLEDGE_WORKFLOW,
+        Kind.PARTNERSHIP,
+        Kind.JOIN_REQUEST,
+        Kind.MEMBERSHIP,
+    ]
     assert all(field.initial == Frequency.IMMEDIATE for field in form.fields.values())
 
     response = client.post(
-        SETTINGS, {"reply": "daily", "pledge-comment": "off", "moderation": "immediate"}
+        SETTINGS, every_kind(reply="daily", moderation="immediate", pledge_workflow="daily")
     )
 
     assert response["Location"] == SETTINGS
     saved = dict(
         NotificationPreference.objects.filter(user=verified_user).values_list("kind", "frequency")
     )
-    assert saved == {"reply": "daily", "pledge-comment": "off", "moderation": "immediate"}
-    client.post(SETTINGS, {"reply": "off", "pledge-comment": "off", "moderation": "daily"})
-    assert NotificationPreference.objects.filter(user=verified_user).count() == 3
+    assert saved == every_kind(reply="daily", moderation="immediate", pledge_workflow="daily")
+    client.post(SETTINGS, every_kind(moderation="daily"))
+    assert NotificationPreference.objects.filter(user=verified_user).count() == 7
     assert tell(verified_user).frequency == Frequency.OFF
     assert client.get(SETTINGS).context["form"]["moderation"].initial == Frequency.DAILY
+    assert client.get(SETTINGS).context["form"]["pledge-workflow"].initial == Frequency.OFF
 
 
-def test_moderators_also_choose_how_they_hear_of_automatic_hiding(client, moderator):
+def test_moderators_also_choose_how_they_hear_of_their_queue(client, moderator):
     client.force_login(moderator)
-    assert Kind.MODERATOR_ALERT in client.get(SETTINGS).context["form"].fields
+    fields = client.get(SETTINGS).context["form"].fields
+    assert set(fields) == set(Kind.values)
 
     client.post(
-        SETTINGS,
-        {"reply": "off", "pledge-comment": "off", "moderation": "off", "moderator-alert": "daily"},
+        SETTINGS, every_kind(kinds=Kind.values, moderator_alert="daily", moderation_queue="daily")
     )
 
-    chosen = NotificationPreference.objects.get(user=moderator, kind=Kind.MODERATOR_ALERT)
-    assert chosen.frequency == Frequency.DAILY
+    chosen = dict(
+        NotificationPreference.objects.filter(user=moderator, kind__in=MODERATOR_KINDS).values_list(
+            "kind", "frequency"
+        )
+    )
+    assert chosen == {Kind.MODERATOR_ALERT: Frequency.DAILY, Kind.MODERATION_QUEUE: Frequency.DAILY}
+
+
+def test_a_moderator_only_choice_sent_by_someone_else_is_ignored(client, verified_user):
+    client.force_login(verified_user)
+
+    client.post(SETTINGS, {**every_kind(), Kind.MODERATION_QUEUE: "daily"})
+
+    assert not NotificationPreference.objects.filter(kind__in=MODERATOR_KINDS).exists()
+    assert NotificationPreference.objects.count() == len(EVERYONES_KINDS)
 
 
 def test_an_unknown_choice_is_shown_again_with_an_error(client, verified_user):
     client.force_login(verified_user)
 
-    response = client.post(
-        SETTINGS, {"reply": "hourly", "pledge-comment": "off", "moderation": "off"}
-    )
+    response = client.post(SETTINGS, every_kind(reply="hourly"))
 
     assert response.status_code == 200
     assert response.context["form"].errors["reply"]

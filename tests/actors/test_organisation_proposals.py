@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from actors.models import Actor, Membership
+from actors.models import Actor, Membership, Notification
+from actors.models.notifications import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,14 @@ def test_accrediting_in_the_admin_makes_the_proposer_focal_point(
     assert actor.status == Actor.Status.ACCREDITED
     assert Membership.objects.get(actor=actor).user == verified_user
     assert Membership.objects.get(actor=actor).role == Membership.Role.FOCAL_POINT
+    told = Notification.objects.get()
+    assert (told.user, told.kind, told.url) == (
+        verified_user,
+        Kind.MEMBERSHIP,
+        actor.get_absolute_url(),
+    )
     assert [m.to for m in mail.outbox] == [[verified_user.email]]
+    assert mail.outbox[0].subject.endswith(f"{actor.name} is accredited")
     assert actor in Actor.objects.for_directory()
 
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from actors import services
+from actors.models import Notification
 
 # The worker commits and closes its connections as it would in production, so these tests run
 # outside a wrapping transaction.
@@ -29,6 +30,7 @@ def test_a_notification_waits_in_the_queue_until_the_worker_sends_it(
 
     assert [m.to for m in mail.outbox] == [[focal_a.email]]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Notification.objects.get().user == focal_a
 
 
 @override_settings(TASKS=DATABASE_QUEUE)
@@ -38,3 +40,4 @@ def test_a_change_that_rolls_back_queues_nothing(focal_a, verified_user, actor_a
         raise RuntimeError("the request failed after the notification was queued")
 
     assert not DBTaskResult.objects.exists()
+    assert not Notification.objects.exists()

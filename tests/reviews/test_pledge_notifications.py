@@ -1,10 +1,13 @@
-"""Who is told what, by e-mail, at each step of a pledge's life (one message per recipient)."""
+"""Who is told what at each step of a pledge's life: a notification in each recipient's bell, and
+by default an e-mail each (one message per recipient). Every frequency and every workflow event:
+tests/actors/test_workflow_notifications.py."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from actors.models import Membership
+from actors.models import Membership, Notification
+from actors.models.notifications import Kind
 from reviews import services
 from reviews.models import Pledge
 from tests.factories import (
@@ -22,10 +25,14 @@ pytestmark = pytest.mark.django_db
 REASON = "Please name the provinces where the workers are recruited."
 
 
-def recipients() -> list[str]:
-    """Everyone written to, one message each, sorted."""
+def recipients(kind: str) -> list[str]:
+    """Everyone told, sorted: each has one notification of `kind` and one e-mail of their own."""
     assert all(len(message.to) == 1 for message in mail.outbox), "addresses are never shared"
-    return sorted(address for message in mail.outbox for address in message.to)
+    mailed = sorted(address for message in mail.outbox for address in message.to)
+    notified = sorted(n.user.email for n in Notification.objects.select_related("user"))
+    assert {n.kind for n in Notification.objects.all()} == {kind}
+    assert notified == mailed
+    return mailed
 
 
 @pytest.fixture
@@ -55,10 +62,11 @@ def test_a_submission_is_sent_to_every_active_moderator_and_no_one_else(
 
     client.post(reverse("reviews:pledge-transition", args=[pledge.pk, "submit"]))
 
-    assert recipients() == people["moderators"]
+    assert recipients(Kind.MODERATION_QUEUE) == people["moderators"]
     message = mail.outbox[0]
-    assert "Fair recruitment in Kolda" in message.subject
-    assert reverse("reviews:moderation") in message.body
+    assert message.subject.endswith("Pledge submitted for review: Fair recruitment in Kolda")
+    assert pledge.get_absolute_url() in message.body
+    assert "waits in the moderation queue" in message.body
 
 
 def test_a_publication_is_sent_to_the_leads_focal_points_only(client, moderator, actor_a, people):
@@ -67,7 +75,7 @@ def test_a_publication_is_sent_to_the_leads_focal_points_only(client, moderator,
 
     client.post(reverse("reviews:pledge-transition", args=[pledge.pk, "publish"]))
 
-    assert recipients() == people["lead_focal_points"]
+    assert recipients(Kind.PLEDGE_WORKFLOW) == people["lead_focal_points"]
     assert all("was published" in m.subject for m in mail.outbox)
     assert pledge.get_absolute_url() in mail.outbox[0].body
 
@@ -81,10 +89,11 @@ def test_a_return_or_rejection_tells_the_leads_focal_points_why(
 
     client.post(reverse("reviews:pledge-transition", args=[pledge.pk, step]), {"reason": REASON})
 
-    assert recipients() == people["lead_focal_points"]
+    assert recipients(Kind.PLEDGE_WORKFLOW) == people["lead_focal_points"]
     for message in mail.outbox:
         assert message.subject.endswith(f"Your pledge was {word}: Fair recruitment in Kolda")
         assert REASON in message.body
+    assert all(n.body.startswith(f"The reason given: {REASON}") for n in Notification.objects.all())
 
 
 def test_a_refused_step_sends_nothing(client, moderator, actor_a, people):
@@ -96,6 +105,7 @@ def test_a_refused_step_sends_nothing(client, moderator, actor_a, people):
     client.post(reverse("reviews:pledge-transition", args=[pledge.pk, "return"]), {"reason": ""})
 
     assert mail.outbox == []
+    assert not Notification.objects.exists()
 
 
 def test_naming_a_partner_tells_that_organisations_focal_points_only(
@@ -112,19 +122,23 @@ def test_naming_a_partner_tells_that_organisations_focal_points_only(
         pledge_form_data(pledge, partners=[partner.pk]),
     )
 
-    assert recipients() == [partner_focal.email]
-    assert "Organisation A names you as partner" in mail.outbox[0].subject
-    assert 'names Partner Org as a partner of its pledge "Joint pledge"' in mail.outbox[0].body
+    assert recipients(Kind.PARTNERSHIP) == [partner_focal.email]
+    assert mail.outbox[0].subject.endswith(
+        "Organisation A names Partner Org as partner of “Joint pledge”"
+    )
+    assert "A focal point of Partner Org confirms or declines" in mail.outbox[0].body
 
 
 def test_a_partner_already_named_is_not_told_again(contributor_a, actor_a, actor_b, focal_b):
     pledge = PledgeFactory(lead=actor_a, kind=Pledge.Kind.JOINT)
     services.pledge_update(pledge=pledge, by=contributor_a, version=1, data={"partners": [actor_b]})
+    assert Notification.objects.filter(user=focal_b).count() == 1
     mail.outbox.clear()
 
     services.pledge_update(pledge=pledge, by=contributor_a, version=2, data={"partners": [actor_b]})
 
     assert mail.outbox == []
+    assert Notification.objects.filter(user=focal_b).count() == 1
 
 
 def test_a_new_joint_draft_tells_each_named_partner(client, contributor_a, actor_b, focal_b):
@@ -138,4 +152,4 @@ def test_a_new_joint_draft_tells_each_named_partner(client, contributor_a, actor
     )
 
     assert Pledge.objects.get().partnerships.count() == 2
-    assert recipients() == sorted([focal_b.email, other_focal.email])
+    assert recipients(Kind.PARTNERSHIP) == sorted([focal_b.email, other_focal.email])

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        people = send_daily_digests()
+        # The moderators' summary first: a moderator who chose the daily digest for it finds it
+        # in today's digest, not tomorrow's.
         moderators = send_moderator_digest()
+        people = send_daily_digests()
         if options["verbosity"]:
             self.stdout.write(f"Digests queued: {people} personal, {moderators} for moderators.")
