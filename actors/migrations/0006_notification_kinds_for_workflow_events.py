@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actors", "0004_api_tokens"),
+        ("actors", "0005_source_documents_table"),
     ]
 
     operations = [
