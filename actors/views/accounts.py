@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -32,6 +31,7 @@ from actors.permissions import (
     holds_oversight_role,
 )
 from portal.access import enforce, require_page_or_form
+from portal.pagination import page_of
 
 
 @require_safe
@@ -164,9 +164,7 @@ def notifications(request):
         mark_read(user=request.user, notification_ids=ids or None)
         messages.success(request, "Marked as read.")
         return redirect("actors:notifications")
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(Notification.objects.filter(user=request.user), request, 30)
     return render(request, "actors/notification_list.html", {"page": page})
 
 

@@ -1,6 +1,5 @@
 """Public pages of the actors directory and the coalitions."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_safe
 from actors.filters import ActorFilter
 from actors.models import Actor, Coalition, CoalitionMembership
 from actors.permissions import Access, actor_management_access, can_view_actor, join_access
+from portal.pagination import page_of
 
 ACTORS_PER_PAGE = 50
 
@@ -16,14 +16,8 @@ ACTORS_PER_PAGE = 50
 @require_safe
 def actor_list(request):
     actor_filter = ActorFilter(request.GET, queryset=Actor.objects.for_directory())
-    page = Paginator(actor_filter.qs, ACTORS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "actors/actor_list.html",
-        {"filter": actor_filter, "page": page, "query": query.urlencode()},
-    )
+    page = page_of(actor_filter.qs, request, ACTORS_PER_PAGE, count=True)
+    return render(request, "actors/actor_list.html", {"filter": actor_filter, "page": page})
 
 
 @require_safe

@@ -4,13 +4,13 @@ transparency counts."""
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.models import Actor, User
 from actors.permissions import can_administer, oversight_access
 from portal.access import enforce
+from portal.pagination import page_of
 from reviews import services
 from reviews.forms import ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
@@ -148,14 +148,8 @@ def moderation_log(request):
     log_filter = ModerationLogFilter(
         request.GET, queryset=ModerationLogEntry.objects.select_related("moderator")
     )
-    page = Paginator(log_filter.qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "reviews/moderation_log.html",
-        {"filter": log_filter, "page": page, "query": query.urlencode()},
-    )
+    page = page_of(log_filter.qs, request, 50)
+    return render(request, "reviews/moderation_log.html", {"filter": log_filter, "page": page})
 
 
 @require_safe

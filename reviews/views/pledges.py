@@ -15,6 +15,7 @@ from actors.acting import acting_membership
 from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form
+from portal.pagination import page_of
 from reviews import permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
@@ -24,31 +25,12 @@ from reviews.views.comments import load_threads, thread_context
 PAGE_SIZE = 20
 
 
-def _page(queryset, request, size=PAGE_SIZE):
-    """One page of rows without counting the whole table: fetch one more to know if more exist."""
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "rows": rows[:size],
-        "number": number,
-        "has_previous": number > 1,
-        "has_next": len(rows) > size,
-        "query": query.urlencode(),
-    }
-
-
 @require_safe
 def pledge_list(request):
     pledge_filter = PledgeFilter(
         request.GET, queryset=Pledge.objects.public().for_list().with_freshness()
     )
-    page = _page(pledge_filter.qs.order_by("-published_at", "-pk"), request)
+    page = page_of(pledge_filter.qs.order_by("-published_at", "-pk"), request, PAGE_SIZE)
     return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
 
 

@@ -353,7 +353,7 @@ def test_the_list_filters_exactly_like_the_html_list(client, catalogue, query):
     api = APIClient().get(f"{LIST}?{query}&page_size=200")
 
     assert api.status_code == 200
-    html_ids = {pledge.pk for pledge in html.context["page"]["rows"]}
+    html_ids = {pledge.pk for pledge in html.context["page"].rows}
     assert ids(api) == html_ids
     if query == "objective=7&actor_kind=member-state":
         # Not vacuous: the public pledges on objective 7 led by member states, counted by hand.

@@ -60,7 +60,7 @@ def test_the_list_filters_and_labels_by_freshness_at_the_edges(
         }
 
     for shown, response in pages.items():
-        rows = response.context["page"]["rows"]
+        rows = response.context["page"].rows
         assert rows == ([reported_pledge] if shown == colour else [])
     label = {
         "green": "Reported within 12 months",
@@ -81,7 +81,7 @@ def test_only_published_pledges_have_a_freshness(client, actor_a, status):
         listed = client.get(reverse("reviews:pledge-list"), {"freshness": "green"})
 
     assert colour is None
-    assert listed.context["page"]["rows"] == []
+    assert listed.context["page"].rows == []
 
 
 def test_a_progress_update_makes_a_red_pledge_green_and_moves_its_stage(

@@ -20,7 +20,7 @@ def listed(client, **params) -> set[str]:
     response = client.get(reverse("reviews:pledge-list"), params)
     assert response.status_code == 200
     assert not response.context["filter"].errors
-    return {pledge.title for pledge in response.context["page"]["rows"]}
+    return {pledge.title for pledge in response.context["page"].rows}
 
 
 @pytest.fixture
@@ -185,10 +185,10 @@ def test_the_list_pages_without_counting_the_table(client, actor_a):
     first = client.get(reverse("reviews:pledge-list"), {"objective": 3})
     second = client.get(reverse("reviews:pledge-list"), {"objective": 3, "page": 2})
 
-    assert len(first.context["page"]["rows"]) == 20 and first.context["page"]["has_next"]
-    assert len(second.context["page"]["rows"]) == 5 and not second.context["page"]["has_next"]
+    assert len(first.context["page"].rows) == 20 and first.context["page"].has_next
+    assert len(second.context["page"].rows) == 5 and not second.context["page"].has_next
     assert "objective=3&amp;page=2" in first.content.decode()
-    assert not set(first.context["page"]["rows"]) & set(second.context["page"]["rows"])
+    assert not set(first.context["page"].rows) & set(second.context["page"].rows)
 
 
 # Query counts: the same at 10 and 100 rows. The anonymous list: the page of pledges, their
@@ -210,7 +210,7 @@ def test_the_public_list_costs_the_same_queries_at_10_and_100_rows(
     with django_assert_num_queries(LIST_QUERIES):
         response = client.get(reverse("reviews:pledge-list"))
 
-    assert len(response.context["page"]["rows"]) == min(rows, 20)
+    assert len(response.context["page"].rows) == min(rows, 20)
 
 
 @pytest.mark.parametrize("rows", [10, 100])
