@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -92,3 +93,104 @@ def test_email_url_configures_the_default_mailer():
     assert "'host': 'mail.example.org'" in result.stdout
     assert "'port': 587" in result.stdout
     assert "'use_tls': True" in result.stdout
+
+
+STORAGE_CHECK = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "from django.core.files.storage import default_storage as d; d._setup(); w = d._wrapped; "
+    "print(json.dumps({'setting': settings.STORAGES['default'], "
+    "'class': f'{type(w).__module__}.{type(w).__name__}', "
+    "'attributes': {name: str(getattr(w, name)) for name in %r if hasattr(w, name)}}))"
+)
+S3_ATTRIBUTES = [
+    "location",
+    "bucket_name",
+    "endpoint_url",
+    "region_name",
+    "addressing_style",
+    "access_key",
+    "secret_key",
+    "default_acl",
+    "querystring_auth",
+    "querystring_expire",
+    "file_overwrite",
+    "custom_domain",
+]
+
+
+def default_storage_under(**env):
+    """The default file storage that the settings build from the given environment."""
+    result = subprocess.run(
+        [sys.executable, "-c", STORAGE_CHECK % S3_ATTRIBUTES],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_uploads_go_to_the_file_system_under_media_root_by_default(tmp_path):
+    storage = default_storage_under(MEDIA_ROOT=str(tmp_path))
+
+    assert storage["setting"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storage["class"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert storage["attributes"]["location"] == str(tmp_path)
+
+
+def test_a_bucket_puts_uploads_in_a_private_s3_compatible_object_store():
+    storage = default_storage_under(
+        AWS_STORAGE_BUCKET_NAME="portal-attachments",
+        AWS_S3_ENDPOINT_URL="https://objects.example.org",
+        AWS_S3_REGION_NAME="eu-central-1",
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_ACCESS_KEY_ID="portal-key",
+        AWS_SECRET_ACCESS_KEY="portal-secret",
+    )
+
+    assert storage["setting"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["class"] == "storages.backends.s3.S3Storage"
+    assert storage["attributes"] == {
+        "location": "",
+        "bucket_name": "portal-attachments",
+        "endpoint_url": "https://objects.example.org",
+        "region_name": "eu-central-1",
+        "addressing_style": "path",
+        "access_key": "portal-key",
+        "secret_key": "portal-secret",
+        # No ACL of its own on any object, signed short-lived URLs only, nothing overwritten.
+        "default_acl": "None",
+        "querystring_auth": "True",
+        "querystring_expire": "300",
+        "file_overwrite": "False",
+        "custom_domain": "None",
+    }
+
+
+def test_without_keys_the_object_store_leaves_credentials_to_boto3():
+    storage = default_storage_under(AWS_STORAGE_BUCKET_NAME="portal-attachments")
+
+    assert set(storage["setting"]["OPTIONS"]) == {
+        "bucket_name",
+        "default_acl",
+        "querystring_auth",
+        "querystring_expire",
+        "file_overwrite",
+        "max_memory_size",
+    }
+    assert storage["attributes"]["access_key"] == "None"
+    assert storage["attributes"]["endpoint_url"] == "None"
+
+
+def test_an_object_store_endpoint_without_a_bucket_refuses_to_start():
+    result = load_settings(AWS_S3_ENDPOINT_URL="https://objects.example.org")
+
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME is not" in result.stderr
