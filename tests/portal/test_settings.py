@@ -1,5 +1,7 @@
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -194,3 +196,75 @@ def test_an_object_store_endpoint_without_a_bucket_refuses_to_start():
 
     assert result.returncode != 0
     assert "AWS_STORAGE_BUCKET_NAME is not" in result.stderr
+
+
+EXAMPLE_LINE = re.compile(r"^#? ?([A-Z][A-Z0-9_]*)=")
+
+
+def variables_read_by(source: str) -> set[str]:
+    """Every environment variable named in `env(…)`, `env.<any reader>(…)` (`env.str`,
+    `env.bool`, `env.db_url`, …), `os.environ[…]`, `os.environ.get(…)` and `os.getenv(…)` in the
+    source of a settings module."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        key = None
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (
+                (isinstance(func, ast.Name) and func.id == "env")
+                or (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "env"
+                    and func.attr != "read_env"
+                )
+                or ast.unparse(func) in {"os.environ.get", "os.getenv"}
+            ):
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            key = node.slice
+        if key is not None:
+            assert isinstance(key, ast.Constant), f"a variable name is computed: {ast.unparse(key)}"
+            names.add(key.value)
+    return names
+
+
+def test_the_settings_parser_finds_every_kind_of_read():
+    source = (
+        "import os\n"
+        "A = env('ONE')\nB = env.bool('TWO', default=False)\nC = env.int('THREE', default=1)\n"
+        "D = env.db_url('FOUR')\nE = os.environ['FIVE']\nF = os.environ.get('SIX')\n"
+        "G = os.getenv('SEVEN', 'x')\nH = env.read_env(path)\nI = other.str('NOT_ENV')\n"
+    )
+
+    assert variables_read_by(source) == {"ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN"}
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    read = variables_read_by((settings.BASE_DIR / "portal" / "settings.py").read_text())
+    lines = (settings.BASE_DIR / ".env.example").read_text().splitlines()
+    documented = {
+        m[1]: number for number, line in enumerate(lines) if (m := EXAMPLE_LINE.match(line))
+    }
+
+    assert {"SECRET_KEY", "DATABASE_URL", "SITE_URL", "AWS_STORAGE_BUCKET_NAME"} <= read
+    assert sorted(read - set(documented)) == [], "missing from .env.example"
+    assert sorted(set(documented) - read) == [], "in .env.example but read by nothing"
+    above = {name: lines[number - 1] if number else "" for name, number in documented.items()}
+    undescribed = [
+        name
+        for name, line in above.items()
+        if not line.startswith("# ") or EXAMPLE_LINE.match(line)
+    ]
+    assert undescribed == [], "each variable needs a comment line of its own just above it"
+
+
+def test_every_example_value_in_env_example_is_accepted_by_the_settings(tmp_path):
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    env_file = tmp_path / ".env"
+    env_file.write_text(re.sub(r"^# ([A-Z][A-Z0-9_]*=)", r"\1", example, flags=re.MULTILINE))
+
+    storage = default_storage_under(ENV_FILE=str(env_file))
+
+    assert storage["class"] == "storages.backends.s3.S3Storage"
+    assert storage["attributes"]["endpoint_url"] == "https://objects.example.org"
