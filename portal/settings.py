@@ -363,4 +363,5 @@ LOGGING = {
     },
 }
 
-ADMINS = [("Portal administrators", a) for a in env.list("ADMIN_EMAILS", default=[])]
+# Receive the reports of server errors (mail_admins); plain addresses, as Django 6 expects.
+ADMINS = env.list("ADMIN_EMAILS", default=[])

@@ -268,3 +268,20 @@ def test_every_example_value_in_env_example_is_accepted_by_the_settings(tmp_path
 
     assert storage["class"] == "storages.backends.s3.S3Storage"
     assert storage["attributes"]["endpoint_url"] == "https://objects.example.org"
+
+
+def test_admin_emails_become_plain_addresses_for_error_reports():
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.ADMINS)"],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "ADMIN_EMAILS": "ops@example.org,oncall@example.org",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.stdout.strip() == "['ops@example.org', 'oncall@example.org']", result.stderr
