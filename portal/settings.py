@@ -273,18 +273,55 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files (pledge attachments). By default they live on this server's disk under
+# MEDIA_ROOT, which is fine for one app server; several app servers share an S3-compatible object
+# store, chosen by AWS_STORAGE_BUCKET_NAME. Either way they are only ever read back through the
+# storage by the permission-checking download view, never from a public URL: objects carry no ACL
+# of their own (the bucket stays private), any URL the storage makes is signed and short-lived,
+# and a new file never replaces an existing one.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"
+_bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+_object_store = {
+    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+    "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
+    # Without keys, boto3 looks further (AWS_SESSION_TOKEN, ~/.aws, an instance role).
+    "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
+    "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
+}
+if _bucket:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            **{name: value for name, value in _object_store.items() if value},
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            # A download larger than this spools to a temporary file rather than memory.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+elif _object_store["endpoint_url"] or _object_store["region_name"]:
+    # Files would silently land on the local disk of each app server.
+    raise ImproperlyConfigured(
+        "AWS_S3_ENDPOINT_URL or AWS_S3_REGION_NAME is set but AWS_STORAGE_BUCKET_NAME is not."
+    )
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # XLSX exports are assembled in a temporary file (constant memory) before they stream.
 EXPORT_TMP_DIR = env.str("EXPORT_TMP_DIR", default=None)
-MEDIA_URL = "media/"
 
 # Security headers. The content security policy carries a nonce on every page and allows nothing
 # inline, nothing from another host.
@@ -326,4 +363,5 @@ LOGGING = {
     },
 }
 
-ADMINS = [("Portal administrators", a) for a in env.list("ADMIN_EMAILS", default=[])]
+# Receive the reports of server errors (mail_admins); plain addresses, as Django 6 expects.
+ADMINS = env.list("ADMIN_EMAILS", default=[])

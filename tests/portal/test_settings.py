@@ -1,4 +1,7 @@
+import ast
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -92,3 +95,193 @@ def test_email_url_configures_the_default_mailer():
     assert "'host': 'mail.example.org'" in result.stdout
     assert "'port': 587" in result.stdout
     assert "'use_tls': True" in result.stdout
+
+
+STORAGE_CHECK = (
+    "import json, django; django.setup(); from django.conf import settings; "
+    "from django.core.files.storage import default_storage as d; d._setup(); w = d._wrapped; "
+    "print(json.dumps({'setting': settings.STORAGES['default'], "
+    "'class': f'{type(w).__module__}.{type(w).__name__}', "
+    "'attributes': {name: str(getattr(w, name)) for name in %r if hasattr(w, name)}}))"
+)
+S3_ATTRIBUTES = [
+    "location",
+    "bucket_name",
+    "endpoint_url",
+    "region_name",
+    "addressing_style",
+    "access_key",
+    "secret_key",
+    "default_acl",
+    "querystring_auth",
+    "querystring_expire",
+    "file_overwrite",
+    "custom_domain",
+]
+
+
+def default_storage_under(**env):
+    """The default file storage that the settings build from the given environment."""
+    result = subprocess.run(
+        [sys.executable, "-c", STORAGE_CHECK % S3_ATTRIBUTES],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_uploads_go_to_the_file_system_under_media_root_by_default(tmp_path):
+    storage = default_storage_under(MEDIA_ROOT=str(tmp_path))
+
+    assert storage["setting"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storage["class"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert storage["attributes"]["location"] == str(tmp_path)
+
+
+def test_a_bucket_puts_uploads_in_a_private_s3_compatible_object_store():
+    storage = default_storage_under(
+        AWS_STORAGE_BUCKET_NAME="portal-attachments",
+        AWS_S3_ENDPOINT_URL="https://objects.example.org",
+        AWS_S3_REGION_NAME="eu-central-1",
+        AWS_S3_ADDRESSING_STYLE="path",
+        AWS_ACCESS_KEY_ID="portal-key",
+        AWS_SECRET_ACCESS_KEY="portal-secret",
+    )
+
+    assert storage["setting"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["class"] == "storages.backends.s3.S3Storage"
+    assert storage["attributes"] == {
+        "location": "",
+        "bucket_name": "portal-attachments",
+        "endpoint_url": "https://objects.example.org",
+        "region_name": "eu-central-1",
+        "addressing_style": "path",
+        "access_key": "portal-key",
+        "secret_key": "portal-secret",
+        # No ACL of its own on any object, signed short-lived URLs only, nothing overwritten.
+        "default_acl": "None",
+        "querystring_auth": "True",
+        "querystring_expire": "300",
+        "file_overwrite": "False",
+        "custom_domain": "None",
+    }
+
+
+def test_without_keys_the_object_store_leaves_credentials_to_boto3():
+    storage = default_storage_under(AWS_STORAGE_BUCKET_NAME="portal-attachments")
+
+    assert set(storage["setting"]["OPTIONS"]) == {
+        "bucket_name",
+        "default_acl",
+        "querystring_auth",
+        "querystring_expire",
+        "file_overwrite",
+        "max_memory_size",
+    }
+    assert storage["attributes"]["access_key"] == "None"
+    assert storage["attributes"]["endpoint_url"] == "None"
+
+
+def test_an_object_store_endpoint_without_a_bucket_refuses_to_start():
+    result = load_settings(AWS_S3_ENDPOINT_URL="https://objects.example.org")
+
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME is not" in result.stderr
+
+
+EXAMPLE_LINE = re.compile(r"^#? ?([A-Z][A-Z0-9_]*)=")
+
+
+def variables_read_by(source: str) -> set[str]:
+    """Every environment variable named in `env(…)`, `env.<any reader>(…)` (`env.str`,
+    `env.bool`, `env.db_url`, …), `os.environ[…]`, `os.environ.get(…)` and `os.getenv(…)` in the
+    source of a settings module."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        key = None
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (
+                (isinstance(func, ast.Name) and func.id == "env")
+                or (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "env"
+                    and func.attr != "read_env"
+                )
+                or ast.unparse(func) in {"os.environ.get", "os.getenv"}
+            ):
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            key = node.slice
+        if key is not None:
+            assert isinstance(key, ast.Constant), f"a variable name is computed: {ast.unparse(key)}"
+            names.add(key.value)
+    return names
+
+
+def test_the_settings_parser_finds_every_kind_of_read():
+    source = (
+        "import os\n"
+        "A = env('ONE')\nB = env.bool('TWO', default=False)\nC = env.int('THREE', default=1)\n"
+        "D = env.db_url('FOUR')\nE = os.environ['FIVE']\nF = os.environ.get('SIX')\n"
+        "G = os.getenv('SEVEN', 'x')\nH = env.read_env(path)\nI = other.str('NOT_ENV')\n"
+    )
+
+    assert variables_read_by(source) == {"ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN"}
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    read = variables_read_by((settings.BASE_DIR / "portal" / "settings.py").read_text())
+    lines = (settings.BASE_DIR / ".env.example").read_text().splitlines()
+    documented = {
+        m[1]: number for number, line in enumerate(lines) if (m := EXAMPLE_LINE.match(line))
+    }
+
+    assert {"SECRET_KEY", "DATABASE_URL", "SITE_URL", "AWS_STORAGE_BUCKET_NAME"} <= read
+    assert sorted(read - set(documented)) == [], "missing from .env.example"
+    assert sorted(set(documented) - read) == [], "in .env.example but read by nothing"
+    above = {name: lines[number - 1] if number else "" for name, number in documented.items()}
+    undescribed = [
+        name
+        for name, line in above.items()
+        if not line.startswith("# ") or EXAMPLE_LINE.match(line)
+    ]
+    assert undescribed == [], "each variable needs a comment line of its own just above it"
+
+
+def test_every_example_value_in_env_example_is_accepted_by_the_settings(tmp_path):
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    env_file = tmp_path / ".env"
+    env_file.write_text(re.sub(r"^# ([A-Z][A-Z0-9_]*=)", r"\1", example, flags=re.MULTILINE))
+
+    storage = default_storage_under(ENV_FILE=str(env_file))
+
+    assert storage["class"] == "storages.backends.s3.S3Storage"
+    assert storage["attributes"]["endpoint_url"] == "https://objects.example.org"
+
+
+def test_admin_emails_become_plain_addresses_for_error_reports():
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.ADMINS)"],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "ADMIN_EMAILS": "ops@example.org,oncall@example.org",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.stdout.strip() == "['ops@example.org', 'oncall@example.org']", result.stderr
