@@ -4,7 +4,8 @@ HTML views call these functions and the API's permission classes wrap them, so e
 written once. The powers of focal points, moderators and administrators need a second factor
 (TOTP): without it the person keeps their role but cannot use it until they set MFA up. One
 predicate, `oversight_access`, decides what moderators and administrators may see and do beyond
-everyone else — on every page, in the API and in the Django admin.
+everyone else, on every page and in the API; `administration_access` (staff, with the same
+second factor) opens the Django admin.
 """
 
 from allauth.mfa.models import Authenticator

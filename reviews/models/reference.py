@@ -80,6 +80,19 @@ class ReviewCycleQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(submissions_open__lte=now, submissions_close__gt=now)
 
+    def default_for_submissions(self, now=None):
+        """The cycle whose submission window is open now (closing soonest), if any."""
+        return self.open_for_submissions(now).order_by("submissions_close").first()
+
+    def next_deadline(self, now=None):
+        """The next review a pledge reports towards: the soonest open window's close, else the
+        soonest cycle still to start."""
+        now = now or timezone.now()
+        return (
+            self.filter(submissions_close__gt=now).order_by("submissions_close").first()
+            or self.filter(starts_on__gt=now.date()).order_by("starts_on").first()
+        )
+
     def current(self, now=None):
         """The cycle people work towards: open for submissions, else the next, else the last.
 

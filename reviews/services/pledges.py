@@ -41,11 +41,6 @@ class PledgeConflict(Conflict):
         return {"detail": str(self), "current_version": self.current.version}
 
 
-def default_cycle() -> ReviewCycle | None:
-    """The cycle whose submission window is open now, if any."""
-    return ReviewCycle.objects.open_for_submissions().order_by("submissions_close").first()
-
-
 # Fields a pledge form may change; status, version and dates belong to the services.
 EDITABLE_FIELDS = [
     "kind",
@@ -115,7 +110,7 @@ def pledge_create(*, lead: Actor, by: User, data: dict) -> Pledge:
     pledge = Pledge(lead=lead, created_by=by, status=Status.DRAFT)
     _apply(pledge, data)
     if pledge.cycle_id is None:
-        pledge.cycle = default_cycle()
+        pledge.cycle = ReviewCycle.objects.default_for_submissions()
     pledge.full_clean(exclude=["objectives", "principles"])
     pledge.save()
     _set_relations(pledge, data, by=by)

@@ -67,10 +67,7 @@ def pledge_detail(request, pk):
     for update in updates:
         update.thread = update_threads.get(update.pk, [])
     now = timezone.now()
-    next_cycle = (
-        ReviewCycle.objects.filter(submissions_close__gt=now).order_by("submissions_close").first()
-        or ReviewCycle.objects.filter(starts_on__gt=now.date()).order_by("starts_on").first()
-    )
+    next_cycle = ReviewCycle.objects.next_deadline(now)
     history = list(pledge.history.select_related("history_user").order_by("-history_date")[:20])
     changes = [(newer, newer.diff_against(older).changes) for newer, older in pairwise(history)]
     my_actor_ids = set(memberships_by_actor(user))
@@ -159,7 +156,10 @@ def pledge_create(request):
         request.POST or None,
         request.FILES or None,
         lead=lead,
-        initial={"cycle": services.default_cycle(), "contact_name": request.user.display_name},
+        initial={
+            "cycle": ReviewCycle.objects.default_for_submissions(),
+            "contact_name": request.user.display_name,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
