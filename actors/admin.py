@@ -12,7 +12,7 @@ from actors.models import (
     Notification,
     User,
 )
-from reviews.admin import ProvenanceAdmin
+from portal.admin_provenance import ProvenanceAdmin
 
 
 class MembershipInline(admin.TabularInline):
