@@ -1,7 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 
 from actors import services
 from actors.models import (
@@ -14,29 +14,9 @@ from actors.models import (
     SourceDocument,
     User,
 )
-
-
-class ProvenanceAdmin(admin.ModelAdmin):
-    """Admin of a curated model: shows where each record's facts come from."""
-
-    provenance_fields = ("source", "source_locator", "provenance")
-    list_select_related = ("source",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "provenance")
-
-    def get_fieldsets(self, request, obj=None):
-        fields = [f for f in self.get_fields(request, obj) if f not in self.provenance_fields]
-        return [(None, {"fields": fields}), ("Provenance", {"fields": self.provenance_fields})]
-
-    @admin.display(description="Provenance")
-    def provenance(self, obj):
-        if not obj or not obj.source_id:
-            return "—"
-        quote = f" — “{obj.source_locator}”" if obj.source_locator else ""
-        return format_html(
-            '<a href="{}">{}</a>{}', obj.source.get_absolute_url(), obj.source.title, quote
-        )
+from actors.permissions import is_administrator
+from portal.admin_actions import RefusalsAsMessages
+from portal.admin_provenance import ProvenanceAdmin
 
 
 @admin.register(SourceDocument)
@@ -47,14 +27,75 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
+class MembershipForm(forms.ModelForm):
+    """A saved membership is one person in one organisation: only its role changes (through the
+    service); to move someone, remove the membership and add another."""
+
+    class Meta:
+        model = Membership
+        fields = ("user", "actor", "role")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("user", "actor"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
+def _naming(membership: Membership, error: ValidationError) -> ValidationError:
+    # One page may save several memberships: say which one the service refused.
+    return ValidationError(f"{membership}: {' '.join(error.messages)}")
+
+
+def change_role(membership: Membership, *, by: User) -> None:
+    """Give `membership` the role a form set on it, through the service."""
+    current = Membership.objects.select_related("user", "actor").get(pk=membership.pk)
+    try:
+        services.membership_change_role(membership=current, role=membership.role, by=by)
+    except ValidationError as error:
+        raise _naming(current, error) from error
+
+
+def remove(membership: Membership, *, by: User) -> None:
+    try:
+        services.membership_remove(membership=membership, by=by)
+    except ValidationError as error:
+        raise _naming(membership, error) from error
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ("user", "actor")
 
 
+class MembershipsThroughServices(RefusalsAsMessages):
+    """The memberships inline saves through the services, which refuse to leave an organisation
+    without a focal point; a refusal undoes the whole save and is shown as an error."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        changed = [obj for obj, fields in formset.changed_objects if "role" in fields]
+        promoted = [m for m in changed if m.role == Membership.Role.FOCAL_POINT]
+        # Promotions and additions first: handing the focal point over in one save works.
+        for membership in promoted:
+            change_role(membership, by=request.user)
+        for membership in formset.new_objects:
+            membership.save()
+        for membership in changed:
+            if membership not in promoted:
+                change_role(membership, by=request.user)
+        for membership in formset.deleted_objects:
+            remove(membership, by=request.user)
+        return None
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(MembershipsThroughServices, BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "display_name", "is_active", "is_staff", "date_joined", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
@@ -76,6 +117,20 @@ class UserAdmin(BaseUserAdmin):
     )
     inlines = [MembershipInline]
     actions = ["deactivate"]
+    role_fields = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Roles (administrator, staff, the Moderators group) are granted by administrators only:
+        # a staff member allowed to edit accounts cannot raise anyone's powers, their own included.
+        readonly = super().get_readonly_fields(request, obj)
+        if not is_administrator(request.user):
+            readonly = (*readonly, *self.role_fields)
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        # An account is disabled here, or deleted by its owner (which keeps what they wrote and
+        # refuses to leave an organisation without a focal point); never erased with its rows.
+        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -83,7 +138,9 @@ class UserAdmin(BaseUserAdmin):
             # Disabling an account ends every session it has, at once.
             services.user_deactivate(user=obj, by=request.user)
 
-    @admin.action(description="Disable the selected accounts and end their sessions")
+    @admin.action(
+        description="Disable the selected accounts and end their sessions", permissions=["change"]
+    )
     def deactivate(self, request, queryset):
         for user in queryset.filter(is_active=True):
             services.user_deactivate(user=user, by=request.user)
@@ -98,7 +155,7 @@ class CoalitionMembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ProvenanceAdmin):
+class ActorAdmin(MembershipsThroughServices, ProvenanceAdmin):
     list_display = (
         "name",
         "short_name",
@@ -118,13 +175,13 @@ class ActorAdmin(ProvenanceAdmin):
     inlines = [MembershipInline]
     actions = ["accredit", "decline"]
 
-    @admin.action(description="Accredit the selected organisations")
+    @admin.action(description="Accredit the selected organisations", permissions=["change"])
     def accredit(self, request, queryset):
         for actor in queryset.select_related("proposed_by"):
             services.actor_accredit(actor=actor, by=request.user)
         self.message_user(request, "The selected organisations are accredited.", messages.SUCCESS)
 
-    @admin.action(description="Decline the selected proposals")
+    @admin.action(description="Decline the selected proposals", permissions=["change"])
     def decline(self, request, queryset):
         for actor in queryset:
             try:
@@ -153,12 +210,30 @@ class CoalitionMembershipAdmin(ProvenanceAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RefusalsAsMessages, admin.ModelAdmin):
+    """Roles change and memberships end through the services (an organisation keeps a focal
+    point); a new membership is a plain row."""
+
     list_display = ("user", "actor", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__email", "user__display_name", "actor__name")
     autocomplete_fields = ("user", "actor")
     list_select_related = ("user", "actor")
+    form = MembershipForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif "role" in form.changed_data:
+            change_role(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        remove(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One by one: the last focal point of an organisation is refused, and the batch undone.
+        for membership in queryset.select_related("user", "actor"):
+            remove(membership, by=request.user)
 
 
 @admin.register(JoinRequest)

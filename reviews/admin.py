@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from actors.admin import ProvenanceAdmin
+from actors.permissions import can_oversee
+from portal.admin_actions import ask_reason, report_each
+from portal.admin_provenance import ProvenanceAdmin
 from reviews import services
 from reviews.models import (
     Comment,
@@ -84,21 +86,14 @@ class MilestoneAdmin(ProvenanceAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class PledgePartnerInline(admin.TabularInline):
-    model = PledgePartner
-    extra = 0
-    autocomplete_fields = ("actor",)
-    readonly_fields = ("status", "decided_by", "decided_at")
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent, written by the services only."""
 
-
-class PledgeTransitionInline(admin.TabularInline):
-    """The recorded steps; written by the services only."""
-
-    model = PledgeTransition
     extra = 0
     can_delete = False
-    fields = ("created_at", "from_status", "to_status", "user", "actor", "reason")
-    readonly_fields = fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -107,10 +102,56 @@ class PledgeTransitionInline(admin.TabularInline):
         return False
 
 
-@admin.register(Pledge)
-class PledgeAdmin(SimpleHistoryAdmin):
-    """Readable and moderatable; the status changes only through the workflow's actions."""
+class PledgePartnerInline(ReadOnlyInline):
+    model = PledgePartner
+    fields = ("actor", "status", "decided_by", "decided_at")
 
+
+class PledgeTransitionInline(ReadOnlyInline):
+    """The recorded steps of the lifecycle."""
+
+    model = PledgeTransition
+    fields = ("created_at", "from_status", "to_status", "user", "actor", "reason")
+
+
+class Moderated:
+    """Admin of what moderators decide: its actions need the oversight role, with MFA (the
+    same predicate as on the site), and call the services that check, log and notify."""
+
+    def has_moderate_permission(self, request):
+        return can_oversee(request.user)
+
+
+class ReadOnly:
+    """Nothing here is added, changed or deleted by hand: the admin reads it and acts on it
+    through its actions only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pledge)
+class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
+    """A pledge belongs to its organisation. The admin reads it (with its history) and takes
+    the moderators' steps of the workflow; it changes nothing of its content or state by hand,
+    and deletes nothing (that would erase the recorded transitions)."""
+
+    workflow_fields = (
+        "status",
+        "implementation_status",
+        "version",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
+        "last_reported_at",
+    )
     list_display = (
         "title",
         "lead",
@@ -122,92 +163,160 @@ class PledgeAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "implementation_status", "kind", "support", "cycle")
     search_fields = ("title", "summary", "lead__name")
     list_select_related = ("lead",)
-    autocomplete_fields = ("lead", "matches")
-    filter_horizontal = ("objectives", "principles")
-    readonly_fields = (
-        "status",
-        "version",
-        "created_by",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "published_at",
-        "last_reported_at",
-    )
+    readonly_fields = workflow_fields
     inlines = [PledgePartnerInline, PledgeTransitionInline]
-    actions = ["publish"]
+    actions = ["publish", "return_for_changes", "reject"]
 
-    def save_model(self, request, obj, form, change):
-        # An edit here is a new version too: an editor holding the old one gets a conflict.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+    def get_fieldsets(self, request, obj=None):
+        content = [f for f in self.get_fields(request, obj) if f not in self.workflow_fields]
+        return [(None, {"fields": content}), ("Workflow", {"fields": self.workflow_fields})]
 
-    @admin.action(description="Publish the selected submitted pledges")
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to a past version would rewrite content and status outside the workflow.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description="Publish the selected submitted pledges", permissions=["moderate"])
     def publish(self, request, queryset):
-        for pledge in queryset:
-            try:
-                services.pledge_publish(pledge=pledge, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{pledge}: {error.messages[0]}", messages.ERROR)
-            else:
-                self.message_user(request, f"{pledge}: published.", messages.SUCCESS)
+        report_each(
+            self,
+            request,
+            queryset,
+            lambda pledge: services.pledge_publish(pledge=pledge, by=request.user),
+            done="published",
+        )
+
+    @admin.action(
+        description="Return the selected submitted pledges for changes", permissions=["moderate"]
+    )
+    def return_for_changes(self, request, queryset):
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="return_for_changes",
+            done="returned for changes",
+            help_text="The organisation reads it: say what to change.",
+            apply=lambda pledge, reason: services.pledge_return(
+                pledge=pledge, by=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description="Reject the selected submitted pledges", permissions=["moderate"])
+    def reject(self, request, queryset):
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="reject",
+            done="rejected",
+            help_text="The organisation reads it.",
+            apply=lambda pledge, reason: services.pledge_reject(
+                pledge=pledge, by=request.user, reason=reason
+            ),
+        )
+
+
+class HideAndRestore(Moderated):
+    """Hiding and restoring a comment or an update, logged, and for an update followed by its
+    pledge's implementation status: the moderation services do it all."""
+
+    @admin.action(description="Hide the selected %(verbose_name_plural)s", permissions=["moderate"])
+    def hide(self, request, queryset):
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="hide",
+            done="hidden",
+            help_text="The author reads it.",
+            apply=lambda item, reason: services.item_hide(
+                item=item, moderator=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(
+        description="Restore the selected hidden %(verbose_name_plural)s", permissions=["moderate"]
+    )
+    def restore(self, request, queryset):
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="restore",
+            done="restored",
+            required=False,
+            help_text="The author reads it.",
+            apply=lambda item, reason: services.item_restore(
+                item=item, moderator=request.user, reason=reason
+            ),
+        )
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
-    list_display = ("pledge", "date", "stage", "actor", "author", "is_hidden")
-    list_filter = ("stage", "is_hidden")
+class ProgressUpdateAdmin(HideAndRestore, ReadOnly, admin.ModelAdmin):
+    """An update is its organisation's report; the admin hides or restores it, nothing more."""
+
+    list_display = ("pledge", "date", "stage", "actor", "author", "is_hidden", "auto_hidden")
+    list_filter = ("stage", "is_hidden", "auto_hidden")
     search_fields = ("pledge__title", "narrative")
     list_select_related = ("pledge", "actor", "author")
-    autocomplete_fields = ("pledge", "actor")
     readonly_fields = ("author", "created_at")
+    actions = ["hide", "restore"]
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    """Comments are moderated from the moderation page (so that every action is logged)."""
+class CommentAdmin(HideAndRestore, ReadOnly, admin.ModelAdmin):
+    """A comment is its author's words; the admin hides or restores it, nothing more."""
 
     list_display = ("__str__", "author", "actor", "created_at", "is_hidden", "auto_hidden")
     list_filter = ("is_hidden", "auto_hidden")
     search_fields = ("body", "author__display_name", "author__email")
     list_select_related = ("author", "actor")
     readonly_fields = [f.name for f in Comment._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    actions = ["hide", "restore"]
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
     list_display = ("__str__", "comment", "progress_update", "reason", "created_at", "dismissed_at")
     list_filter = ("reason",)
     list_select_related = ("user", "comment", "progress_update")
+    actions = ["dismiss"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    @admin.action(
+        description="Dismiss the open flags of the flagged items", permissions=["moderate"]
+    )
+    def dismiss(self, request, queryset):
+        items = []
+        open_flags = queryset.filter(dismissed_at__isnull=True)
+        for flag in open_flags.select_related("comment__author", "progress_update__pledge"):
+            item = flag.comment or flag.progress_update
+            if item not in items:
+                items.append(item)
+        if not items:
+            self.message_user(request, "The selected flags are dismissed already.", messages.INFO)
+            return None
+        return ask_reason(
+            self,
+            request,
+            queryset,
+            action="dismiss",
+            done="its open flags are dismissed",
+            targets=items,
+            required=False,
+            apply=lambda item, reason: services.flags_dismiss(
+                item=item, moderator=request.user, reason=reason
+            ),
+        )
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(ReadOnly, admin.ModelAdmin):
     """The log is append-only: the admin can read it, never change or delete it."""
 
     list_display = ("created_at", "moderator", "action", "target_type", "target_label", "reason")
     list_filter = ("action", "target_type")
     search_fields = ("target_label", "reason", "moderator__display_name")
     list_select_related = ("moderator",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,23 @@
-"""Every model is curated in the admin: its list, search, add and change pages work."""
+"""Every model is curated in the admin: its list, search, add and change pages work; what only
+the services may write is read-only there."""
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
-from actors.models import Coalition
-from reviews.models import Objective
-from tests.factories import UserFactory
+from actors import services as actor_services
+from actors.models import Coalition, JoinRequest, Membership, Notification, User
+from actors.models.notifications import Kind
+from reviews import services
+from reviews.models import Comment, Flag, ModerationLogEntry, Objective, Pledge, ProgressUpdate
+from tests.factories import (
+    FlagFactory,
+    MembershipFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+    VerifiedUserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +68,19 @@ def test_every_portal_model_is_in_the_admin():
     }
 
 
+@pytest.fixture
+def one_of_each(administrator, actor_a):
+    """A row of each model the reference data does not hold, so that every change page is seen."""
+    flag = FlagFactory(comment__pledge__lead=actor_a)
+    update = ProgressUpdateFactory(pledge=flag.comment.pledge)
+    services.item_hide(item=update, moderator=administrator, reason="Off topic.")
+    MembershipFactory(actor=actor_a, role=Membership.Role.FOCAL_POINT)
+    actor_services.join_request_create(user=VerifiedUserFactory(), actor=actor_a)
+    Notification.objects.create(user=administrator, kind=Kind.MODERATION, title="Hi", url="/")
+
+
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
-def test_admin_pages_of_each_model_work(admin_client, model):
+def test_admin_pages_of_each_model_work(admin_client, one_of_each, model):
     app_label, model_name = model._meta.app_label, model._meta.model_name
     changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
 
@@ -69,9 +91,36 @@ def test_admin_pages_of_each_model_work(admin_client, model):
     add = admin_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
     assert add.status_code == (200 if can_add else 403)
     obj = model._default_manager.first()
-    if obj is not None:
-        change = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
-        assert admin_client.get(change).status_code == 200
+    assert obj is not None
+    change = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    if not admin.site._registry[model].has_change_permission(page.wsgi_request, obj):
+        assert 'name="_save"' not in page.content.decode()
+
+
+# Written by the services only: read in the admin, never added, changed or deleted by hand.
+READ_ONLY = [Pledge, ProgressUpdate, Comment, Flag, ModerationLogEntry, JoinRequest]
+NEVER_DELETED = [Pledge, ProgressUpdate, Comment, Flag, ModerationLogEntry, User]
+
+
+@pytest.mark.parametrize("model", READ_ONLY, ids=lambda model: model._meta.label)
+def test_what_the_services_write_is_read_only_in_the_admin(administrator, model):
+    request = RequestFactory().get("/")
+    request.user = administrator
+    model_admin = admin.site._registry[model]
+
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+
+
+@pytest.mark.parametrize("model", NEVER_DELETED, ids=lambda model: model._meta.label)
+def test_the_admin_deletes_nothing_whose_history_matters(administrator, model):
+    request = RequestFactory().get("/")
+    request.user = administrator
+
+    assert not admin.site._registry[model].has_delete_permission(request)
 
 
 def test_admin_shows_provenance_of_a_curated_record(admin_client):
