@@ -23,7 +23,7 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         max_length=2000,
-        help_text="The requester receives this reason by e-mail.",
+        help_text="The requester is told this reason.",
     )
 
 

@@ -110,7 +110,8 @@ def propose_organisation(request):
             messages.success(
                 request,
                 f"{actor.name} is proposed. An administrator will review it; you will be told "
-                "by e-mail, and become its first focal point when it is accredited.",
+                "(as you chose in your notification settings), and become its first focal point "
+                "when it is accredited.",
             )
             return redirect("actors:my-organisations")
     return render(request, "actors/actor_proposal_form.html", {"form": form})

@@ -141,7 +141,10 @@ def item_restore(*, item, moderator: User, reason: str = ""):
 
 @transaction.atomic
 def flags_dismiss(*, item, moderator: User, reason: str = "") -> int:
+    """A moderator dismisses an item's open flags; with none open, nothing is done or logged."""
     dismissed = item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
+    if not dismissed:
+        raise ValidationError("There are no open flags to dismiss.")
     log_moderation(moderator, Action.FLAGS_DISMISS, item, reason)
     return dismissed
 

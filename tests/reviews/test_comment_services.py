@@ -128,6 +128,13 @@ def test_the_same_person_flagging_twice_counts_once(comment):
     assert comment.flags.count() == 2
 
 
+def test_dismissing_when_no_flag_is_open_changes_and_logs_nothing(comment, moderator):
+    with pytest.raises(ValidationError, match="no open flags"):
+        services.flags_dismiss(item=comment, moderator=moderator, reason="Nothing to see.")
+
+    assert not ModerationLogEntry.objects.exists()
+
+
 def test_flags_a_moderator_dismissed_no_longer_count(comment, moderator):
     for user in flaggers(2):
         services.flag_create(user=user, reason=Flag.Reason.SPAM, comment=comment)
