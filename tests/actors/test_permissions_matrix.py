@@ -147,12 +147,8 @@ def _actions(world):
         "notification-settings-save": (
             "post",
             reverse("actors:notification-settings"),
-            {
-                "reply": "daily",
-                "pledge-comment": "off",
-                "moderation": "immediate",
-                "moderator-alert": "daily",  # offered to moderators only
-            },
+            # Every kind (those offered to moderators only are ignored for others).
+            dict.fromkeys(Kind.values, "daily"),
             OWN_POSTS,
         ),
         "act-for-a": (
