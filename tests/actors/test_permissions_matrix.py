@@ -16,6 +16,7 @@ from actors.models import (
     Notification,
     NotificationPreference,
 )
+from actors.models.notifications import Kind
 from tests.conftest import PERSONAS
 from tests.factories import MembershipFactory, VerifiedUserFactory
 from tests.matrix import assert_cell, denials, done_when, make_table, outcome
