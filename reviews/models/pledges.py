@@ -12,6 +12,15 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from reviews.models.lifecycle import (
+    EDITABLE_STATUSES,
+    PARTNERSHIP_OPEN,
+    PUBLIC_STATUSES,
+    TRANSITIONS,
+    ImplementationStatus,
+    Status,
+)
+
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
 FRESH_MONTHS = 12
@@ -32,41 +41,10 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
     return now.replace(year=year, month=month, day=day)
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    RETURNED = "returned", "Returned for changes"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class ImplementationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in-progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    DISCONTINUED = "discontinued", "Discontinued"
-
-
 class Freshness(models.TextChoices):
     GREEN = "green", "Reported within 12 months"
     AMBER = "amber", "Progress report due"
     RED = "red", "Inactive: no report for 24 months"
-
-
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-# A partner confirms or declines while the pledge is still being prepared or reviewed.
-PARTNERSHIP_OPEN = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
-
-# The lifecycle of DESIGN §3: step → (the statuses it leaves from, the status it reaches).
-TRANSITIONS = {
-    "submit": (EDITABLE_STATUSES, Status.SUBMITTED),
-    "publish": ((Status.SUBMITTED,), Status.PUBLISHED),
-    "return": ((Status.SUBMITTED,), Status.RETURNED),
-    "reject": ((Status.SUBMITTED,), Status.REJECTED),
-    "withdraw": ((Status.PUBLISHED,), Status.WITHDRAWN),
-}
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -369,33 +347,3 @@ class PledgePartner(models.Model):
 
     def __str__(self):
         return f"{self.actor} – partner of {self.pledge} ({self.get_status_display()})"
-
-
-class PledgeTransition(models.Model):
-    """One step of a pledge's life: who moved it, for which actor, from what to what, and why.
-
-    Written once by the services; the code has no path to change or delete it.
-    """
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor = models.ForeignKey(
-        "actors.Actor",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The organisation on whose behalf the step was taken (none for moderators).",
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.pledge_id}: {self.from_status} → {self.to_status}"
