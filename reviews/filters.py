@@ -10,7 +10,7 @@ from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
-from reviews.models.pledges import Freshness
+from reviews.models.freshness import Freshness
 
 
 class PledgeFilter(django_filters.FilterSet):
@@ -47,7 +47,12 @@ class PledgeFilter(django_filters.FilterSet):
         choices=Pledge.ImplementationStatus.choices, empty_label="Any stage"
     )
     freshness = django_filters.ChoiceFilter(
-        choices=Freshness.choices, method="filter_freshness", empty_label="Any reporting"
+        choices=Freshness.choices,
+        method="filter_freshness",
+        label="Reporting (published pledges only)",
+        empty_label="Any reporting",
+        help_text="How recently a published pledge reported progress. Only published pledges "
+        "have a reporting freshness: choosing a colour leaves out withdrawn pledges.",
     )
 
     class Meta:
@@ -79,7 +84,7 @@ class PledgeFilter(django_filters.FilterSet):
         return queryset.filter(Q(countries__contains=value) | Q(lead__country=value))
 
     def filter_freshness(self, queryset, name, value: str):
-        return queryset.published().freshness(value)
+        return queryset.freshness(value)
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):

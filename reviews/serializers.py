@@ -16,6 +16,7 @@ from reviews.models import (
     RoundTable,
 )
 from reviews.models.comments import COMMENT_MAX
+from reviews.models.freshness import Freshness
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
@@ -186,12 +187,11 @@ class PledgeSerializer(serializers.ModelSerializer):
     def get_countries(self, pledge):
         return [country.code for country in pledge.countries]
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=Freshness.choices, allow_null=True))
     def get_freshness(self, pledge):
+        """green, amber or red for a published pledge (red if it never reported), else null."""
         value = pledge.freshness_at(self.context.get("now"))
-        return str(value) if value else None
+        return value.value if value else None
 
 
 class PledgeDetailSerializer(PledgeSerializer):

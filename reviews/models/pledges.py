@@ -1,6 +1,5 @@
 """Pledges: commitments of actors against GCM objectives, moderated before publication."""
 
-import datetime as dt
 import uuid
 from pathlib import PurePath
 
@@ -12,6 +11,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from reviews.models import freshness as reporting
+from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import (
     EDITABLE_STATUSES,
     PARTNERSHIP_OPEN,
@@ -23,28 +24,12 @@ from reviews.models.lifecycle import (
 
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
-FRESH_MONTHS = 12
-INACTIVE_MONTHS = 24
 
 
 def attachment_path(pledge, filename: str) -> str:
     """A path nobody can guess; the original name is kept only as the download name."""
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"pledges/{uuid.uuid4().hex}/attachment{suffix}"
-
-
-def months_ago(now: dt.datetime, months: int) -> dt.datetime:
-    year, month = divmod(now.month - 1 - months, 12)
-    year += now.year
-    month += 1
-    day = min(now.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return now.replace(year=year, month=month, day=day)
-
-
-class Freshness(models.TextChoices):
-    GREEN = "green", "Reported within 12 months"
-    AMBER = "amber", "Progress report due"
-    RED = "red", "Inactive: no report for 24 months"
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -71,30 +56,12 @@ class PledgeQuerySet(models.QuerySet):
         return self.filter(objectives__number=number)
 
     def with_freshness(self, now=None):
-        now = now or timezone.now()
-        return self.annotate(
-            freshness=models.Case(
-                models.When(
-                    last_reported_at__gte=months_ago(now, FRESH_MONTHS), then=models.Value("green")
-                ),
-                models.When(
-                    last_reported_at__gt=months_ago(now, INACTIVE_MONTHS),
-                    then=models.Value("amber"),
-                ),
-                default=models.Value("red"),
-            )
-        )
+        """Annotate `freshness`: green, amber or red for published pledges, NULL for others."""
+        return self.annotate(freshness=reporting.annotation(now))
 
     def freshness(self, colour: str, now=None):
-        now = now or timezone.now()
-        fresh, inactive = months_ago(now, FRESH_MONTHS), months_ago(now, INACTIVE_MONTHS)
-        return self.filter(
-            {
-                Freshness.GREEN: Q(last_reported_at__gte=fresh),
-                Freshness.AMBER: Q(last_reported_at__lt=fresh, last_reported_at__gt=inactive),
-                Freshness.RED: Q(last_reported_at__lte=inactive),
-            }[colour]
-        )
+        """Published pledges of this colour (no other status has a freshness)."""
+        return self.filter(reporting.conditions(now)[Freshness(colour)])
 
     def moderation_queue(self):
         """Submitted pledges, oldest first."""
@@ -254,15 +221,8 @@ class Pledge(models.Model):
         """Whether the lifecycle has this step from the pledge's status."""
         return self.status in TRANSITIONS[step][0]
 
-    def freshness_at(self, now=None) -> str | None:
-        if self.status != Status.PUBLISHED or self.last_reported_at is None:
-            return None
-        now = now or timezone.now()
-        if self.last_reported_at >= months_ago(now, FRESH_MONTHS):
-            return Freshness.GREEN
-        if self.last_reported_at > months_ago(now, INACTIVE_MONTHS):
-            return Freshness.AMBER
-        return Freshness.RED
+    def freshness_at(self, now=None) -> Freshness | None:
+        return reporting.colour(self.status, self.last_reported_at, now)
 
     def submission_errors(self) -> dict[str, list[str]]:
         """Everything missing before the pledge can be submitted, all at once."""
