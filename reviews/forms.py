@@ -71,7 +71,7 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead or getattr(self.instance, "lead", None)
-        self.fields["matches"].queryset = Pledge.objects.published().only("title")
+        self.fields["matches"].queryset = Pledge.objects.answerable().only("title")
         self.fields["cycle"].queryset = ReviewCycle.objects.all()
         if self.instance.pk:
             self.fields["matches"].queryset = self.fields["matches"].queryset.exclude(

@@ -132,7 +132,7 @@ class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressUpdate
         fields = ["pledge", "date", "stage", "narrative", "actor"]
-        extra_kwargs = {"pledge": {"queryset": Pledge.objects.published()}}
+        extra_kwargs = {"pledge": {"queryset": Pledge.objects.answerable()}}
 
 
 class PledgeSerializer(serializers.ModelSerializer):
@@ -242,7 +242,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=2), required=False, allow_empty=True
     )
     matches = serializers.PrimaryKeyRelatedField(
-        queryset=Pledge.objects.published(), required=False, allow_null=True
+        queryset=Pledge.objects.answerable(), required=False, allow_null=True
     )
     version = serializers.IntegerField(
         required=False, help_text="The version you edited (required to edit)."

@@ -1,7 +1,9 @@
-"""A pledge's statuses, the lifecycle's steps between them, and their record."""
+"""A pledge's statuses, the lifecycle's steps between them and their record, and the one meaning
+of "public"."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -21,7 +23,10 @@ class ImplementationStatus(models.TextChoices):
     DISCONTINUED = "discontinued", "Discontinued"
 
 
+# What anyone may read (DESIGN §3): lists, the API, exports, statistics, search and feeds alike.
+# A withdrawn pledge stays visible, marked, so that the record of what was promised is whole.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
+PUBLIC_STATUS_CHOICES = [(status.value, status.label) for status in PUBLIC_STATUSES]
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 # A partner confirms or declines while the pledge is still being prepared or reviewed.
 PARTNERSHIP_OPEN = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
@@ -34,6 +39,11 @@ TRANSITIONS = {
     "reject": ((Status.SUBMITTED,), Status.REJECTED),
     "withdraw": ((Status.PUBLISHED,), Status.WITHDRAWN),
 }
+
+
+def public_pledge_q(prefix: str = "") -> Q:
+    """The condition of a public pledge; `prefix` reaches it through a relation ("pledge__")."""
+    return Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
 
 
 class PledgeTransition(models.Model):

@@ -20,6 +20,7 @@ from reviews.models.lifecycle import (
     TRANSITIONS,
     ImplementationStatus,
     Status,
+    public_pledge_q,
 )
 
 DESCRIPTION_MIN = 300
@@ -34,10 +35,17 @@ def attachment_path(pledge, filename: str) -> str:
 
 class PledgeQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may read: published pledges, and withdrawn ones (marked as such)."""
-        return self.filter(status__in=PUBLIC_STATUSES)
+        """What anyone may read: published pledges, and withdrawn ones (marked as such).
 
-    def published(self):
+        The one visible set of lists, the API, exports and statistics alike.
+        """
+        return self.filter(public_pledge_q())
+
+    def answerable(self):
+        """Pledges one may act on: a matching pledge answers one, progress is reported on one.
+
+        The published ones only; a rule for writing. What anyone may read is `public()`.
+        """
         return self.filter(status=Status.PUBLISHED)
 
     def of_actor(self, actor):
@@ -48,9 +56,7 @@ class PledgeQuerySet(models.QuerySet):
         partner_of = PledgePartner.objects.filter(
             pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
         )
-        return self.filter(
-            Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=actor_ids) | models.Exists(partner_of)
-        )
+        return self.filter(public_pledge_q() | Q(lead_id__in=actor_ids) | models.Exists(partner_of))
 
     def for_objective(self, number: int):
         return self.filter(objectives__number=number)

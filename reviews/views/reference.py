@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from reviews import filters
 from reviews.exports import documentation
 from reviews.models import (
     DeclarationParagraph,
@@ -122,4 +123,8 @@ def source_detail(request, slug):
 
 
 def open_data(request):
-    return render(request, "reviews/open_data.html", {"exports": documentation()})
+    return render(
+        request,
+        "reviews/open_data.html",
+        {"exports": documentation(), "pledge_filters": filters.documentation()},
+    )
