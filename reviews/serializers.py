@@ -17,6 +17,7 @@ from reviews.models import (
 )
 from reviews.models.comments import COMMENT_MAX
 from reviews.models.freshness import Freshness
+from reviews.models.pledges import EDITABLE_FIELDS
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
@@ -218,7 +219,9 @@ class TextSlugRelatedField(serializers.SlugRelatedField):
 
 
 class PledgeWriteSerializer(serializers.ModelSerializer):
-    """Drafting and editing. `version` is required to edit: a stale one is a 409."""
+    """Drafting and editing. `version` is required to edit: a stale one is a 409.
+
+    The pledge's rules are the model's and the services', as for the web form."""
 
     lead = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.accredited(), help_text="Your organisation (create only)."
@@ -250,30 +253,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pledge
-        fields = [
-            "lead",
-            "title",
-            "summary",
-            "description",
-            "kind",
-            "matches",
-            "support",
-            "amount",
-            "currency",
-            "objectives",
-            "primary_objective",
-            "principles",
-            "scope",
-            "countries",
-            "start_date",
-            "end_date",
-            "contact_name",
-            "contact_email",
-            "cycle",
-            "partners",
-            "concerns_migrants",
-            "version",
-        ]
+        fields = ["lead", *EDITABLE_FIELDS, "version"]
 
     def validate_countries(self, value):
         from django_countries import countries
@@ -287,12 +267,6 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError({"version": "Give the version you edited."})
-        if attrs.get(
-            "kind", getattr(self.instance, "kind", None)
-        ) != Pledge.Kind.JOINT and attrs.get("partners"):
-            raise serializers.ValidationError(
-                {"partners": "Only a joint pledge names partner organisations."}
-            )
         return attrs
 
 

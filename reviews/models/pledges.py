@@ -1,9 +1,11 @@
 """Pledges: commitments of actors against GCM objectives, moderated before publication."""
 
+import re
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from reviews.models import freshness as reporting
+from reviews.models.constraints import FieldCheckConstraint
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import (
     EDITABLE_STATUSES,
@@ -25,6 +28,7 @@ from reviews.models.lifecycle import (
 
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def attachment_path(pledge, filename: str) -> str:
@@ -195,17 +199,31 @@ class Pledge(models.Model):
             models.Index(fields=["status", "submitted_at"], name="pledge_queue"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="end_date",
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="pledge_ends_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="amount",
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="pledge_amount_not_negative",
                 violation_error_message="An amount cannot be negative.",
+            ),
+            FieldCheckConstraint(
+                field="matches",
+                condition=Q(matches__isnull=True) | Q(kind="matching"),
+                name="pledge_only_matching_answers",
+                violation_error_message="Only a matching pledge answers another pledge.",
+            ),
+            FieldCheckConstraint(
+                field="matches",
+                condition=Q(matches__isnull=True) | ~Q(matches=models.F("pk")),
+                name="pledge_answers_another",
+                violation_error_message="A pledge cannot answer itself.",
             ),
         ]
 
@@ -229,6 +247,20 @@ class Pledge(models.Model):
 
     def freshness_at(self, now=None) -> Freshness | None:
         return reporting.colour(self.status, self.last_reported_at, now)
+
+    def clean(self):
+        """The rules of a pledge's own fields, for drafts too (submission_errors() says what is
+        still missing). Rules the database can check are constraints (Meta)."""
+        errors = {}
+        self.currency = self.currency.strip().upper()
+        if self.currency and not CURRENCY.fullmatch(self.currency):
+            errors["currency"] = "Give the currency as a three-letter code, e.g. USD."
+        # That only a matching pledge answers one, and not itself, are constraints.
+        answers = self.kind == self.Kind.MATCHING and self.matches_id not in (None, self.pk)
+        if answers and self.matches.status != Status.PUBLISHED:
+            errors["matches"] = "A matching pledge answers a published pledge."
+        if errors:
+            raise ValidationError(errors)
 
     def submission_errors(self) -> dict[str, list[str]]:
         """Everything missing before the pledge can be submitted, all at once."""
@@ -285,6 +317,37 @@ class Pledge(models.Model):
         if self.kind == self.Kind.JOINT and not (self.pk and self.partnerships.exists()):
             need("partners", "Name at least one partner organisation of a joint pledge.")
         return errors
+
+
+# What a pledge's authors may change, in the order the form shows it: the form adds the
+# attachment, the API's serializer the lead and the version; the services apply the same list.
+# Status, version and the dates belong to the services.
+EDITABLE_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "kind",
+    "matches",
+    "support",
+    "amount",
+    "currency",
+    "objectives",
+    "primary_objective",
+    "principles",
+    "scope",
+    "countries",
+    "start_date",
+    "end_date",
+    "contact_name",
+    "contact_email",
+    "cycle",
+    "partners",
+    "concerns_migrants",
+]
+# Of those, the relations, set once the pledge is saved (partners through PledgePartner).
+EDITABLE_RELATIONS = ("objectives", "principles", "partners")
+# Set from an uploaded file by the form, never typed.
+ATTACHMENT_FIELDS = ("attachment", "attachment_name", "attachment_type")
 
 
 class PledgePartner(models.Model):
