@@ -1,8 +1,9 @@
 """Open data: the filtered selection, whole, as CSV, XLSX or JSON, streamed in constant memory.
 
 Rows come from `values_list` over a server-side cursor (`.iterator()`), with the many-to-many
-columns joined in SQL subqueries, so no model objects are built. Only published content is ever
-exported: no draft, no hidden comment or update, no e-mail address.
+columns joined in SQL subqueries, so no model objects are built. Only public content is ever
+exported: the public pledges of the list and the statistics (published, and withdrawn ones marked
+as such), no draft, no hidden comment or update, no e-mail address.
 """
 
 import csv

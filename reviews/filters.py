@@ -10,10 +10,19 @@ from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
-from reviews.models.pledges import Freshness
+from reviews.models.freshness import Freshness
+from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
 
 class PledgeFilter(django_filters.FilterSet):
+    """The filters of the pledge list, over the set the reader may see.
+
+    The HTML list, the exports and the statistics filter the public set (published and withdrawn
+    pledges), so `status` offers those two statuses. The API's list filters what the person may
+    see, which for a signed-in member includes their organisations' own pledges in any state: bound
+    with such a request, `status` accepts every status.
+    """
+
     q = django_filters.CharFilter(method="filter_text", label="Words")
     objective = django_filters.ModelChoiceFilter(
         field_name="objectives",
@@ -43,11 +52,22 @@ class PledgeFilter(django_filters.FilterSet):
     cycle = django_filters.ModelChoiceFilter(
         queryset=ReviewCycle.objects.all(), to_field_name="slug", empty_label="Any cycle"
     )
+    status = django_filters.ChoiceFilter(
+        choices=PUBLIC_STATUS_CHOICES,
+        empty_label="Published or withdrawn",
+        help_text="Withdrawn pledges stay visible, marked as withdrawn; choose one status to see "
+        "only those.",
+    )
     implementation_status = django_filters.ChoiceFilter(
         choices=Pledge.ImplementationStatus.choices, empty_label="Any stage"
     )
     freshness = django_filters.ChoiceFilter(
-        choices=Freshness.choices, method="filter_freshness", empty_label="Any reporting"
+        choices=Freshness.choices,
+        method="filter_freshness",
+        label="Reporting (published pledges only)",
+        empty_label="Any reporting",
+        help_text="How recently a published pledge reported progress. Only published pledges "
+        "have a reporting freshness: choosing a colour leaves out withdrawn pledges.",
     )
 
     class Meta:
@@ -62,9 +82,18 @@ class PledgeFilter(django_filters.FilterSet):
             "region",
             "country",
             "cycle",
+            "status",
             "implementation_status",
             "freshness",
         ]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # The API's list over visible_pledges(user): members may filter their own drafts.
+            # (The form's fields are this filter set's own; the filters are shared.)
+            self.form.fields["status"].choices = Pledge.Status.choices
 
     def filter_text(self, queryset, name, value: str):
         value = value.strip()
@@ -79,7 +108,23 @@ class PledgeFilter(django_filters.FilterSet):
         return queryset.filter(Q(countries__contains=value) | Q(lead__country=value))
 
     def filter_freshness(self, queryset, name, value: str):
-        return queryset.published().freshness(value)
+        return queryset.freshness(value)
+
+
+def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str]]:
+    """The query parameters of a FilterSet, for the open data page: (name, label, help, values)."""
+    rows = []
+    for name, field in filterset_class.base_filters.items():
+        if isinstance(field, django_filters.ModelChoiceFilter):
+            values = f"a {field.extra['to_field_name']}"
+        elif isinstance(field, django_filters.ChoiceFilter):
+            choices = [value for value, _ in field.extra["choices"]]
+            values = ", ".join(choices) if len(choices) <= 12 else "a two-letter ISO 3166 code"
+        else:
+            values = "text"
+        label = str(field.label or name.replace("_", " ").capitalize())
+        rows.append((name, label, str(field.extra.get("help_text") or ""), values))
+    return rows
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):

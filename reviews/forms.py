@@ -3,11 +3,14 @@ from django import forms
 from actors.models import Actor
 from reviews.attachments import validate_attachment
 from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
-from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN
+from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN, EDITABLE_FIELDS
 
 
 class PledgeForm(forms.ModelForm):
-    """A pledge draft. Drafts may be incomplete; submission checks everything (services)."""
+    """A pledge draft. Drafts may be incomplete; submission checks everything (services).
+
+    The pledge's rules are the model's (`Pledge.clean()`, its constraints) and the services' (the
+    partners); this form only turns the post into values."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     objectives = forms.ModelMultipleChoiceField(
@@ -27,29 +30,7 @@ class PledgeForm(forms.ModelForm):
 
     class Meta:
         model = Pledge
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "kind",
-            "matches",
-            "support",
-            "amount",
-            "currency",
-            "objectives",
-            "primary_objective",
-            "principles",
-            "scope",
-            "countries",
-            "start_date",
-            "end_date",
-            "contact_name",
-            "contact_email",
-            "cycle",
-            "partners",
-            "attachment",
-            "concerns_migrants",
-        ]
+        fields = [*EDITABLE_FIELDS, "attachment"]
         widgets = {
             "description": forms.Textarea(
                 attrs={
@@ -71,7 +52,7 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead or getattr(self.instance, "lead", None)
-        self.fields["matches"].queryset = Pledge.objects.published().only("title")
+        self.fields["matches"].queryset = Pledge.objects.answerable().only("title")
         self.fields["cycle"].queryset = ReviewCycle.objects.all()
         if self.instance.pk:
             self.fields["matches"].queryset = self.fields["matches"].queryset.exclude(
@@ -93,17 +74,6 @@ class PledgeForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             self.attachment_type = validate_attachment(upload)
         return upload
-
-    def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") != Pledge.Kind.JOINT and cleaned.get("partners"):
-            self.add_error("partners", "Only a joint pledge names partner organisations.")
-        if cleaned.get("kind") != Pledge.Kind.MATCHING and cleaned.get("matches"):
-            self.add_error("matches", "Only a matching pledge answers another pledge.")
-        return cleaned
 
     def service_data(self) -> dict:
         """The cleaned data as the services take it."""

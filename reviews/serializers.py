@@ -16,6 +16,8 @@ from reviews.models import (
     RoundTable,
 )
 from reviews.models.comments import COMMENT_MAX
+from reviews.models.freshness import Freshness
+from reviews.models.pledges import EDITABLE_FIELDS
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
@@ -131,7 +133,7 @@ class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProgressUpdate
         fields = ["pledge", "date", "stage", "narrative", "actor"]
-        extra_kwargs = {"pledge": {"queryset": Pledge.objects.published()}}
+        extra_kwargs = {"pledge": {"queryset": Pledge.objects.answerable()}}
 
 
 class PledgeSerializer(serializers.ModelSerializer):
@@ -186,12 +188,11 @@ class PledgeSerializer(serializers.ModelSerializer):
     def get_countries(self, pledge):
         return [country.code for country in pledge.countries]
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=Freshness.choices, allow_null=True))
     def get_freshness(self, pledge):
+        """green, amber or red for a published pledge (red if it never reported), else null."""
         value = pledge.freshness_at(self.context.get("now"))
-        return str(value) if value else None
+        return value.value if value else None
 
 
 class PledgeDetailSerializer(PledgeSerializer):
@@ -218,7 +219,9 @@ class TextSlugRelatedField(serializers.SlugRelatedField):
 
 
 class PledgeWriteSerializer(serializers.ModelSerializer):
-    """Drafting and editing. `version` is required to edit: a stale one is a 409."""
+    """Drafting and editing. `version` is required to edit: a stale one is a 409.
+
+    The pledge's rules are the model's and the services', as for the web form."""
 
     lead = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.accredited(), help_text="Your organisation (create only)."
@@ -242,7 +245,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=2), required=False, allow_empty=True
     )
     matches = serializers.PrimaryKeyRelatedField(
-        queryset=Pledge.objects.published(), required=False, allow_null=True
+        queryset=Pledge.objects.answerable(), required=False, allow_null=True
     )
     version = serializers.IntegerField(
         required=False, help_text="The version you edited (required to edit)."
@@ -250,30 +253,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Pledge
-        fields = [
-            "lead",
-            "title",
-            "summary",
-            "description",
-            "kind",
-            "matches",
-            "support",
-            "amount",
-            "currency",
-            "objectives",
-            "primary_objective",
-            "principles",
-            "scope",
-            "countries",
-            "start_date",
-            "end_date",
-            "contact_name",
-            "contact_email",
-            "cycle",
-            "partners",
-            "concerns_migrants",
-            "version",
-        ]
+        fields = ["lead", *EDITABLE_FIELDS, "version"]
 
     def validate_countries(self, value):
         from django_countries import countries
@@ -287,12 +267,6 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
             raise serializers.ValidationError({"version": "Give the version you edited."})
-        if attrs.get(
-            "kind", getattr(self.instance, "kind", None)
-        ) != Pledge.Kind.JOINT and attrs.get("partners"):
-            raise serializers.ValidationError(
-                {"partners": "Only a joint pledge names partner organisations."}
-            )
         return attrs
 
 

@@ -40,7 +40,18 @@ def _pledge_prefetches(queryset):
 
 
 @extend_schema_view(
-    list=extend_schema(description="Pledges you may see, filtered like the pledge list."),
+    list=extend_schema(
+        description=(
+            "Pledges you may see, filtered with the pledge list's parameters. Anonymously that is "
+            "the public set of the pledge list, the exports and the statistics: published pledges "
+            "and withdrawn ones (which stay visible, with `status` `withdrawn`); `status` chooses "
+            "one of them. Signed in, the pledges of your organisations (all pledges, for "
+            "moderators with two-factor authentication) are added in every state, "
+            "and `status` accepts any status (`draft`, `submitted`, `returned`, `rejected` too). "
+            "`freshness` is about reporting, which only published pledges have: it leaves the "
+            "others out."
+        )
+    ),
     create=extend_schema(responses={201: PledgeDetailSerializer, **ERRORS}),
     partial_update=extend_schema(responses={200: PledgeDetailSerializer, **ERRORS}),
 )

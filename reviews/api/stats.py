@@ -1,4 +1,8 @@
-"""Reporting aggregates: the visible pledges counted along one dimension."""
+"""Reporting aggregates: the public pledges counted along one dimension.
+
+The set is the pledge list's and the exports' (published and withdrawn pledges), filtered by the
+same FilterSet, so a count here equals the number of rows of the matching export.
+"""
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -33,9 +37,10 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
             choices = list(field.extra["choices"])
             # Short lists become an enum; the 250 countries stay a string (a two-letter code).
             enum = [value for value, _ in choices] if len(choices) <= 30 else None
-        parameters.append(
-            OpenApiParameter(name, kind, enum=enum, description=str(field.label or ""))
+        description = ". ".join(
+            str(text) for text in (field.label, field.extra.get("help_text")) if text
         )
+        parameters.append(OpenApiParameter(name, kind, enum=enum, description=description))
     return parameters
 
 
@@ -51,8 +56,18 @@ STATS_RESPONSE = inline_serializer(
 )
 
 
+STATS_DESCRIPTION = (
+    "Public pledges (published, and withdrawn ones, which stay visible) counted along one "
+    "dimension, in one SQL query. The filters are the pledge list's: a count equals the number of "
+    "rows of `/exports/pledges.csv` with the same filters. Add `status=published` or "
+    "`status=withdrawn` to count one of them. Only published pledges have a reporting freshness: "
+    "on `freshness/`, withdrawn pledges are the group `null`, and the `freshness` filter leaves "
+    "them out. `coverage/` counts a pledge once per objective; the others count it once."
+)
+
+
 class StatsView(APIView):
-    """Published pledges counted one way, in one SQL query, filtered like the pledge list."""
+    """Public pledges counted one way, in one SQL query, filtered like the pledge list."""
 
     permission_classes = [AllowAny]
     schema = AutoSchema()
@@ -60,7 +75,7 @@ class StatsView(APIView):
     groups: dict = {}
 
     def get_queryset(self):
-        pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.published())
+        pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.public())
         if not pledge_filter.is_valid():
             raise ValidationError(pledge_filter.errors)
         # Group the chosen pledges in a query of their own (a subquery: still one SQL query),
@@ -68,6 +83,7 @@ class StatsView(APIView):
         return Pledge.objects.filter(pk__in=pledge_filter.qs.values("pk"))
 
     @extend_schema(
+        description=STATS_DESCRIPTION,
         parameters=_filter_parameters(PledgeFilter),
         responses={200: STATS_RESPONSE},
     )

@@ -1,9 +1,6 @@
 from reviews.models.comments import Comment, Flag, ModerationLogEntry
-from reviews.models.pledges import (
-    Pledge,
-    PledgePartner,
-    PledgeTransition,
-)
+from reviews.models.lifecycle import PledgeTransition
+from reviews.models.pledges import Pledge, PledgePartner
 from reviews.models.progress import ProgressUpdate
 from reviews.models.reference import (
     DeclarationParagraph,

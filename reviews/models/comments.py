@@ -9,6 +9,9 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models.lifecycle import public_pledge_q
+from reviews.models.progress import public_update_q
+
 COMMENT_MAX = 5000
 AUTO_HIDE_FLAGS = 3
 EDIT_WINDOW_MINUTES = 15
@@ -34,17 +37,12 @@ class CommentQuerySet(models.QuerySet):
 
     def public(self):
         """Comments anyone may read: not hidden, not under a hidden comment, on something public."""
-        from reviews.models.pledges import PUBLIC_STATUSES
-
         return self.visible().filter(
             (Q(parent__isnull=True) | Q(parent__is_hidden=False))
             & (
                 Q(pledge__isnull=True, progress_update__isnull=True)
-                | Q(pledge__status__in=PUBLIC_STATUSES)
-                | Q(
-                    progress_update__is_hidden=False,
-                    progress_update__pledge__status__in=PUBLIC_STATUSES,
-                )
+                | public_pledge_q("pledge__")
+                | public_update_q("progress_update__")
             )
         )
 

@@ -1,10 +1,11 @@
 """Pledges: commitments of actors against GCM objectives, moderated before publication."""
 
-import datetime as dt
+import re
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,10 +13,22 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from reviews.models import freshness as reporting
+from reviews.models.constraints import FieldCheckConstraint
+from reviews.models.freshness import Freshness
+from reviews.models.lifecycle import (
+    EDITABLE_STATUSES,
+    PARTNERSHIP_OPEN,
+    PUBLIC_STATUSES,
+    TRANSITIONS,
+    ImplementationStatus,
+    Status,
+    public_pledge_q,
+)
+
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
-FRESH_MONTHS = 12
-INACTIVE_MONTHS = 24
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def attachment_path(pledge, filename: str) -> str:
@@ -24,57 +37,19 @@ def attachment_path(pledge, filename: str) -> str:
     return f"pledges/{uuid.uuid4().hex}/attachment{suffix}"
 
 
-def months_ago(now: dt.datetime, months: int) -> dt.datetime:
-    year, month = divmod(now.month - 1 - months, 12)
-    year += now.year
-    month += 1
-    day = min(now.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return now.replace(year=year, month=month, day=day)
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    RETURNED = "returned", "Returned for changes"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-class ImplementationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in-progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    DISCONTINUED = "discontinued", "Discontinued"
-
-
-class Freshness(models.TextChoices):
-    GREEN = "green", "Reported within 12 months"
-    AMBER = "amber", "Progress report due"
-    RED = "red", "Inactive: no report for 24 months"
-
-
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.WITHDRAWN)
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-# A partner confirms or declines while the pledge is still being prepared or reviewed.
-PARTNERSHIP_OPEN = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
-
-# The lifecycle of DESIGN §3: step → (the statuses it leaves from, the status it reaches).
-TRANSITIONS = {
-    "submit": (EDITABLE_STATUSES, Status.SUBMITTED),
-    "publish": ((Status.SUBMITTED,), Status.PUBLISHED),
-    "return": ((Status.SUBMITTED,), Status.RETURNED),
-    "reject": ((Status.SUBMITTED,), Status.REJECTED),
-    "withdraw": ((Status.PUBLISHED,), Status.WITHDRAWN),
-}
-
-
 class PledgeQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may read: published pledges, and withdrawn ones (marked as such)."""
-        return self.filter(status__in=PUBLIC_STATUSES)
+        """What anyone may read: published pledges, and withdrawn ones (marked as such).
 
-    def published(self):
+        The one visible set of lists, the API, exports and statistics alike.
+        """
+        return self.filter(public_pledge_q())
+
+    def answerable(self):
+        """Pledges one may act on: a matching pledge answers one, progress is reported on one.
+
+        The published ones only; a rule for writing. What anyone may read is `public()`.
+        """
         return self.filter(status=Status.PUBLISHED)
 
     def of_actor(self, actor):
@@ -85,38 +60,18 @@ class PledgeQuerySet(models.QuerySet):
         partner_of = PledgePartner.objects.filter(
             pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
         )
-        return self.filter(
-            Q(status__in=PUBLIC_STATUSES) | Q(lead_id__in=actor_ids) | models.Exists(partner_of)
-        )
+        return self.filter(public_pledge_q() | Q(lead_id__in=actor_ids) | models.Exists(partner_of))
 
     def for_objective(self, number: int):
         return self.filter(objectives__number=number)
 
     def with_freshness(self, now=None):
-        now = now or timezone.now()
-        return self.annotate(
-            freshness=models.Case(
-                models.When(
-                    last_reported_at__gte=months_ago(now, FRESH_MONTHS), then=models.Value("green")
-                ),
-                models.When(
-                    last_reported_at__gt=months_ago(now, INACTIVE_MONTHS),
-                    then=models.Value("amber"),
-                ),
-                default=models.Value("red"),
-            )
-        )
+        """Annotate `freshness`: green, amber or red for published pledges, NULL for others."""
+        return self.annotate(freshness=reporting.annotation(now))
 
     def freshness(self, colour: str, now=None):
-        now = now or timezone.now()
-        fresh, inactive = months_ago(now, FRESH_MONTHS), months_ago(now, INACTIVE_MONTHS)
-        return self.filter(
-            {
-                Freshness.GREEN: Q(last_reported_at__gte=fresh),
-                Freshness.AMBER: Q(last_reported_at__lt=fresh, last_reported_at__gt=inactive),
-                Freshness.RED: Q(last_reported_at__lte=inactive),
-            }[colour]
-        )
+        """Published pledges of this colour (no other status has a freshness)."""
+        return self.filter(reporting.conditions(now)[Freshness(colour)])
 
     def moderation_queue(self):
         """Submitted pledges, oldest first."""
@@ -244,17 +199,31 @@ class Pledge(models.Model):
             models.Index(fields=["status", "submitted_at"], name="pledge_queue"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="end_date",
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="pledge_ends_after_start",
                 violation_error_message="The end date cannot be before the start date.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                field="amount",
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="pledge_amount_not_negative",
                 violation_error_message="An amount cannot be negative.",
+            ),
+            FieldCheckConstraint(
+                field="matches",
+                condition=Q(matches__isnull=True) | Q(kind="matching"),
+                name="pledge_only_matching_answers",
+                violation_error_message="Only a matching pledge answers another pledge.",
+            ),
+            FieldCheckConstraint(
+                field="matches",
+                condition=Q(matches__isnull=True) | ~Q(matches=models.F("pk")),
+                name="pledge_answers_another",
+                violation_error_message="A pledge cannot answer itself.",
             ),
         ]
 
@@ -276,15 +245,22 @@ class Pledge(models.Model):
         """Whether the lifecycle has this step from the pledge's status."""
         return self.status in TRANSITIONS[step][0]
 
-    def freshness_at(self, now=None) -> str | None:
-        if self.status != Status.PUBLISHED or self.last_reported_at is None:
-            return None
-        now = now or timezone.now()
-        if self.last_reported_at >= months_ago(now, FRESH_MONTHS):
-            return Freshness.GREEN
-        if self.last_reported_at > months_ago(now, INACTIVE_MONTHS):
-            return Freshness.AMBER
-        return Freshness.RED
+    def freshness_at(self, now=None) -> Freshness | None:
+        return reporting.colour(self.status, self.last_reported_at, now)
+
+    def clean(self):
+        """The rules of a pledge's own fields, for drafts too (submission_errors() says what is
+        still missing). Rules the database can check are constraints (Meta)."""
+        errors = {}
+        self.currency = self.currency.strip().upper()
+        if self.currency and not CURRENCY.fullmatch(self.currency):
+            errors["currency"] = "Give the currency as a three-letter code, e.g. USD."
+        # That only a matching pledge answers one, and not itself, are constraints.
+        answers = self.kind == self.Kind.MATCHING and self.matches_id not in (None, self.pk)
+        if answers and self.matches.status != Status.PUBLISHED:
+            errors["matches"] = "A matching pledge answers a published pledge."
+        if errors:
+            raise ValidationError(errors)
 
     def submission_errors(self) -> dict[str, list[str]]:
         """Everything missing before the pledge can be submitted, all at once."""
@@ -343,6 +319,37 @@ class Pledge(models.Model):
         return errors
 
 
+# What a pledge's authors may change, in the order the form shows it: the form adds the
+# attachment, the API's serializer the lead and the version; the services apply the same list.
+# Status, version and the dates belong to the services.
+EDITABLE_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "kind",
+    "matches",
+    "support",
+    "amount",
+    "currency",
+    "objectives",
+    "primary_objective",
+    "principles",
+    "scope",
+    "countries",
+    "start_date",
+    "end_date",
+    "contact_name",
+    "contact_email",
+    "cycle",
+    "partners",
+    "concerns_migrants",
+]
+# Of those, the relations, set once the pledge is saved (partners through PledgePartner).
+EDITABLE_RELATIONS = ("objectives", "principles", "partners")
+# Set from an uploaded file by the form, never typed.
+ATTACHMENT_FIELDS = ("attachment", "attachment_name", "attachment_type")
+
+
 class PledgePartner(models.Model):
     """A partner organisation of a joint pledge, which its focal points confirm or decline."""
 
@@ -369,33 +376,3 @@ class PledgePartner(models.Model):
 
     def __str__(self):
         return f"{self.actor} – partner of {self.pledge} ({self.get_status_display()})"
-
-
-class PledgeTransition(models.Model):
-    """One step of a pledge's life: who moved it, for which actor, from what to what, and why.
-
-    Written once by the services; the code has no path to change or delete it.
-    """
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor = models.ForeignKey(
-        "actors.Actor",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The organisation on whose behalf the step was taken (none for moderators).",
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return f"{self.pledge_id}: {self.from_status} → {self.to_status}"

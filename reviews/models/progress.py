@@ -6,13 +6,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Max, Q
 
-from reviews.models.pledges import PUBLIC_STATUSES, ImplementationStatus, Pledge
+from reviews.models.lifecycle import ImplementationStatus, public_pledge_q
+from reviews.models.pledges import Pledge
+
+
+def public_update_q(prefix: str = "") -> Q:
+    """The condition of a public update (not hidden, on a public pledge); `prefix` reaches it
+    through a relation ("progress_update__")."""
+    return Q(**{f"{prefix}is_hidden": False}) & public_pledge_q(f"{prefix}pledge__")
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def public(self):
         """What anyone may read: updates not hidden by a moderator, on a public pledge."""
-        return self.filter(is_hidden=False, pledge__status__in=PUBLIC_STATUSES)
+        return self.filter(public_update_q())
 
     def shown(self, *, sees_hidden: bool):
         """The updates of a pledge page: hidden ones only for those who oversee the portal."""
@@ -20,7 +27,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def latest_shown(self):
         """The latest update that is not hidden, which sets the pledge's implementation status."""
-        return self.filter(is_hidden=False).order_by("-date", "-pk").first()
+        return self.shown(sees_hidden=False).order_by("-date", "-pk").first()
 
     def flagged(self):
         """Updates with open flags or hidden by flags, newest flag first, with counts."""

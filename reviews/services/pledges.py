@@ -20,7 +20,12 @@ from reviews.models import (
     ProgressUpdate,
     ReviewCycle,
 )
-from reviews.models.pledges import TRANSITIONS
+from reviews.models.pledges import (
+    ATTACHMENT_FIELDS,
+    EDITABLE_FIELDS,
+    EDITABLE_RELATIONS,
+    TRANSITIONS,
+)
 from reviews.services.moderation import log_moderation
 
 Status = Pledge.Status
@@ -41,37 +46,39 @@ class PledgeConflict(Conflict):
         return {"detail": str(self), "current_version": self.current.version}
 
 
-# Fields a pledge form may change; status, version and dates belong to the services.
-EDITABLE_FIELDS = [
-    "kind",
-    "matches",
-    "support",
-    "amount",
-    "currency",
-    "title",
-    "summary",
-    "description",
-    "primary_objective",
-    "scope",
-    "countries",
-    "start_date",
-    "end_date",
-    "contact_name",
-    "contact_email",
-    "cycle",
-    "attachment",
-    "attachment_name",
-    "attachment_type",
-    "concerns_migrants",
+# The columns of a pledge the form and the API may set; the relations are set once it is saved.
+SCALAR_FIELDS = [
+    *(name for name in EDITABLE_FIELDS if name not in EDITABLE_RELATIONS),
+    *ATTACHMENT_FIELDS,
 ]
+ONLY_JOINT_PARTNERS = "Only a joint pledge names partner organisations."
 
 
 def _apply(pledge: Pledge, data: dict) -> None:
-    for name in EDITABLE_FIELDS:
+    for name in SCALAR_FIELDS:
         if name in data:
             setattr(pledge, name, data[name])
-    if "currency" in data:
-        pledge.currency = (data["currency"] or "").upper()
+
+
+def _names_partners(pledge: Pledge, data: dict) -> bool:
+    """Whether the pledge names partners once saved: those given, else those it names now."""
+    if "partners" in data:
+        return bool(data["partners"])
+    return pledge.pk is not None and pledge.partnerships.exists()
+
+
+def _clean(pledge: Pledge, data: dict, *, exclude: list[str]) -> None:
+    """The model's rules, and those on relations it cannot check before they are saved: every
+    error at once, by field, for the form and the API alike."""
+    errors: dict = {}
+    try:
+        pledge.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if pledge.kind != Pledge.Kind.JOINT and _names_partners(pledge, data):
+        errors.setdefault("partners", []).append(ONLY_JOINT_PARTNERS)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _set_relations(pledge: Pledge, data: dict, *, by: User) -> None:
@@ -111,7 +118,7 @@ def pledge_create(*, lead: Actor, by: User, data: dict) -> Pledge:
     _apply(pledge, data)
     if pledge.cycle_id is None:
         pledge.cycle = ReviewCycle.objects.default_for_submissions()
-    pledge.full_clean(exclude=["objectives", "principles"])
+    _clean(pledge, data, exclude=["objectives", "principles"])
     pledge.save()
     _set_relations(pledge, data, by=by)
     return pledge
@@ -128,7 +135,7 @@ def pledge_update(*, pledge: Pledge, by: User, version: int, data: dict) -> Pled
     _apply(locked, data)
     locked.version += 1
     # created_by is empty once the author deleted their account; the edit is still valid.
-    locked.full_clean(exclude=["objectives", "principles", "created_by"])
+    _clean(locked, data, exclude=["objectives", "principles", "created_by"])
     locked._history_user = by
     locked.save()
     _set_relations(locked, data, by=by)

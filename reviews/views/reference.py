@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from actors.models import SourceDocument
+from reviews import filters
 from reviews.exports import documentation
 from reviews.models import (
     DeclarationParagraph,
@@ -132,4 +133,8 @@ def source_detail(request, slug):
 
 @require_safe
 def open_data(request):
-    return render(request, "reviews/open_data.html", {"exports": documentation()})
+    return render(
+        request,
+        "reviews/open_data.html",
+        {"exports": documentation(), "pledge_filters": filters.documentation()},
+    )

@@ -63,7 +63,7 @@ def test_cursor_pages_are_stable_when_a_pledge_is_published_in_between(actor_a):
 def test_cursor_pages_are_stable_when_ordered_by_title(actor_a):
     bulk_pledges(12, lead=actor_a, status=Pledge.Status.PUBLISHED)
     client = APIClient()
-    expected = list(Pledge.objects.published().order_by("title", "pk").values_list("pk", flat=True))
+    expected = list(Pledge.objects.public().order_by("title", "pk").values_list("pk", flat=True))
 
     first = client.get(LIST, {"page_size": 5, "ordering": "title"}).json()
     PledgeFactory(lead=actor_a, published=True, title="zzz appears at the end")

@@ -235,15 +235,13 @@ def test_unknown_references_are_field_errors(focal_a, actor_a, overrides, field)
     assert not Pledge.objects.exists()
 
 
-def test_a_rule_of_the_whole_pledge_is_a_non_field_error(focal_a, actor_a):
+def test_a_rule_across_two_fields_is_an_error_of_the_field_it_concerns(focal_a, actor_a):
     data = complete_pledge(actor_a, start_date="2028-01-01", end_date="2027-01-01")
 
     response = token_client(focal_a).post(LIST, data, format="json")
 
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["The end date cannot be before the start date."]
-    }
+    assert response.json() == {"end_date": ["The end date cannot be before the start date."]}
     assert not Pledge.objects.exists()
 
 

@@ -1,6 +1,6 @@
 """Reporting aggregates: each /api/v1/stats/<name>/ equals a plain Python count over the same
-published pledges (filtered like the pledge list), never counts drafts, submitted, returned,
-rejected or withdrawn pledges, and is computed in one SQL query."""
+public pledges as the pledge list (published and withdrawn, filtered like the list), never counts
+drafts, submitted, returned or rejected pledges, and is computed in one SQL query."""
 
 import datetime as dt
 from collections import Counter
@@ -29,7 +29,8 @@ def _objectives(*numbers):
 
 @pytest.fixture
 def pledges(actor_a, actor_b):
-    """Published pledges spread over every dimension, and unpublished ones that must not count."""
+    """Published pledges spread over every dimension, withdrawn ones that count with them, and
+    pledges in the other states that must not count."""
     senegal = ActorFactory(kind=Actor.Kind.MEMBER_STATE, region=Region.AFRICA, country="SN")
     city = ActorFactory(kind=Actor.Kind.LOCAL_GOVERNMENT, region=Region.ARAB, country="JO")
     imrf22 = ReviewCycle.objects.get(slug="imrf-2022")
@@ -65,8 +66,9 @@ def pledges(actor_a, actor_b):
             )
 
 
-def _freshness(pledge) -> str:
-    return str(pledge.freshness_at(timezone.now()))
+def _freshness(pledge) -> str | None:
+    colour = pledge.freshness_at(timezone.now())
+    return colour.value if colour else None
 
 
 # name: how one published pledge contributes to the counts (a list of keys, one per group)
@@ -91,13 +93,15 @@ FILTERS = [
     {"implementation_status": "planned"},
     {"freshness": "green"},
     {"q": "pledge", "cycle": "imrf-2026"},
+    {"status": "withdrawn"},
+    {"status": "published", "objective": 7},
 ]
 
 
 def _selected(query: dict) -> list[Pledge]:
-    """The published pledges a query selects, chosen in Python."""
+    """The public pledges a query selects, chosen in Python."""
     chosen = []
-    for pledge in Pledge.objects.filter(status="published"):
+    for pledge in Pledge.objects.filter(status__in=["published", "withdrawn"]):
         numbers = {o.number for o in pledge.objectives.all()}
         if "actor_kind" in query and pledge.lead.kind != query["actor_kind"]:
             continue
@@ -113,6 +117,8 @@ def _selected(query: dict) -> list[Pledge]:
         if "implementation_status" in query and (
             pledge.implementation_status != query["implementation_status"]
         ):
+            continue
+        if "status" in query and pledge.status != query["status"]:
             continue
         if "freshness" in query and _freshness(pledge) != query["freshness"]:
             continue
@@ -162,19 +168,19 @@ def test_a_statistic_equals_a_count_by_hand(pledges, django_assert_num_queries, 
         assert expected, "the unfiltered count is not empty"
 
 
-def test_the_unfiltered_totals_count_each_published_pledge_once(pledges):
+def test_the_unfiltered_totals_count_each_public_pledge_once(pledges):
     client = APIClient()
-    published = Pledge.objects.filter(status="published").count()
+    public = Pledge.objects.public().count()
 
     for name in PYTHON:
         if name == "coverage":
             continue  # a pledge counts once per objective
         rows = client.get(reverse(f"api:stats-{name}")).json()["results"]
-        assert sum(row["count"] for row in rows) == published == 8, name
+        assert sum(row["count"] for row in rows) == public == 8 + 3, name
 
 
-def test_unpublished_pledges_are_never_counted(actor_a):
-    for status in ["draft", "submitted", "returned", "rejected", "withdrawn"]:
+def test_pledges_that_are_not_public_are_never_counted(actor_a):
+    for status in ["draft", "submitted", "returned", "rejected"]:
         PledgeFactory(lead=actor_a, status=status, published_at=NOW, last_reported_at=NOW)
     client = APIClient()
 
@@ -182,8 +188,21 @@ def test_unpublished_pledges_are_never_counted(actor_a):
         assert client.get(reverse(f"api:stats-{name}")).json()["results"] == [], name
 
 
+def test_a_withdrawn_pledge_is_counted_without_a_freshness(actor_a):
+    PledgeFactory(lead=actor_a, status="withdrawn", published_at=NOW, last_reported_at=NOW)
+    client = APIClient()
+
+    freshness = client.get(reverse("api:stats-freshness")).json()["results"]
+    cycles = client.get(reverse("api:stats-cycle")).json()["results"]
+    green = client.get(reverse("api:stats-cycle"), {"freshness": "green"}).json()["results"]
+
+    assert freshness == [{"freshness": None, "count": 1}]
+    assert cycles == [{"cycle": "imrf-2026", "count": 1}]
+    assert green == []
+
+
 def test_a_signed_in_reader_gets_the_same_statistics(pledges, focal_a):
-    """Statistics are about what is published: a member's own drafts do not enter them."""
+    """Statistics are about what is public: a member's own drafts do not enter them."""
     client = APIClient()
     client.force_login(focal_a)
 

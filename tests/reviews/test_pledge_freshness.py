@@ -1,4 +1,9 @@
-"""How fresh a published pledge's reporting is (green, amber, red), progress updates, demo data."""
+"""How fresh a published pledge's reporting is (green, amber, red), progress updates, demo data.
+
+One definition (reviews.models.freshness) serves the SQL annotation, the filter and the pledge's own
+`freshness_at()`; each test below asks all three. A published pledge that never reported is red;
+no other status has a freshness.
+"""
 
 import datetime as dt
 
@@ -9,7 +14,7 @@ from django.urls import reverse
 
 from reviews import services
 from reviews.models import Pledge, PledgePartner, ProgressUpdate
-from reviews.models.pledges import Freshness
+from reviews.models.freshness import Freshness
 from tests.factories import PledgeFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +42,38 @@ def reported_pledge(actor_a):
     )
 
 
+def colours_of(pledge) -> tuple:
+    """The pledge's colour three ways: in Python, annotated in SQL, and by the colour filters."""
+    annotated = Pledge.objects.with_freshness().get(pk=pledge.pk).freshness
+    filtered = [c for c in Freshness.values if Pledge.objects.freshness(c).filter(pk=pledge.pk)]
+    return pledge.freshness_at(), annotated, filtered
+
+
 @pytest.mark.parametrize(("when", "colour"), [e[1:] for e in EDGES], ids=[e[0] for e in EDGES])
 def test_freshness_turns_amber_after_12_months_and_red_at_24(reported_pledge, when, colour):
     with time_machine.travel(when, tick=False):
-        on_the_pledge = reported_pledge.freshness_at()
-        filtered = {c: set(Pledge.objects.freshness(c)) for c in Freshness.values}
-        annotated = Pledge.objects.with_freshness().get().freshness
+        on_the_pledge, annotated, filtered = colours_of(reported_pledge)
 
     assert on_the_pledge == colour
     assert annotated == colour
-    assert filtered == {c: {reported_pledge} if c == colour else set() for c in Freshness.values}
+    assert filtered == [colour]
+
+
+@pytest.mark.parametrize("when", [REPORTED, YEAR_ON, TWO_YEARS_ON], ids=["now", "1y", "2y"])
+def test_a_published_pledge_that_never_reported_is_red_everywhere(client, actor_a, when):
+    pledge = PledgeFactory(lead=actor_a, published=True, last_reported_at=None)
+
+    with time_machine.travel(when, tick=False):
+        on_the_pledge, annotated, filtered = colours_of(pledge)
+        listed = client.get(reverse("reviews:pledge-list"), {"freshness": "red"})
+        api = client.get(reverse("api:pledge-detail", args=[pledge.pk])).json()
+        stats = client.get(reverse("api:stats-freshness")).json()["results"]
+
+    assert (on_the_pledge, annotated, filtered) == (Freshness.RED, "red", ["red"])
+    assert listed.context["page"].rows == [pledge]
+    assert Freshness.RED.label in listed.content.decode()
+    assert api["freshness"] == "red"
+    assert stats == [{"freshness": "red", "count": 1}]
 
 
 @pytest.mark.parametrize(("when", "colour"), [e[1:] for e in EDGES], ids=[e[0] for e in EDGES])
@@ -62,26 +89,27 @@ def test_the_list_filters_and_labels_by_freshness_at_the_edges(
     for shown, response in pages.items():
         rows = response.context["page"].rows
         assert rows == ([reported_pledge] if shown == colour else [])
-    label = {
-        "green": "Reported within 12 months",
-        "amber": "Progress report due",
-        "red": "Inactive",
-    }[colour]
-    assert label in pages[colour].content.decode()
+    assert f'<span class="badge badge-{colour}">{colour.label}</span>' in (
+        pages[colour].content.decode()
+    )
 
 
+@pytest.mark.parametrize("reported", [REPORTED, None], ids=["reported", "never-reported"])
 @pytest.mark.parametrize("status", ["draft", "submitted", "withdrawn", "returned", "rejected"])
-def test_only_published_pledges_have_a_freshness(client, actor_a, status):
+def test_only_published_pledges_have_a_freshness(client, actor_a, status, reported):
     pledge = PledgeFactory(
-        lead=actor_a, status=status, published_at=REPORTED, last_reported_at=REPORTED
+        lead=actor_a, status=status, published_at=REPORTED, last_reported_at=reported
     )
 
     with time_machine.travel(REPORTED, tick=False):
-        colour = pledge.freshness_at()
-        listed = client.get(reverse("reviews:pledge-list"), {"freshness": "green"})
+        colours = colours_of(pledge)
+        listed = {
+            c: client.get(reverse("reviews:pledge-list"), {"freshness": c}).context["page"]
+            for c in Freshness.values
+        }
 
-    assert colour is None
-    assert listed.context["page"].rows == []
+    assert colours == (None, None, [])
+    assert all(page.rows == [] for page in listed.values())
 
 
 def test_a_progress_update_makes_a_red_pledge_green_and_moves_its_stage(
@@ -171,7 +199,7 @@ def test_the_pledge_page_shows_its_freshness_and_the_next_review(client, reporte
 
     content = response.content.decode()
     assert response.context["freshness"] == Freshness.AMBER
-    assert "A progress report is due" in content
+    assert f"<strong>{Freshness.AMBER.label}</strong>" in content
     assert "last report 15 March 2024" in content
     assert response.context["next_cycle"].slug == "imrf-2026"
 

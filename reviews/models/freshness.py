@@ -1,0 +1,77 @@
+"""How fresh a pledge's reporting is: the one definition of green, amber and red.
+
+Only a published pledge has a freshness; any other status has none (None in Python, NULL in SQL).
+A published pledge that has never reported counts as red (inactive), like one that has not
+reported for INACTIVE_MONTHS. `cutoffs()` computes the two moments that separate the colours,
+`conditions()` turns them into one filter per colour (which the SQL annotation reuses), and
+`colour()` applies the same cut-offs to one pledge in Python.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.models.lifecycle import Status
+
+FRESH_MONTHS = 12
+INACTIVE_MONTHS = 24
+
+
+class Freshness(models.TextChoices):
+    GREEN = "green", f"Reported within {FRESH_MONTHS} months"
+    AMBER = "amber", "Progress report due"
+    RED = "red", f"Inactive: no report for {INACTIVE_MONTHS} months"
+
+
+def months_ago(now: dt.datetime, months: int) -> dt.datetime:
+    year, month = divmod(now.month - 1 - months, 12)
+    year += now.year
+    month += 1
+    day = min(now.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
+    return now.replace(year=year, month=month, day=day)
+
+
+def cutoffs(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """(fresh, inactive): reported at or after `fresh` is green; at or before `inactive`, red."""
+    now = now or timezone.now()
+    return months_ago(now, FRESH_MONTHS), months_ago(now, INACTIVE_MONTHS)
+
+
+def conditions(now: dt.datetime | None = None) -> dict[Freshness, Q]:
+    """Each colour as a condition on a pledge; a pledge meets at most one of them."""
+    fresh, inactive = cutoffs(now)
+    published = Q(status=Status.PUBLISHED)
+    return {
+        Freshness.GREEN: published & Q(last_reported_at__gte=fresh),
+        Freshness.AMBER: published & Q(last_reported_at__lt=fresh, last_reported_at__gt=inactive),
+        Freshness.RED: published
+        & (Q(last_reported_at__lte=inactive) | Q(last_reported_at__isnull=True)),
+    }
+
+
+def annotation(now: dt.datetime | None = None) -> models.Case:
+    """The colour as an SQL expression: the conditions in turn, NULL when none holds."""
+    return models.Case(
+        *(
+            models.When(condition, then=models.Value(colour.value))
+            for colour, condition in conditions(now).items()
+        ),
+        default=None,
+        output_field=models.CharField(),
+    )
+
+
+def colour(
+    status: str, last_reported_at: dt.datetime | None, now: dt.datetime | None = None
+) -> Freshness | None:
+    """The colour of one pledge, by the same cut-offs as `conditions()`."""
+    if status != Status.PUBLISHED:
+        return None
+    fresh, inactive = cutoffs(now)
+    if last_reported_at is None or last_reported_at <= inactive:
+        return Freshness.RED
+    if last_reported_at >= fresh:
+        return Freshness.GREEN
+    return Freshness.AMBER

@@ -1,0 +1,13 @@
+"""The reporting freshness of a pledge, as the site shows it."""
+
+from django import template
+
+from reviews.models.freshness import Freshness
+
+register = template.Library()
+
+
+@register.filter
+def freshness_label(colour) -> str:
+    """The label of a freshness colour ("green", or a Freshness), or "" for none."""
+    return Freshness(colour).label if colour else ""
