@@ -19,28 +19,27 @@ from reviews.serializers import (
 )
 
 
-class ObjectiveViewSet(viewsets.ReadOnlyModelViewSet):
+class NumberedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A short, numbered list of the Compact's text (objectives 1–23, principles 1–10): found
+    by number, listed whole."""
+
+    lookup_field = "number"
+    lookup_value_regex = "[0-9]+"
+    ordering = ["number"]
+    ordering_fields = ["number"]
+    schema = AutoSchema()
+    pagination_class = None
+    filterset_fields = []
+
+
+class ObjectiveViewSet(NumberedViewSet):
     serializer_class = ObjectiveSerializer
     queryset = Objective.objects.select_related("source")
-    lookup_field = "number"
-    lookup_value_regex = "[0-9]+"
-    ordering = ["number"]
-    ordering_fields = ["number"]
-    schema = AutoSchema()
-    pagination_class = None
-    filterset_fields = []
 
 
-class PrincipleViewSet(viewsets.ReadOnlyModelViewSet):
+class PrincipleViewSet(NumberedViewSet):
     serializer_class = PrincipleSerializer
     queryset = GuidingPrinciple.objects.select_related("source")
-    lookup_field = "number"
-    lookup_value_regex = "[0-9]+"
-    ordering = ["number"]
-    ordering_fields = ["number"]
-    schema = AutoSchema()
-    pagination_class = None
-    filterset_fields = []
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):

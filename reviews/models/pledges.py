@@ -267,8 +267,15 @@ class Pledge(models.Model):
         errors: dict[str, list[str]] = {}
 
         def need(field, message):
-            errors.setdefault(field, []).append(message)
+            if message not in errors.get(field, []):
+                errors.setdefault(field, []).append(message)
 
+        try:  # the rules of every save still hold (a matched pledge may have been withdrawn)
+            self.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    need(field, message)
         if not self.title.strip():
             need("title", "Give the pledge a title.")
         if not self.summary.strip():

@@ -30,6 +30,12 @@ def pledge_list(request):
     pledge_filter = PledgeFilter(
         request.GET, queryset=Pledge.objects.public().for_list().with_freshness()
     )
+    if not pledge_filter.is_valid():
+        # As the API and the exports: a filter that makes no sense lists nothing (it is not
+        # dropped to list everything), and the form says what is wrong.
+        page = page_of(Pledge.objects.none(), request, PAGE_SIZE)
+        context = {"filter": pledge_filter, "page": page}
+        return render(request, "reviews/pledge_list.html", context, status=400)
     page = page_of(pledge_filter.qs.order_by("-published_at", "-pk"), request, PAGE_SIZE)
     return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
 

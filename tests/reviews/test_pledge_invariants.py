@@ -277,3 +277,19 @@ def test_the_database_refuses_what_bypasses_the_model(actor_a, others, change, c
 
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         Pledge.objects.filter(pk=pledge.pk).update(**change)
+
+
+def test_a_draft_answering_a_pledge_withdrawn_since_cannot_be_submitted(
+    client, focal_a, actor_a, others
+):
+    answered = others["published"]
+    draft = PledgeFactory(lead=actor_a, kind=Pledge.Kind.MATCHING, matches=answered)
+    Pledge.objects.filter(pk=answered.pk).update(status=Pledge.Status.WITHDRAWN)
+    client.force_login(focal_a)
+
+    response = client.post(reverse("reviews:pledge-transition", args=[draft.pk, "submit"]))
+
+    draft.refresh_from_db()
+    assert draft.status == Pledge.Status.DRAFT
+    assert "A matching pledge answers a published pledge." in draft.submission_errors()["matches"]
+    assert response.status_code == 302

@@ -192,8 +192,9 @@ def test_a_status_outside_the_public_set_is_refused_everywhere(client, world, va
     ]
     stats = [APIClient().get(reverse(f"api:stats-{name}"), query) for name in ["coverage", *ONCE]]
 
-    # The HTML list shows the error next to the select box, as for its other filters.
-    assert listed.status_code == 200 and set(listed.context["filter"].errors) == {"status"}
+    # The HTML list shows the error next to the select box and lists nothing, as the others.
+    assert listed.status_code == 400 and set(listed.context["filter"].errors) == {"status"}
+    assert list(listed.context["page"]) == []
     for response in exports:
         assert response.status_code == 400
         assert set(response.json()["errors"]) == {"status"}
