@@ -59,15 +59,19 @@ class CommentQuerySet(models.QuerySet):
             .order_by("-last_flag_at", "-pk")
         )
 
-    def thread_for(self, **target):
-        """Top-level comments of a target, with their replies and authors, in two queries."""
+    def threads(self, field: str, ids, *, sees_hidden: bool) -> dict[int, list["Comment"]]:
+        """The threads of several targets of one kind (`field`: "pledge", "paragraph" …) by
+        target id: top-level comments with their replies and authors, in two queries whatever
+        their number. Hidden comments only for those who oversee (marked in the page)."""
         replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
-        return (
-            self.filter(parent__isnull=True, **target)
-            .select_related("author", "actor")
-            .prefetch_related(models.Prefetch("replies", queryset=replies))
-            .order_by("created_at", "pk")
-        )
+        top = self.filter(parent__isnull=True, **{f"{field}__in": list(ids)})
+        if not sees_hidden:
+            replies, top = replies.filter(is_hidden=False), top.filter(is_hidden=False)
+        threads: dict[int, list[Comment]] = {}
+        top = top.select_related("author", "actor").order_by("created_at", "pk")
+        for comment in top.prefetch_related(models.Prefetch("replies", queryset=replies)):
+            threads.setdefault(getattr(comment, f"{field}_id"), []).append(comment)
+        return threads
 
 
 class Comment(models.Model):

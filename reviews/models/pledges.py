@@ -52,18 +52,12 @@ class PledgeQuerySet(models.QuerySet):
         """
         return self.filter(status=Status.PUBLISHED)
 
-    def of_actor(self, actor):
-        return self.filter(lead=actor)
-
     def public_or_involving(self, actor_ids):
         """Public pledges, plus those the organisations lead or are named partners of."""
         partner_of = PledgePartner.objects.filter(
             pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
         )
         return self.filter(public_pledge_q() | Q(lead_id__in=actor_ids) | models.Exists(partner_of))
-
-    def for_objective(self, number: int):
-        return self.filter(objectives__number=number)
 
     def with_freshness(self, now=None):
         """Annotate `freshness`: green, amber or red for published pledges, NULL for others."""

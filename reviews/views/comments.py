@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -185,24 +184,8 @@ def flag(request, kind, pk):
 
 
 def load_threads(user, field: str, ids) -> dict[int, list[Comment]]:
-    """The comment threads of several targets of one kind, in two queries whatever their size.
-
-    Moderators see hidden comments (marked); everyone else never does.
-    """
-    see_hidden = permissions.sees_hidden(user)
-    replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
-    top = (
-        Comment.objects.filter(parent__isnull=True, **{f"{field}__in": list(ids)})
-        .select_related("author", "actor")
-        .order_by("created_at", "pk")
-    )
-    if not see_hidden:
-        replies = replies.filter(is_hidden=False)
-        top = top.filter(is_hidden=False)
-    threads: dict[int, list[Comment]] = {}
-    for comment in top.prefetch_related(Prefetch("replies", queryset=replies)):
-        threads.setdefault(getattr(comment, f"{field}_id"), []).append(comment)
-    return threads
+    """The comment threads of several targets of one kind, as this person may see them."""
+    return Comment.objects.threads(field, ids, sees_hidden=permissions.sees_hidden(user))
 
 
 def thread_context(request, field: str, target) -> dict:

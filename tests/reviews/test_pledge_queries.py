@@ -172,11 +172,12 @@ def test_filters_combine(client, catalogue):
     assert listed(client, objective=6, actor_kind="youth") == {"Young voices"}
 
 
-def test_an_unknown_filter_value_is_reported_not_a_crash(client, catalogue):
+def test_an_unknown_filter_value_is_reported_and_lists_nothing(client, catalogue):
     response = client.get(reverse("reviews:pledge-list"), {"objective": 99, "kind": "nonsense"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["filter"].errors) == {"objective", "kind"}
+    assert list(response.context["page"]) == []
 
 
 def test_the_list_pages_without_counting_the_table(client, actor_a):
