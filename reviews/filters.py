@@ -28,38 +28,57 @@ class PledgeFilter(django_filters.FilterSet):
         field_name="objectives",
         queryset=Objective.objects.all(),
         to_field_name="number",
+        label="Objective",
         empty_label="Any objective",
     )
     principle = django_filters.ModelChoiceFilter(
         field_name="principles",
         queryset=GuidingPrinciple.objects.all(),
         to_field_name="number",
+        label="Guiding principle",
         empty_label="Any principle",
     )
-    kind = django_filters.ChoiceFilter(choices=Pledge.Kind.choices, empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(
+        choices=Pledge.Kind.choices, label="Kind of pledge", empty_label="Any kind"
+    )
     support = django_filters.ChoiceFilter(
-        choices=Pledge.Support.choices, empty_label="Any form of support"
+        choices=Pledge.Support.choices, label="Form of support", empty_label="Any form of support"
     )
     actor_kind = django_filters.ChoiceFilter(
-        field_name="lead__kind", choices=Actor.Kind.choices, empty_label="Any stakeholder"
+        field_name="lead__kind",
+        choices=Actor.Kind.choices,
+        label="Stakeholder kind of the lead",
+        empty_label="Any stakeholder",
     )
     region = django_filters.ChoiceFilter(
-        field_name="lead__region", choices=Region.choices, empty_label="Any region"
+        field_name="lead__region",
+        choices=Region.choices,
+        label="Region of the lead",
+        empty_label="Any region",
     )
     country = django_filters.ChoiceFilter(
-        choices=countries, method="filter_country", empty_label="Any country"
+        choices=countries,
+        method="filter_country",
+        label="Country (concerned, or the lead's)",
+        empty_label="Any country",
     )
     cycle = django_filters.ModelChoiceFilter(
-        queryset=ReviewCycle.objects.all(), to_field_name="slug", empty_label="Any cycle"
+        queryset=ReviewCycle.objects.all(),
+        to_field_name="slug",
+        label="Review cycle",
+        empty_label="Any cycle",
     )
     status = django_filters.ChoiceFilter(
         choices=PUBLIC_STATUS_CHOICES,
+        label="Status",
         empty_label="Published or withdrawn",
         help_text="Withdrawn pledges stay visible, marked as withdrawn; choose one status to see "
         "only those.",
     )
     implementation_status = django_filters.ChoiceFilter(
-        choices=Pledge.ImplementationStatus.choices, empty_label="Any stage"
+        choices=Pledge.ImplementationStatus.choices,
+        label="Stage of implementation",
+        empty_label="Any stage",
     )
     freshness = django_filters.ChoiceFilter(
         choices=Freshness.choices,
