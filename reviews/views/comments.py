@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form
+from portal.ids import parse_id
 from portal.ratelimit import RateLimited
 from reviews import permissions, services
 from reviews.models import (
@@ -66,15 +67,18 @@ def comment_create(request):
     if denial := enforce(request, permissions.comment_post_access(request.user), "post comment"):
         return denial
     field = request.POST.get("target", "")
-    try:
-        target_pk = int(request.POST.get("target_id", ""))
-    except ValueError as error:
-        raise Http404("Unknown place for a comment.") from error
+    target_pk = parse_id(request.POST.get("target_id"))
+    if target_pk is None:
+        raise Http404("Unknown place for a comment.")
     target = _target(request, field, target_pk)
     form = CommentForm(request.POST, user=request.user)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"])
+        # The comment replied to: an id of a comment on this same target, or nothing to find.
+        parent_pk = parse_id(request.POST["parent"])
+        if parent_pk is None:
+            raise Http404("No such comment to reply to.")
+        parent = get_object_or_404(Comment, pk=parent_pk)
     status = 400
     if form.is_valid():
         actor = None

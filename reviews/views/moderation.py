@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actors.models import Actor, User
 from actors.permissions import can_administer, oversight_access
 from portal.access import enforce
+from portal.ids import parse_ids
 from portal.pagination import page_of
 from reviews import services
 from reviews.forms import ReasonForm
@@ -87,7 +88,7 @@ def bulk_action(request):
         return redirect("reviews:moderation")
     done, skipped = 0, []
     for kind, model in ITEM_MODELS.items():
-        ids = [int(i) for i in request.POST.getlist(kind) if i.isdigit()]
+        ids = parse_ids(request.POST.getlist(kind))
         for item in model.objects.filter(pk__in=ids):
             try:
                 _act(request, kind, item, action, reason)
