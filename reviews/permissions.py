@@ -201,8 +201,10 @@ def comment_post_access(user) -> Access:
 
 
 def can_view_comment(user, comment) -> bool:
-    """Hidden comments are for those who oversee only; the target must be visible too."""
-    if comment.is_hidden and not sees_hidden(user):
+    """Hidden comments are for those who oversee only, and so are the replies under one (a
+    comment is seen with its thread); the target must be visible too."""
+    hidden = comment.is_hidden or (comment.parent_id is not None and comment.parent.is_hidden)
+    if hidden and not sees_hidden(user):
         return False
     update = comment.progress_update
     if update is not None and update.is_hidden and not sees_hidden(user):

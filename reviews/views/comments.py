@@ -41,6 +41,11 @@ class CommentForm(forms.Form):
 
 
 class FlagForm(forms.ModelForm):
+    # The reasons only: no blank "choose one" option preselected among the radio buttons.
+    reason = forms.ChoiceField(
+        choices=Flag.Reason.choices, widget=forms.RadioSelect, label="Why do you flag it?"
+    )
+
     class Meta:
         model = Flag
         fields = ["reason", "text"]

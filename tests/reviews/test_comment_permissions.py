@@ -266,6 +266,43 @@ def test_a_hidden_comment_cannot_be_flagged_or_read_by_non_moderators(
     assert not Flag.objects.filter(comment=world["hidden"]).exists()
 
 
+@pytest.mark.parametrize("persona", ["verified_user", "moderator_without_mfa", "author"])
+def test_a_reply_under_a_hidden_comment_is_hidden_with_its_thread(client, sign_in, world, persona):
+    reply = CommentFactory(
+        pledge=world["pledge"], parent=world["hidden"], body="Words under the hidden ones."
+    )
+    sign_in(persona)
+    flag_url = reverse("reviews:flag", args=["comment", reply.pk])
+
+    assert client.get(flag_url).status_code == 404
+    assert client.post(flag_url, {"reason": "spam"}).status_code == 404
+    assert client.get(reverse("reviews:comment-edit", args=[reply.pk])).status_code in (302, 404)
+    assert not Flag.objects.filter(comment=reply).exists()
+
+
+def test_a_moderator_reads_the_reply_under_a_hidden_comment_on_its_flag_page(
+    client, moderator, world
+):
+    reply = CommentFactory(pledge=world["pledge"], parent=world["hidden"], body="Under it.")
+    client.force_login(moderator)
+
+    response = client.get(reverse("reviews:flag", args=["comment", reply.pk]))
+
+    assert response.status_code == 200
+    assert "Under it." in response.content.decode()
+
+
+def test_the_flag_form_preselects_no_reason(client, verified_user, world):
+    client.force_login(verified_user)
+
+    page = client.get(reverse("reviews:flag", args=["comment", world["comment"].pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "checked" not in html.split('name="reason"', 1)[1].split("</fieldset>", 1)[0]
+    assert "---------" not in html
+
+
 def test_a_hidden_progress_update_cannot_be_flagged(client, verified_user, world):
     update = world["update"]
     update.is_hidden = True
