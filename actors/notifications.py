@@ -17,11 +17,21 @@ def frequency_for(user: User, kind: str) -> str:
     return preference.frequency if preference else DEFAULT_FREQUENCY
 
 
-def notify_user(*, user: User, kind: str, title: str, url: str, body: str = "") -> Notification:
-    """Add a notification to the person's bell; e-mail it now if that is their choice."""
+def notify_user(
+    *, user: User, kind: str, title: str, url: str, body: str = "", about: str = ""
+) -> Notification:
+    """Add a notification to the person's bell; e-mail it now if that is their choice.
+
+    `about` names what the body quotes (see `quoted_text_changed`)."""
     frequency = frequency_for(user, kind)
     notification = Notification.objects.create(
-        user=user, kind=kind, frequency=frequency, title=title[:300], url=url, body=body
+        user=user,
+        kind=kind,
+        frequency=frequency,
+        title=title[:300],
+        url=url,
+        body=body,
+        about=about,
     )
     if frequency == Frequency.IMMEDIATE and user.is_active:
         send_email.enqueue(
@@ -37,13 +47,20 @@ def notify_user(*, user: User, kind: str, title: str, url: str, body: str = "") 
     return notification
 
 
-def notify_users(*, users, kind: str, title: str, url: str, body: str = "") -> int:
+def notify_users(*, users, kind: str, title: str, url: str, body: str = "", about: str = "") -> int:
     """Notify each of `users` (a queryset of recipients) as they chose; returns how many."""
     told = 0
     for user in users:
-        notify_user(user=user, kind=kind, title=title, url=url, body=body)
+        notify_user(user=user, kind=kind, title=title, url=url, body=body, about=about)
         told += 1
     return told
+
+
+def quoted_text_changed(*, about: str, body: str) -> int:
+    """What the notifications `about` something quote is now `body` (its current, visible text,
+    or a word that it was removed): the bell and the digests still to send never keep a copy of
+    what was edited away, deleted or hidden. Returns how many notifications changed."""
+    return Notification.objects.filter(about=about).update(body=body)
 
 
 def set_preferences(*, user: User, choices: dict[str, str]) -> None:

@@ -57,6 +57,13 @@ class Notification(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500)
+    about = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="What the notification quotes (e.g. comment:12), so that its text follows the "
+        "original: edited, deleted, or hidden by a moderator.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

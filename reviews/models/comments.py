@@ -163,6 +163,11 @@ class Comment(models.Model):
             return reverse("reviews:cycle-detail", args=[self.round_table.cycle.slug]) + anchor
         return self.target.get_absolute_url() + anchor
 
+    @property
+    def quoted_as(self) -> str:
+        """How notifications that quote this comment name it."""
+        return f"comment:{self.pk}"
+
     @classmethod
     def target_model(cls, field: str):
         """The model of a place comments go on ("pledge", "objective" …), or None."""

@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from actors.models import Actor, User
 from actors.models.notifications import Kind
-from actors.notifications import notify_user, notify_users
+from actors.notifications import notify_user, notify_users, quoted_text_changed
 from actors.permissions import memberships_by_actor
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
 from reviews.models import Comment, Flag, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, TARGETS
 from reviews.services.moderation import auto_hide
+from reviews.services.quotes import DELETED_BY_AUTHOR, quote, requote
 
 COMMENT_RATE = (10, 10 * 60)  # ten comments in ten minutes
 
@@ -96,7 +97,8 @@ def _notify_about_new_comment(comment: Comment) -> None:
             kind=Kind.REPLY,
             title=f"{who} replied to your comment",
             url=url,
-            body=comment.body[:500],
+            body=quote(comment),
+            about=comment.quoted_as,
         )
         told.add(comment.parent.author_id)
     pledge = comment.pledge or (comment.progress_update.pledge if comment.progress_update else None)
@@ -106,7 +108,8 @@ def _notify_about_new_comment(comment: Comment) -> None:
             kind=Kind.PLEDGE_COMMENT,
             title=f"{who} commented on your pledge “{pledge.title}”",
             url=url,
-            body=comment.body[:500],
+            body=quote(comment),
+            about=comment.quoted_as,
         )
 
 
@@ -126,6 +129,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     comment.body_html = render_markdown(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    requote(comment)
     return comment
 
 
@@ -139,8 +143,10 @@ def comment_delete(*, comment: Comment, user: User) -> Comment | None:
         comment.body = ""
         comment.body_html = ""
         comment.save(update_fields=["deleted_at", "body", "body_html"])
+        requote(comment)
         return comment
     parent = comment.parent
+    quoted_text_changed(about=comment.quoted_as, body=DELETED_BY_AUTHOR)
     comment.delete()
     if parent is not None and parent.is_deleted and not parent.replies.exists():
         parent.delete()  # the placeholder only stood for the replies; none is left

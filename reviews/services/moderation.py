@@ -14,6 +14,7 @@ from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
 from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS
+from reviews.services.quotes import requote
 
 Action = ModerationLogEntry.Action
 
@@ -41,6 +42,8 @@ def auto_hide(item, open_flags) -> None:
     item.hidden_reason = why
     item.hidden_at = timezone.now()
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    if isinstance(item, Comment):
+        requote(item)
     is_comment = isinstance(item, Comment)
     log_moderation(
         None, Action.COMMENT_AUTO_HIDE if is_comment else Action.UPDATE_AUTO_HIDE, item, why
@@ -91,6 +94,8 @@ def item_hide(*, item, moderator: User, reason: str):
     item.hidden_reason = reason
     item.hidden_at = timezone.now()
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    if isinstance(item, Comment):
+        requote(item)
     is_comment = isinstance(item, Comment)
     log_moderation(
         moderator, Action.COMMENT_HIDE if is_comment else Action.UPDATE_HIDE, item, reason
@@ -121,6 +126,8 @@ def item_restore(*, item, moderator: User, reason: str = ""):
     item.hidden_reason = ""
     item.hidden_at = None
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
+    if isinstance(item, Comment):
+        requote(item)
     item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
     is_comment = isinstance(item, Comment)
     log_moderation(
