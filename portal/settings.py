@@ -32,8 +32,15 @@ ALLOWED_HOSTS = env.list(
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# The portal's public address, for links in e-mails sent by the background worker.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, for links in e-mails sent by the background worker (which has no
+# request to take the host from): in production it must be said, or every link would point to a
+# development address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not DEBUG and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when DEBUG is off: the portal's public address "
+        "(https://…), which e-mails link to."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -287,6 +287,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "q7Vd2-LmX9pR4tZk8WcN1bHs6YfJ3gUe0AoTi5ErKxMnBvCz_Pw4Ql8Dj2Sa7Hu",
     "ALLOWED_HOSTS": "portal.example.org",
+    "SITE_URL": "https://portal.example.org",
     "ENV_FILE": "/nonexistent",
     "PATH": os.environ.get("PATH", ""),
     "DJANGO_SETTINGS_MODULE": "portal.settings",

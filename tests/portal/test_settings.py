@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 CHECK = "import portal.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
@@ -34,22 +35,37 @@ def test_development_defaults_start_without_configuration():
     assert result.stdout.startswith("True")
 
 
+PRODUCTION = {"DEBUG": "0", "SITE_URL": "https://portal.example.org"}
+
+
 def test_production_refuses_to_start_without_secret_key():
-    result = load_settings(DEBUG="0", ALLOWED_HOSTS="portal.example.org")
+    result = load_settings(**PRODUCTION, ALLOWED_HOSTS="portal.example.org")
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = load_settings(DEBUG="0", SECRET_KEY="x" * 50)
+    result = load_settings(**PRODUCTION, SECRET_KEY="x" * 50)
 
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+@pytest.mark.parametrize("site_url", [None, "", "portal.example.org"])
+def test_production_refuses_to_start_without_its_public_address(site_url):
+    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "portal.example.org"}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+
+    result = load_settings(**env)
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_production_starts_with_secret_key_and_allowed_hosts():
-    result = load_settings(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.org")
+    result = load_settings(**PRODUCTION, SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.org")
 
     assert result.returncode == 0, result.stderr
     assert "portal.example.org" in result.stdout
