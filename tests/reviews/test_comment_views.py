@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews import services
 from reviews.models import Comment, Flag, Objective, Pledge
@@ -368,3 +369,16 @@ def test_an_objective_page_takes_as_many_queries_with_200_comments_as_with_2(
         response = client.get(objective.get_absolute_url())
 
     assert response.content.decode().count('<article class="comment') == size
+
+
+def test_each_comment_action_says_which_comment_it_acts_on(client, verified_user, pledge):
+    CommentFactory(pledge=pledge, author=VerifiedUserFactory(display_name="Ola Other"))
+    mine = CommentFactory(pledge=pledge, author=verified_user)
+    client.force_login(verified_user)
+
+    html = client.get(pledge.get_absolute_url()).content.decode()
+
+    assert 'Flag<span class="visually-hidden"> the comment by Ola Other</span>' in html
+    when = f"{timezone.localtime(mine.created_at):%-d %b %Y %H:%M}"
+    assert f'Edit<span class="visually-hidden"> your comment of {when}</span>' in html
+    assert f'Delete<span class="visually-hidden"> your comment of {when}</span>' in html
