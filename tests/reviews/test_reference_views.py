@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from actors.models import Actor, Coalition
@@ -206,3 +209,11 @@ def test_source_detail_lists_what_the_portal_takes_from_it(client):
     content = response.content.decode()
     assert "Objective 1: Data" in content
     assert "People-centred" in content
+
+
+def test_every_page_names_the_portals_icon_and_the_icon_is_served(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    icon = finders.find("img/favicon.svg")  # what whitenoise serves once collected
+    assert icon and "<svg" in Path(icon).read_text()
