@@ -47,9 +47,14 @@ DESCRIPTION = (
 )
 
 
-def _stage(rng, status):
+SHOWCASE = 8  # the first pledges show one of each state and freshness colour
+
+
+def _stage(rng, status, index):
     if status != S.PUBLISHED:
         return Pledge.ImplementationStatus.PLANNED
+    if index < SHOWCASE:  # still being carried out, so it shows its reporting colour
+        return Pledge.ImplementationStatus.IN_PROGRESS
     return rng.choice(Pledge.ImplementationStatus.values)
 
 
@@ -134,7 +139,7 @@ def _create_batch(
                 cycle=cycle,
                 concerns_migrants=True,
                 status=status,
-                implementation_status=_stage(rng, status),
+                implementation_status=_stage(rng, status, index),
                 created_at=reported - dt.timedelta(days=40),
                 submitted_at=None if status == S.DRAFT else reported - dt.timedelta(days=20),
                 published_at=reported if published else None,

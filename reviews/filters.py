@@ -83,10 +83,11 @@ class PledgeFilter(django_filters.FilterSet):
     freshness = django_filters.ChoiceFilter(
         choices=Freshness.choices,
         method="filter_freshness",
-        label="Reporting (published pledges only)",
+        label="Reporting (pledges under way only)",
         empty_label="Any reporting",
-        help_text="How recently a published pledge reported progress. Only published pledges "
-        "have a reporting freshness: choosing a colour leaves out withdrawn pledges.",
+        help_text="How recently a published pledge still under way (planned or in progress) "
+        "reported progress. Only those owe reports: choosing a colour leaves out withdrawn, "
+        "completed and discontinued pledges.",
     )
 
     class Meta:

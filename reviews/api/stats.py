@@ -60,9 +60,10 @@ STATS_DESCRIPTION = (
     "Public pledges (published, and withdrawn ones, which stay visible) counted along one "
     "dimension, in one SQL query. The filters are the pledge list's: a count equals the number of "
     "rows of `/exports/pledges.csv` with the same filters. Add `status=published` or "
-    "`status=withdrawn` to count one of them. Only published pledges have a reporting freshness: "
-    "on `freshness/`, withdrawn pledges are the group `null`, and the `freshness` filter leaves "
-    "them out. `coverage/` counts a pledge once per objective; the others count it once."
+    "`status=withdrawn` to count one of them. Only published pledges still under way (planned or "
+    "in progress) have a reporting freshness: on `freshness/`, withdrawn, completed and "
+    "discontinued pledges are the group `null`, and the `freshness` filter leaves them out. "
+    "`coverage/` counts a pledge once per objective; the others count it once."
 )
 
 

@@ -1,6 +1,8 @@
 """How fresh a pledge's reporting is: the one definition of green, amber and red.
 
-Only a published pledge has a freshness; any other status has none (None in Python, NULL in SQL).
+Only a published pledge still being carried out (planned or in progress) has a freshness: a
+completed or discontinued one owes no further report, and any other status has none (None in
+Python, NULL in SQL).
 A published pledge that has never reported counts as red (inactive), like one that has not
 reported for INACTIVE_MONTHS. `cutoffs()` computes the two moments that separate the colours,
 `conditions()` turns them into one filter per colour (which the SQL annotation reuses), and
@@ -13,7 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from reviews.models.lifecycle import Status
+from reviews.models.lifecycle import ImplementationStatus, Status
+
+# The stages of a pledge that still owes progress reports.
+ONGOING = (ImplementationStatus.PLANNED, ImplementationStatus.IN_PROGRESS)
 
 FRESH_MONTHS = 12
 INACTIVE_MONTHS = 24
@@ -42,7 +47,7 @@ def cutoffs(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
 def conditions(now: dt.datetime | None = None) -> dict[Freshness, Q]:
     """Each colour as a condition on a pledge; a pledge meets at most one of them."""
     fresh, inactive = cutoffs(now)
-    published = Q(status=Status.PUBLISHED)
+    published = Q(status=Status.PUBLISHED, implementation_status__in=ONGOING)
     return {
         Freshness.GREEN: published & Q(last_reported_at__gte=fresh),
         Freshness.AMBER: published & Q(last_reported_at__lt=fresh, last_reported_at__gt=inactive),
@@ -64,10 +69,13 @@ def annotation(now: dt.datetime | None = None) -> models.Case:
 
 
 def colour(
-    status: str, last_reported_at: dt.datetime | None, now: dt.datetime | None = None
+    status: str,
+    implementation_status: str,
+    last_reported_at: dt.datetime | None,
+    now: dt.datetime | None = None,
 ) -> Freshness | None:
-    """The colour of one pledge, by the same cut-offs as `conditions()`."""
-    if status != Status.PUBLISHED:
+    """The colour of one pledge, by the same rules and cut-offs as `conditions()`."""
+    if status != Status.PUBLISHED or implementation_status not in ONGOING:
         return None
     fresh, inactive = cutoffs(now)
     if last_reported_at is None or last_reported_at <= inactive:

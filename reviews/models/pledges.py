@@ -240,7 +240,7 @@ class Pledge(models.Model):
         return self.status in TRANSITIONS[step][0]
 
     def freshness_at(self, now=None) -> Freshness | None:
-        return reporting.colour(self.status, self.last_reported_at, now)
+        return reporting.colour(self.status, self.implementation_status, self.last_reported_at, now)
 
     def clean(self):
         """The rules of a pledge's own fields, for drafts too (submission_errors() says what is

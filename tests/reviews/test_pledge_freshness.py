@@ -123,8 +123,8 @@ def test_a_progress_update_makes_a_red_pledge_green_and_moves_its_stage(
             {
                 "actor": actor_a.pk,
                 "date": "2027-05-30",
-                "stage": "completed",
-                "narrative": "All 400 workers have contracts.",
+                "stage": "in-progress",
+                "narrative": "300 of the 400 workers have contracts.",
             },
         )
         reported_pledge.refresh_from_db()
@@ -132,7 +132,7 @@ def test_a_progress_update_makes_a_red_pledge_green_and_moves_its_stage(
 
     assert response["Location"] == reported_pledge.get_absolute_url()
     assert colour == Freshness.GREEN
-    assert reported_pledge.implementation_status == Pledge.ImplementationStatus.COMPLETED
+    assert reported_pledge.implementation_status == Pledge.ImplementationStatus.IN_PROGRESS
     assert reported_pledge.last_reported_at == dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC)
     update = ProgressUpdate.objects.get()
     assert (update.author, update.actor, update.date) == (
@@ -216,7 +216,9 @@ def test_seed_demo_creates_pledges_in_every_state_and_of_every_freshness(setting
     assert demo.count() == 12
     assert set(demo.values_list("status", flat=True)) == set(Pledge.Status.values)
     published = demo.filter(status=Pledge.Status.PUBLISHED)
-    assert {p.freshness_at() for p in published} == set(Freshness.values)
+    ongoing = published.filter(implementation_status__in=["planned", "in-progress"])
+    assert {p.freshness_at() for p in ongoing} == set(Freshness.values)
+    assert {p.freshness_at() for p in published.exclude(pk__in=ongoing)} <= {None}
     assert {c: published.freshness(c).exists() for c in Freshness.values} == dict.fromkeys(
         Freshness.values, True
     )
@@ -228,3 +230,17 @@ def test_seed_demo_creates_pledges_in_every_state_and_of_every_freshness(setting
     for pledge in published:
         assert pledge.submission_errors() == {}, pledge
         assert set(pledge.partnerships.values_list("status", flat=True)) <= {"confirmed"}
+
+
+@pytest.mark.parametrize("stage", ["completed", "discontinued"])
+def test_a_pledge_that_is_over_owes_no_report_and_has_no_colour(stage, time_machine):
+    time_machine.move_to(dt.datetime(2027, 6, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+    pledge = PledgeFactory(published=True, implementation_status=stage)
+    Pledge.objects.filter(pk=pledge.pk).update(
+        last_reported_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    )
+    pledge.refresh_from_db()
+
+    assert pledge.freshness_at() is None
+    assert Pledge.objects.with_freshness().get(pk=pledge.pk).freshness is None
+    assert not any(Pledge.objects.freshness(colour).exists() for colour in Freshness.values)
