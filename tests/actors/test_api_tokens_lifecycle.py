@@ -75,6 +75,20 @@ def test_disabling_an_account_revokes_its_tokens(verified_user, administrator):
     assert ApiToken.objects.get(user=verified_user).revoked_at is not None
 
 
+def test_the_admin_deactivate_action_revokes_the_tokens(client, administrator, verified_user):
+    _, key = ApiToken.objects.create_for(user=verified_user, name="Reporting")
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:actors_user_changelist"),
+        {"action": "deactivate", "_selected_action": [verified_user.pk]},
+    )
+
+    assert response.status_code == 302
+    assert ApiToken.objects.get(user=verified_user).revoked_at is not None
+    assert not works(key)
+
+
 def test_deleting_an_account_revokes_its_tokens(verified_user):
     _, key = ApiToken.objects.create_for(user=verified_user, name="Reporting")
 
