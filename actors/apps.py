@@ -7,8 +7,8 @@ class ActorsConfig(AppConfig):
 
     def ready(self):
         # allauth announces credential changes only through signals; each one ends the
-        # person's other sessions.
-        from allauth.account.signals import password_changed, password_reset
+        # person's other sessions, and a new password also revokes their API tokens.
+        from allauth.account.signals import password_changed, password_reset, password_set
         from allauth.mfa.signals import (
             authenticator_added,
             authenticator_removed,
@@ -20,9 +20,9 @@ class ActorsConfig(AppConfig):
 
         user_logged_in.connect(receivers.session_started, dispatch_uid="portal-session-started")
 
+        for signal in (password_changed, password_reset, password_set):
+            signal.connect(receivers.revoke_credentials, dispatch_uid=f"revoke-{id(signal)}")
         for signal in (
-            password_changed,
-            password_reset,
             authenticator_added,
             authenticator_removed,
             authenticator_reset,

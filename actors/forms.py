@@ -120,6 +120,12 @@ class NotificationSettingsForm(forms.Form):
             )
 
 
+class ApiTokenRevokeForm(forms.Form):
+    """The token to revoke, by id: a positive number within the id column's range."""
+
+    revoke = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What the token is for, e.g. “ministry reporting system”."

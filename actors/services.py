@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from actors.models import Actor, JoinRequest, Membership, User
+from actors.models import Actor, ApiToken, JoinRequest, Membership, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
 
@@ -192,12 +192,28 @@ def sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
     return ended
 
 
+def tokens_revoke(*, user: User) -> int:
+    """Revoke every API token of the user that still works; returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def credentials_revoke(*, user: User, keep_session_key: str | None = None) -> tuple[int, int]:
+    """End the user's sessions (but the one kept) and revoke their API tokens, together:
+    after a password change or reset, or when the account is disabled, nothing issued under the
+    old credentials keeps working. Returns (sessions ended, tokens revoked)."""
+    return sessions_end(user=user, keep_session_key=keep_session_key), tokens_revoke(user=user)
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, by: User) -> User:
-    """Disable an account (an administrator's decision): it cannot sign in, its sessions end."""
+    """Disable an account (an administrator's decision): it cannot sign in, its sessions end and
+    its API tokens are revoked."""
     user.is_active = False
     user.save(update_fields=["is_active"])
-    sessions_end(user=user)
+    credentials_revoke(user=user)
     security_log.info("user deactivated: user=%s by=%s", user.pk, by.pk)
     return user
 
@@ -223,7 +239,8 @@ def user_delete(*, user: User) -> User:
             "You are the only focal point of " + ", ".join(orphaned) + ". Name another focal "
             "point before deleting your account."
         )
-    sessions_end(user=user)
+    # The row is kept, so its tokens are too: revoked, like its sessions ended.
+    credentials_revoke(user=user)
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()

@@ -3,7 +3,8 @@ in it, what a response means, and the check that a refused action changes nothin
 while an allowed one takes effect.
 
 HTML outcomes: "200", "403", "404", "405", "409" are statuses; "login" and "mfa" are redirects to
-the sign-in page and to the MFA set-up page; "join" is the redirect of someone without an
+the sign-in page and to the MFA set-up page; "reauth" is the redirect to give the password (or
+second factor) again; "join" is the redirect of someone without an
 organisation to "my organisations"; "done" is any other redirect (the one that follows a
 successful action). API outcomes are the status codes themselves.
 """
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 
 from django.urls import reverse
 
-REFUSED = {"login", "mfa", "join", "403", "404", "405", "409", 401, 403, 404, 405, 409}
+REFUSED = {"login", "mfa", "reauth", "join", "403", "404", "405", "409", 401, 403, 404, 405, 409}
 WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -42,6 +43,8 @@ def outcome(response, *, joins: bool = False) -> str:
         return "login"
     if location.startswith(reverse("mfa_activate_totp")):
         return "mfa"
+    if location.startswith((reverse("account_reauthenticate"), reverse("mfa_reauthenticate"))):
+        return "reauth"
     if joins and location == reverse("actors:my-organisations"):
         return "join"
     return "done"

@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 PREFIX_LENGTH = 8
+USE_RECORDED_EVERY = timedelta(seconds=60)
 
 
 def hash_key(key: str) -> str:
@@ -29,6 +31,21 @@ class ApiTokenQuerySet(models.QuerySet):
     def authenticate(self, key: str):
         return self.active().select_related("user").filter(key_hash=hash_key(key)).first()
 
+    def record_use(self, token: "ApiToken", *, ip: str | None) -> bool:
+        """Note when and from where a token was used, at most once a minute: one conditional
+        UPDATE, skipped when the token in hand was used in the last minute. Returns whether it
+        wrote."""
+        now = timezone.now()
+        stale = now - USE_RECORDED_EVERY
+        if token.last_used_at is not None and token.last_used_at > stale:
+            return False
+        written = (
+            self.filter(pk=token.pk)
+            .filter(models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=stale))
+            .update(last_used_at=now, last_used_ip=ip)
+        )
+        return bool(written)
+
 
 class ApiToken(models.Model):
     user = models.ForeignKey(
@@ -41,6 +58,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(
+        null=True, blank=True, help_text="Where it was last used from."
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()

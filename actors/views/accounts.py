@@ -1,6 +1,6 @@
 """The signed-in person's own pages: organisations, profile, security, account deletion."""
 
-from allauth.account.decorators import secure_admin_login
+from allauth.account.decorators import reauthentication_required, secure_admin_login
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -17,6 +17,7 @@ from actors.forms import (
     ActingForForm,
     ActorProposalForm,
     ApiTokenForm,
+    ApiTokenRevokeForm,
     DeleteAccountForm,
     NotificationSettingsForm,
     ProfileForm,
@@ -180,16 +181,27 @@ def notification_settings(request):
     return render(request, "actors/notification_settings.html", {"form": form})
 
 
+def _creates_a_token(request) -> bool:
+    return request.method == "POST" and "revoke" not in request.POST
+
+
 @require_page_or_form
 @login_required
+# A long-lived credential is only made after the password (or second factor) was given again
+# recently; allauth keeps the POST and replays it once the person has reauthenticated.
+@reauthentication_required(enabled=_creates_a_token)
 def api_tokens(request):
     """Create (shown once), name and revoke the person's API tokens."""
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST":
         if "revoke" in request.POST:
+            revoke = ApiTokenRevokeForm(request.POST)
+            if not revoke.is_valid():
+                messages.error(request, "That is not one of your tokens; nothing was revoked.")
+                return redirect("actors:api-tokens")
             revoked = ApiToken.objects.filter(
-                user=request.user, pk=request.POST.get("revoke"), revoked_at__isnull=True
+                user=request.user, pk=revoke.cleaned_data["revoke"], revoked_at__isnull=True
             ).update(revoked_at=timezone.now())
             if revoked:
                 messages.success(request, "The token is revoked; it no longer works.")

@@ -65,6 +65,8 @@ MODERATION = table(
 )
 OWN_PAGES = {persona: "login" if persona == "anonymous" else "200" for persona in PERSONAS}
 OWN_POSTS = done_when(OWN_PAGES)
+# Making an API token asks for the password again first: a session alone is not enough.
+TOKEN_CREATE = {p: "reauth" if value == "200" else value for p, value in OWN_PAGES.items()}
 # Acting for organisation A: its members; for anyone else it is not theirs to choose.
 ACT_FOR_A = {
     **dict.fromkeys(PERSONAS, "404"),
@@ -135,8 +137,8 @@ def _actions(world):
         "security": ("get", reverse("actors:security"), {}, OWN_PAGES),
         "delete-account": ("get", reverse("actors:delete-account"), {}, OWN_PAGES),
         "tokens": ("get", reverse("actors:api-tokens"), {}, OWN_PAGES),
-        # The new key is shown once, on the page itself.
-        "token-create": ("post", reverse("actors:api-tokens"), {"name": "Reports"}, OWN_PAGES),
+        # Without a recent reauthentication: sent to give the password again, nothing made.
+        "token-create": ("post", reverse("actors:api-tokens"), {"name": "Reports"}, TOKEN_CREATE),
         "notifications": ("get", reverse("actors:notifications"), {}, OWN_PAGES),
         "notifications-read": ("post", reverse("actors:notifications"), {}, OWN_POSTS),
         "notification-settings": (

@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 
 PAGE = reverse("actors:api-tokens")
 LIST = reverse("api:pledge-list")
+PASSWORD = "correct horse battery staple"  # the factories' password
 
 
 def create_on_the_page(client, name="Ministry IT system") -> str:
+    """Make a token as a person does: the password given again first, then the form."""
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(PAGE, {"name": name})
     assert response.status_code == 200
     match = re.search(r'<code class="token-key">([^<]+)</code>', response.content.decode())
