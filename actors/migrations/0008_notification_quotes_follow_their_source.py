@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actors", "0006_notification_kinds_for_workflow_events"),
+        ("actors", "0007_api_token_last_used_ip"),
     ]
 
     operations = [
