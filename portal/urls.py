@@ -18,3 +18,6 @@ urlpatterns = [
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A middleware that cannot reach the database answers 503 too (portal.middleware).
+handler500 = "portal.middleware.server_error"

@@ -1,11 +1,12 @@
-"""Failure is visible: the health pages."""
+"""Failure is visible: the health pages, and a 503 (not a 500) while the database is down."""
 
+import json
 import logging
 from unittest import mock
 
 import pytest
 from django.core.cache.backends.base import BaseCache
-from django.db import OperationalError, connections
+from django.db import IntegrityError, OperationalError, connections
 from django.urls import reverse
 
 from tests.factories import VerifiedUserFactory
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 HEALTHZ = reverse("healthz")
 READYZ = reverse("readyz")
+UNAVAILABLE = {"detail": "The service is temporarily unavailable; please try again shortly."}
 
 
 @pytest.fixture
@@ -28,6 +30,8 @@ def database_down():
 def signed_in(client):
     """A session cookie of a signed-in person: loading the user asks the database."""
     client.force_login(VerifiedUserFactory())
+    # The error reaches Django's handler, which answers; the client would re-raise it.
+    client.raise_request_exception = False
     return client
 
 
@@ -117,3 +121,62 @@ def test_readyz_names_the_cache_when_it_fails(client, settings, caplog):
     assert response["Retry-After"] == "30"
     assert response.json()["checks"] == {"database": "ok", "cache": "failed"}
     assert "cache check failed" in caplog.text
+
+
+def test_api_answers_json_503_while_the_database_is_down(client, database_down, caplog):
+    url = reverse("api:pledge-list")
+
+    with caplog.at_level(logging.ERROR, logger="portal"):
+        response = client.get(url)
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "30"
+    assert json.loads(response.content) == UNAVAILABLE
+    assert f"database unavailable: GET {url}" in caplog.text
+
+
+def test_api_answers_json_503_when_loading_the_signed_in_user_fails(signed_in, database_down):
+    response = signed_in.get(reverse("api:pledge-list"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert json.loads(response.content) == UNAVAILABLE
+
+
+def test_site_answers_a_friendly_503_page_while_the_database_is_down(client, database_down, caplog):
+    url = reverse("reviews:pledge-list")
+
+    with caplog.at_level(logging.ERROR, logger="portal"):
+        response = client.get(url)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Content-Type"].startswith("text/html")
+    assert b"The portal is temporarily unavailable" in response.content
+    assert f"database unavailable: GET {url}" in caplog.text
+
+
+def test_site_answers_the_503_page_when_the_session_middleware_cannot_load_the_user(
+    signed_in, database_down, caplog
+):
+    with caplog.at_level(logging.ERROR, logger="portal"):
+        response = signed_in.get(reverse("home"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"The portal is temporarily unavailable" in response.content
+    assert "database unavailable: GET /" in caplog.text
+
+
+@pytest.mark.parametrize("url", [reverse("home"), reverse("api:pledge-list")])
+def test_an_integrity_error_stays_a_server_error(client, url):
+    broken = IntegrityError("duplicate key value violates unique constraint")
+    client.raise_request_exception = False
+
+    with mock.patch.object(connections["default"], "ensure_connection", side_effect=broken):
+        response = client.get(url)
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+    assert b"Something went wrong" in response.content
