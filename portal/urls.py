@@ -2,16 +2,22 @@ from django.contrib import admin
 from django.urls import include, path
 
 from actors.views.accounts import secure_admin
-from portal import views
+from portal import health, views
 
 # The admin signs in through the portal's own login, and needs MFA like every power.
 secure_admin(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Answered by portal.middleware.HealthCheckMiddleware before the session; named for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include("reviews.urls")),
     path("", include("actors.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A middleware that cannot reach the database answers 503 too (portal.middleware).
+handler500 = "portal.middleware.server_error"

@@ -46,6 +46,8 @@ def _routes(w):
     partnership = w["partnership"]
     return {
         "home": (PAGE, []),
+        "healthz": (PAGE, []),
+        "readyz": (PAGE, []),
         "reviews:objective-list": (PAGE, []),
         "reviews:objective-detail": (PAGE, [7]),
         "reviews:principle-list": (PAGE, []),

@@ -1,0 +1,79 @@
+"""The portal's own middlewares: health pages before the rest, a 503 while the database is down."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.defaults import server_error as default_server_error
+
+from portal import health
+
+log = logging.getLogger("portal")
+
+# What "the database cannot be reached" raises; an IntegrityError or a ProgrammingError is a bug.
+UNAVAILABLE = (OperationalError, InterfaceError)
+UNAVAILABLE_DETAIL = "The service is temporarily unavailable; please try again shortly."
+API_PREFIX = "/api/"
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before the session, the user and the portal's middlewares.
+
+    Those load the signed-in user from the database; the health pages must answer what they
+    check, not what a session cookie costs. The host is still validated.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = None
+
+    def __call__(self, request):
+        if self.views is None:
+            self.views = {reverse("healthz"): health.healthz, reverse("readyz"): health.readyz}
+        view = self.views.get(request.path)
+        if view is None:
+            return self.get_response(request)
+        request.get_host()  # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS.
+        return view(request)
+
+
+def unavailable(request, error: Exception) -> HttpResponse:
+    """The answer while the database cannot be reached: JSON for the API, a page for the site."""
+    log.error("database unavailable: %s %s (%r)", request.method, request.path, error)
+    if request.path_info.startswith(API_PREFIX):
+        response = JsonResponse({"detail": UNAVAILABLE_DETAIL}, status=503)
+    else:
+        # Rendered without the request: the context processors would ask the database again.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(health.RETRY_AFTER)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (or its template) that cannot reach the database answers 503, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, UNAVAILABLE):
+            return unavailable(request, exception)
+        return None
+
+
+def server_error(request):
+    """handler500: the same 503 when another middleware (the session, the user) lost the database.
+
+    Django turns a middleware's exception into a response before any middleware could catch it,
+    so that case reaches this handler, still inside the except block that caught the error.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, UNAVAILABLE):
+        return unavailable(request, error)
+    return default_server_error(request)
