@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models.append_only import AppendOnly, AppendOnlyQuerySet
 from reviews.models.lifecycle import public_pledge_q
 from reviews.models.progress import public_update_q
 
@@ -251,7 +252,9 @@ class Flag(models.Model):
         return f"Flag by {self.user} ({self.reason})"
 
 
-class ModerationLogQuerySet(models.QuerySet):
+class ModerationLogQuerySet(AppendOnlyQuerySet):
+    refusal = "The moderation log cannot be changed."
+
     def transparency(self) -> list[dict]:
         """Per month: how many items were hidden, and the flag reasons raised; no personal data."""
         action = ModerationLogEntry.Action
@@ -285,23 +288,11 @@ class ModerationLogQuerySet(models.QuerySet):
             entry["flags"][Flag.Reason(row["reason"]).label] = row["count"]
         return [months[m] for m in sorted(months, reverse=True)]
 
-    def update(self, **kwargs):
-        raise PermissionError("The moderation log cannot be changed.")
 
-    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
-        if update_conflicts:
-            raise PermissionError("The moderation log cannot be changed.")
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise PermissionError("The moderation log cannot be changed.")
-
-    def delete(self):
-        raise PermissionError("The moderation log cannot be changed.")
-
-
-class ModerationLogEntry(models.Model):
+class ModerationLogEntry(AppendOnly):
     """What a moderator did, to what, when and why. Written once; never changed or deleted."""
+
+    refusal = "The moderation log cannot be changed."
 
     class Action(models.TextChoices):
         PLEDGE_PUBLISH = "pledge-publish", "Published a pledge"
@@ -341,11 +332,3 @@ class ModerationLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.target_label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or kwargs.get("force_update"):
-            raise PermissionError("The moderation log cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The moderation log cannot be changed.")

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from reviews.models.append_only import AppendOnly, AppendOnlyQuerySet
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -46,23 +48,30 @@ def public_pledge_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": PUBLIC_STATUSES})
 
 
-class PledgeTransition(models.Model):
+class PledgeTransitionQuerySet(AppendOnlyQuerySet):
+    refusal = "A pledge's history cannot be changed."
+
+
+class PledgeTransition(AppendOnly):
     """One step of a pledge's life: who moved it, for which actor, from what to what, and why.
 
-    Written once by the services; the code has no path to change or delete it.
+    Written once by the services; never changed or deleted. Hence PROTECT on every relation: a
+    cascade would delete the history, SET_NULL would rewrite it, and the database refuses both.
     """
 
+    refusal = "A pledge's history cannot be changed."
+
     pledge = models.ForeignKey(
-        "reviews.Pledge", on_delete=models.CASCADE, related_name="transitions"
+        "reviews.Pledge", on_delete=models.PROTECT, related_name="transitions"
     )
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     actor = models.ForeignKey(
         "actors.Actor",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -70,6 +79,8 @@ class PledgeTransition(models.Model):
     )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PledgeTransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -3,7 +3,7 @@ by the moderators, read-only in the admin."""
 
 import pytest
 from django.contrib import admin
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from reviews import services
@@ -184,29 +184,4 @@ def test_the_log_refuses_bulk_rewrites(moderator):
     assert entry.reason == "original"
 
 
-def test_on_postgresql_the_database_itself_refuses_raw_changes(moderator):
-    entry = ModerationLogEntry.objects.create(
-        moderator=moderator,
-        action="comment-hide",
-        target_type="comment",
-        target_id=1,
-        target_label="x",
-        reason="original",
-    )
-    if connection.vendor == "postgresql":
-        for statement in (
-            "UPDATE reviews_moderationlogentry SET reason = 'rewritten' WHERE id = %s",
-            "DELETE FROM reviews_moderationlogentry WHERE id = %s",
-        ):
-            with (
-                pytest.raises(DatabaseError, match="cannot be changed"),
-                transaction.atomic(),
-                connection.cursor() as cursor,
-            ):
-                cursor.execute(statement, [entry.pk])
-    else:
-        # SQLite has no such trigger (a test flush deletes rows); the model guards it there.
-        with pytest.raises(PermissionError):
-            entry.delete()
-    entry.refresh_from_db()
-    assert entry.reason == "original"
+# The database's own refusal (UPDATE, DELETE, TRUNCATE on PostgreSQL): test_append_only.py.
