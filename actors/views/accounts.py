@@ -32,6 +32,7 @@ from actors.permissions import (
     holds_oversight_role,
 )
 from portal.access import enforce, require_page_or_form
+from portal.ids import parse_ids
 from portal.pagination import page_of
 
 
@@ -162,7 +163,7 @@ def delete_account(request):
 @login_required
 def notifications(request):
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+        ids = parse_ids(request.POST.getlist("notification"))
         mark_read(user=request.user, notification_ids=ids or None)
         messages.success(request, "Marked as read.")
         return redirect("actors:notifications")

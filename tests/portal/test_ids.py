@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from actors.models import Notification
 from portal.ids import MAX_ID, parse_id, parse_ids
 from reviews.models import Comment, ModerationLogEntry
 from tests.factories import CommentFactory, PledgeFactory
@@ -62,3 +63,17 @@ def test_bulk_moderation_skips_what_is_no_id(client, moderator):
     comment.refresh_from_db()
     assert comment.is_hidden
     assert ModerationLogEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_marking_notifications_read_skips_what_is_no_id(client, verified_user):
+    mine = Notification.objects.create(user=verified_user, kind="reply", frequency="off", title="A")
+    client.force_login(verified_user)
+
+    response = client.post(
+        reverse("actors:notifications"), {"notification": [*HOSTILE, str(mine.pk)]}
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
