@@ -151,7 +151,7 @@ def catalogue(db):
             published=True,
             last_reported_at=now - dt.timedelta(days=900),
             cycle=regional,
-            implementation_status="completed",
+            implementation_status="in-progress",  # under way, so it owes a report
             title="Return and reintegration",
         ),
         "withdrawn": bulk_pledges(
