@@ -5,6 +5,7 @@ The permission functions of the apps answer with an `Access`; the HTML views go 
 """
 
 import enum
+import functools
 import logging
 
 from django.contrib import messages
@@ -81,6 +82,19 @@ def enforce(request, access: Access, what: str):
     if access is Access.FORBIDDEN:
         raise PermissionDenied(what)
     raise Http404(what)
+
+
+def sign_in_first(view):
+    """Ask an anonymous visitor to sign in before the view looks anything up, so that an id of
+    something hidden and an id nothing has get the same answer (and the denial is logged)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return enforce(request, Access.LOGIN_REQUIRED, view.__name__.replace("_", " "))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 # The site's pages answer GET (and HEAD); its forms POST too. Anything else is a 405.

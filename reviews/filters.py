@@ -165,9 +165,18 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
+def public_choice(queryset, **kwargs) -> django_filters.ModelChoiceFilter:
+    """A filter on an id among what anyone may read: an id of something hidden (a draft, a
+    hidden update or comment) is refused exactly as an id that does not exist."""
+    return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
+
+
 class CommentFilter(django_filters.FilterSet):
     """Comments of one place: a pledge, an objective, a paragraph, a round table or an update."""
 
+    pledge = public_choice(Pledge.objects.public())
+    progress_update = public_choice(ProgressUpdate.objects.public())
+    parent = public_choice(Comment.objects.public())
     objective = django_filters.NumberFilter(field_name="objective__number")
     since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
@@ -177,6 +186,7 @@ class CommentFilter(django_filters.FilterSet):
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):
+    pledge = public_choice(Pledge.objects.public())
     objective = django_filters.NumberFilter(field_name="pledge__objectives__number")
     actor_kind = django_filters.ChoiceFilter(field_name="actor__kind", choices=Actor.Kind.choices)
 

@@ -112,11 +112,25 @@ def withdraw_access(user, pledge: Pledge) -> Access:
     )
 
 
+MODERATION_STEPS = ("publish", "return", "reject")
+
+
+def step_gate(user, step: str) -> Access:
+    """What a step asks of the person before any pledge is looked up: to sign in, and for a
+    moderation step a moderator's second factor. Asked first, it answers alike for a pledge
+    that exists, one that is hidden and an id nothing has."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if step in MODERATION_STEPS and oversight_access(user) is Access.MFA_REQUIRED:
+        return Access.MFA_REQUIRED  # a moderator without a second factor is sent to set it up
+    return Access.ALLOW
+
+
 def moderate_access(user, pledge: Pledge) -> Access:
     """Moderators publish, return or reject submitted pledges."""
     oversight = oversight_access(user)
     if oversight in (Access.LOGIN_REQUIRED, Access.MFA_REQUIRED):
-        return oversight  # a moderator without a second factor is sent to set it up
+        return oversight
     return _require(
         user,
         pledge,

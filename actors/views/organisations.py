@@ -15,7 +15,7 @@ from actors.forms import (
 )
 from actors.models import Actor, JoinRequest, Membership
 from actors.permissions import Access, actor_management_access, forget, join_access
-from portal.access import enforce, require_page_or_form
+from portal.access import enforce, require_page_or_form, sign_in_first
 
 
 def _actor(slug) -> Actor:
@@ -30,6 +30,7 @@ def _managed_actor(request, slug, what):
 
 
 @require_page_or_form
+@sign_in_first
 def join(request, slug):
     actor = _actor(slug)
     if denial := enforce(request, join_access(request.user, actor), "join organisation"):
@@ -53,6 +54,7 @@ def join(request, slug):
 
 
 @require_safe
+@sign_in_first
 def requests(request, slug):
     actor, denial = _managed_actor(request, slug, "join requests")
     if denial:
@@ -78,6 +80,7 @@ def requests(request, slug):
 
 
 @require_POST
+@sign_in_first
 def decide(request, slug, pk, decision):
     actor, denial = _managed_actor(request, slug, f"{decision} join request")
     if denial:
@@ -119,6 +122,7 @@ def decide(request, slug, pk, decision):
 
 
 @require_page_or_form
+@sign_in_first
 def edit_profile(request, slug):
     actor, denial = _managed_actor(request, slug, "edit organisation profile")
     if denial:
@@ -132,6 +136,7 @@ def edit_profile(request, slug):
 
 
 @require_safe
+@sign_in_first
 def members(request, slug):
     actor, denial = _managed_actor(request, slug, "organisation members")
     if denial:
@@ -145,6 +150,7 @@ def members(request, slug):
 
 
 @require_POST
+@sign_in_first
 def member_update(request, slug, pk, action):
     actor, denial = _managed_actor(request, slug, f"{action} member")
     if denial:

@@ -128,6 +128,7 @@ class PledgeViewSet(
         return self._detail(pledge)
 
     def _step(self, request, step):
+        require(request, permissions.step_gate(request.user, step), f"{step} pledge")
         pledge = self.get_object()
         access = permissions.transition_access(request.user, pledge, step)
         require(request, access, f"{step} pledge")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
-from portal.access import enforce, require_page_or_form
+from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.ids import parse_id
 from portal.ratelimit import RateLimited
 from reviews import permissions, services
@@ -115,6 +115,7 @@ def comment_create(request):
 
 
 @require_page_or_form
+@sign_in_first
 def comment_edit(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     if denial := enforce(request, permissions.comment_author_access(request.user, comment), "edit"):
@@ -140,6 +141,7 @@ def comment_edit(request, pk):
 
 
 @require_POST
+@sign_in_first
 def comment_delete(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     if denial := enforce(
@@ -153,6 +155,7 @@ def comment_delete(request, pk):
 
 
 @require_page_or_form
+@sign_in_first
 def flag(request, kind, pk):
     model = Comment if kind == "comment" else ProgressUpdate
     queryset = model.objects.all() if kind == "comment" else model.objects.select_related("pledge")

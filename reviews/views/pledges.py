@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actors.acting import acting_membership
 from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
-from portal.access import enforce, require_page_or_form
+from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.pagination import page_of
 from reviews import permissions, services
 from reviews.filters import PledgeFilter
@@ -183,6 +183,7 @@ def pledge_create(request):
 
 
 @require_page_or_form
+@sign_in_first
 def pledge_edit(request, pk):
     pledge = _pledge(pk)
     if denial := enforce(request, permissions.edit_access(request.user, pledge), "edit pledge"):
@@ -216,7 +217,10 @@ def pledge_edit(request, pk):
 
 
 @require_POST
+@sign_in_first
 def pledge_transition(request, pk, step):
+    if denial := enforce(request, permissions.step_gate(request.user, step), f"{step} pledge"):
+        return denial
     pledge = _pledge(pk)
     access = permissions.transition_access(request.user, pledge, step)
     if denial := enforce(request, access, f"{step} pledge"):
@@ -236,6 +240,7 @@ def pledge_transition(request, pk, step):
 
 
 @require_POST
+@sign_in_first
 def partnership_decide(request, pk, partner_pk, decision):
     partnership = get_object_or_404(
         PledgePartner.objects.select_related("pledge", "actor"), pk=partner_pk, pledge_id=pk
@@ -255,6 +260,7 @@ def partnership_decide(request, pk, partner_pk, decision):
 
 
 @require_POST
+@sign_in_first
 def progress_create(request, pk):
     pledge = _pledge(pk)
     if denial := enforce(request, permissions.progress_access(request.user, pledge), "report"):
