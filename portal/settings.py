@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "portal",
     "actors",
     "reviews",
+    # Last, as it asks: deletes a pledge's replaced, cleared or deleted attachment from the
+    # storage once the transaction that let go of it commits (models marked @cleanup.select).
+    "django_cleanup.apps.CleanupSelectedConfig",
 ]
 
 MIDDLEWARE = [

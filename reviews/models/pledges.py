@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_cleanup import cleanup
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -91,6 +92,8 @@ class PledgeQuerySet(models.QuerySet):
         )
 
 
+# A replaced, cleared or deleted attachment leaves the storage once that change commits.
+@cleanup.select
 class Pledge(models.Model):
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", "Individual"
