@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "portal",
     "actors",
     "reviews",
+    # Last, as it asks: deletes a pledge's replaced, cleared or deleted attachment from the
+    # storage once the transaction that let go of it commits (models marked @cleanup.select).
+    "django_cleanup.apps.CleanupSelectedConfig",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +295,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # and a new file never replaces an existing one.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Uploads are bounded. A pledge's attachment may have ATTACHMENT_MAX_BYTES; the upload handler
+# below refuses a file past it while it arrives, so the rest is neither kept in memory nor
+# written to disk, and the form says why. The other fields of a form may bring
+# DATA_UPLOAD_MAX_MEMORY_SIZE (also the limit of an API body); an upload above
+# FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file rather than held in memory. The
+# reverse proxy refuses bodies above its own limit first (README, "Deploying").
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 1  # the pledge form's one attachment
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.AttachmentLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _object_store = {
     "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),

@@ -10,9 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django_cleanup import cleanup
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from reviews.attachments import MediaType
 from reviews.models import freshness as reporting
 from reviews.models.constraints import FieldCheckConstraint
 from reviews.models.freshness import Freshness
@@ -90,6 +92,8 @@ class PledgeQuerySet(models.QuerySet):
         )
 
 
+# A replaced, cleared or deleted attachment leaves the storage once that change commits.
+@cleanup.select
 class Pledge(models.Model):
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", "Individual"
@@ -164,7 +168,10 @@ class Pledge(models.Model):
     attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=200)
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(
-        max_length=100, blank=True, help_text="Media type found from the file's content."
+        max_length=100,
+        blank=True,
+        choices=MediaType.choices,
+        help_text="Media type found from the file's content, one of the allowed ones.",
     )
     concerns_migrants = models.BooleanField(
         "concerns migrants (the GCM), not refugees (the GCR)", default=False
@@ -218,6 +225,12 @@ class Pledge(models.Model):
                 condition=Q(matches__isnull=True) | ~Q(matches=models.F("pk")),
                 name="pledge_answers_another",
                 violation_error_message="A pledge cannot answer itself.",
+            ),
+            FieldCheckConstraint(
+                field="attachment_type",
+                condition=Q(attachment_type="") | Q(attachment_type__in=MediaType.values),
+                name="pledge_attachment_type_allowed",
+                violation_error_message="An attachment's type is one of the allowed ones.",
             ),
         ]
 

@@ -16,7 +16,7 @@ from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.pagination import page_of
-from reviews import permissions, services
+from reviews import attachments, permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
 from reviews.models import Pledge, PledgePartner, ReviewCycle
@@ -298,8 +298,8 @@ def attachment_download(request, pk):
     response = FileResponse(
         pledge.attachment.open("rb"),
         as_attachment=True,
-        filename=pledge.attachment_name or "attachment",
-        content_type=pledge.attachment_type or "application/octet-stream",
+        filename=attachments.download_name(pledge.attachment_name, pledge.attachment_type),
+        content_type=attachments.served_type(pledge.attachment_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

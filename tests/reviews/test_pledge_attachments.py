@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reviews import attachments
 from reviews.models import Pledge
 from tests.factories import PledgeFactory, pledge_form_data
 
@@ -39,7 +38,9 @@ def docx_bytes() -> bytes:
         archive.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+            'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
         archive.writestr(
             "word/document.xml",
@@ -116,9 +117,9 @@ def test_a_file_that_is_not_a_document_is_refused_and_keeps_what_was_typed(
 
 
 def test_a_file_over_the_size_limit_is_refused_and_keeps_what_was_typed(
-    client, contributor_a, monkeypatch
+    client, contributor_a, settings
 ):
-    monkeypatch.setattr(attachments, "MAX_ATTACHMENT_BYTES", 100)
+    settings.ATTACHMENT_MAX_BYTES = 100
     client.force_login(contributor_a)
 
     response = create_with(client, SimpleUploadedFile("big.pdf", PDF_BYTES, "application/pdf"))
@@ -181,7 +182,7 @@ def test_a_published_pledges_attachment_is_public(client, actor_a):
     response = client.get(reverse("reviews:pledge-attachment", args=[pledge.pk]))
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="attachment"'
+    assert response["Content-Disposition"] == 'attachment; filename="attachment.pdf"'
 
 
 def test_a_pledge_without_attachment_has_nothing_to_download(client, actor_a):
