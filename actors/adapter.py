@@ -1,5 +1,5 @@
 """How django-allauth behaves in the portal: e-mail through the task queue, failed logins
-logged and slowed down."""
+logged and slowed down, the public name saved at sign-up."""
 
 import logging
 import time
@@ -44,6 +44,11 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, context)
         send_email.enqueue(to=email, subject=message.subject, body=message.body)
+
+    def save_user(self, request, user, form, commit=True):
+        # The name others see, asked at sign-up (actors.forms.SignupForm); optional.
+        user.display_name = form.cleaned_data.get("display_name", "")
+        return super().save_user(request, user, form, commit)
 
     def pre_authenticate(self, request, **credentials):
         try:
