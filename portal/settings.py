@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # The sessions page of allauth.usersessions loads the humanize tags.
+    "django.contrib.humanize",
     "portal",
     "actors",
     "reviews",
