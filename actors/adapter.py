@@ -1,5 +1,5 @@
 """How django-allauth behaves in the portal: e-mail through the task queue, failed logins
-logged and slowed down."""
+logged and slowed down, the public name saved at sign-up."""
 
 import logging
 import secrets
@@ -53,6 +53,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # part by design), so this path pays for one too, with the same hasher.
         make_password(secrets.token_urlsafe(16))
         super().send_account_already_exists_mail(email)
+
+    def save_user(self, request, user, form, commit=True):
+        # The name others see, asked at sign-up (actors.forms.SignupForm); optional.
+        user.display_name = form.cleaned_data.get("display_name", "")
+        return super().save_user(request, user, form, commit)
 
     def pre_authenticate(self, request, **credentials):
         try:

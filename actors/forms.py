@@ -1,4 +1,9 @@
+import re
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from actors.models import Actor, Membership, User
 from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
@@ -62,15 +67,47 @@ class ActorProposalForm(forms.ModelForm):
         self.fields["proposal_note"].required = True
 
 
+# The names the portal itself gives to people without one (User.public_name): nobody may take them.
+_RESERVED_NAME = re.compile(rf"(member\s*\d+|{re.escape(User.FORMER_MEMBER)})", re.IGNORECASE)
+
+
+def validate_display_name(value: str) -> None:
+    """A public name must not pass for a name the portal gives, nor publish an e-mail address."""
+    if _RESERVED_NAME.fullmatch(value.strip()):
+        raise ValidationError("The portal uses this name for others; choose your own.")
+    try:
+        validate_email(value.strip())
+    except ValidationError:
+        return
+    raise ValidationError("Others would see this name: use your name, not an e-mail address.")
+
+
+def display_name_field(*, required: bool) -> forms.CharField:
+    """The person's public name, asked the same way by the profile and the sign-up form."""
+    field = User._meta.get_field("display_name").formfield(
+        label="Your name as others see it",
+        help_text="Others see it beside what you write, and focal points see it when you ask to "
+        "join their organisation. Without one you are shown as “Member” and a number.",
+        required=required,
+    )
+    field.widget.attrs["autocomplete"] = "name"
+    field.validators.append(validate_display_name)
+    return field
+
+
 class ProfileForm(forms.ModelForm):
+    display_name = display_name_field(required=True)
+
     class Meta:
         model = User
         fields = ["display_name"]
-        labels = {"display_name": "Your name as others see it"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["display_name"].required = True
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, asking also for the name others see (optional, encouraged)."""
+
+    display_name = display_name_field(required=False)
+    field_order = ["email", "display_name", "password1", "password2"]
 
 
 class DeleteAccountForm(forms.Form):

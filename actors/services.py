@@ -26,15 +26,39 @@ def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinR
     join_request.full_clean()
     with transaction.atomic():
         join_request.save()
-        body = f"Their message: {join_request.message}\n\n" if join_request.message else ""
         notify_users(
             users=User.objects.focal_points_of(actor),
             kind=Kind.JOIN_REQUEST,
-            title=f"{user.public_name} asks to join {actor.name}",
+            title=f"{_requester_name(user)} asks to join {actor.name}",
             url=reverse("actors:join-requests", args=[actor.slug]),
-            body=body + "Approve or refuse the request on the organisation's requests page.",
+            body=_join_request_body(join_request),
         )
     return join_request
+
+
+def _requester_name(user: User) -> str:
+    return user.display_name or "Someone who gave no name"
+
+
+def _join_request_body(join_request: JoinRequest) -> str:
+    """Who is asking, as the focal points' mail tells it: their name and their organisations.
+    The e-mail address stays on the requests page, behind the focal points' sign-in."""
+    others = [
+        f"{m.actor.name} ({m.get_role_display().lower()})"
+        for m in JoinRequest.objects.waiting_for(join_request.actor)
+        .get(pk=join_request.pk)
+        .user.requester_memberships
+    ]
+    lines = [
+        f"{_requester_name(join_request.user)} asks to act for {join_request.actor.name}.",
+        f"They act for: {', '.join(others)}." if others else "They act for no other organisation.",
+    ]
+    if join_request.message:
+        lines.append(f"Their message: {join_request.message}")
+    lines.append(
+        "See who is asking and approve or refuse the request on the organisation's requests page."
+    )
+    return "\n\n".join(lines)
 
 
 def _decide(join_request: JoinRequest, *, by: User, status: str, **fields) -> JoinRequest:

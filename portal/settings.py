@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # The sessions page of allauth.usersessions loads the humanize tags.
+    "django.contrib.humanize",
     "portal",
     "actors",
     "reviews",
@@ -176,6 +178,8 @@ ACCOUNT_ADAPTER = "actors.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The sign-up form asks also for the name others see (actors.forms.SignupForm).
+ACCOUNT_FORMS = {"signup": "actors.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True

@@ -343,6 +343,26 @@ class JoinRequestQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=JoinRequest.Status.PENDING)
 
+    def waiting_for(self, actor):
+        """The requests the actor's focal points have to decide, with what they need to know who
+        is asking: the person, and the other accredited organisations they act for (in
+        `requester_memberships`, with role) — one query more however many requests there are."""
+        return (
+            self.pending()
+            .filter(actor=actor)
+            .select_related("user")
+            .prefetch_related(
+                models.Prefetch(
+                    "user__memberships",
+                    queryset=Membership.objects.filter(actor__status=Actor.Status.ACCREDITED)
+                    .exclude(actor=actor)
+                    .select_related("actor")
+                    .order_by("actor__name"),
+                    to_attr="requester_memberships",
+                )
+            )
+        )
+
 
 class JoinRequest(models.Model):
     """A user's request to act for an organisation, decided by its focal points."""

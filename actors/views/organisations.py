@@ -59,7 +59,7 @@ def requests(request, slug):
     actor, denial = _managed_actor(request, slug, "join requests")
     if denial:
         return denial
-    pending = JoinRequest.objects.pending().filter(actor=actor).select_related("user")
+    pending = JoinRequest.objects.waiting_for(actor)
     decided = (
         JoinRequest.objects.filter(actor=actor)
         .exclude(status=JoinRequest.Status.PENDING)
@@ -105,7 +105,7 @@ def decide(request, slug, pk, decision):
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
-    pending = JoinRequest.objects.pending().filter(actor=actor).select_related("user")
+    pending = JoinRequest.objects.waiting_for(actor)
     return render(
         request,
         "actors/join_request_list.html",
