@@ -5,6 +5,7 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.models import Actor, User
@@ -23,7 +24,8 @@ ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 def moderation_home(request):
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
-    comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
+    comments = Comment.objects.flagged().for_moderation()
+    updates = ProgressUpdate.objects.flagged().for_moderation()
     comments, updates = list(comments[:100]), list(updates[:100])
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
     queue = list(Pledge.objects.moderation_queue())
@@ -47,6 +49,36 @@ def moderation_home(request):
     )
 
 
+HIDDEN_KINDS = {
+    "comment": ("Comments", Comment.objects.hidden().for_moderation),
+    "update": ("Progress reports", ProgressUpdate.objects.hidden().for_moderation),
+}
+
+
+@require_safe
+def moderation_hidden(request):
+    """The "Hidden" tab: hidden comments or progress reports, most recently hidden first, each
+    with a restore action."""
+    if denial := enforce(request, oversight_access(request.user), "moderation"):
+        return denial
+    kind = request.GET.get("kind")
+    kind = kind if kind in HIDDEN_KINDS else "comment"
+    page = page_of(HIDDEN_KINDS[kind][1](), request, 25)
+    return render(
+        request,
+        "reviews/moderation_hidden.html",
+        {"kind": kind, "kinds": {k: label for k, (label, _) in HIDDEN_KINDS.items()}, "page": page},
+    )
+
+
+def _done_message(kind, item, action) -> str:
+    if action == "hide" and kind == "comment":
+        replies = item.replies.filter(is_hidden=False).count()
+        if replies:
+            return f"Hidden, with its {replies} repl{'y' if replies == 1 else 'ies'}."
+    return {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action]
+
+
 def _act(request, kind, item, action, reason):
     if action == "hide":
         services.item_hide(item=item, moderator=request.user, reason=reason)
@@ -67,10 +99,9 @@ def item_action(request, kind, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action],
-        )
+        messages.success(request, _done_message(kind, item, action))
+    if request.POST.get("back") == "hidden":
+        return redirect(reverse("reviews:moderation-hidden") + f"?kind={kind}")
     return redirect("reviews:moderation")
 
 
