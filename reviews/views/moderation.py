@@ -71,11 +71,20 @@ def moderation_hidden(request):
     )
 
 
-def _done_message(kind, item, action) -> str:
+def _replies_hidden_with(kind, item, action) -> int:
+    """How many shown replies hiding a comment hides with it (a reply is read with its thread)."""
     if action == "hide" and kind == "comment":
-        replies = item.replies.filter(is_hidden=False).count()
-        if replies:
-            return f"Hidden, with its {replies} repl{'y' if replies == 1 else 'ies'}."
+        return item.replies.filter(is_hidden=False).count()
+    return 0
+
+
+def _replies(count: int) -> str:
+    return f"{count} repl{'y' if count == 1 else 'ies'}"
+
+
+def _done_message(kind, item, action) -> str:
+    if replies := _replies_hidden_with(kind, item, action):
+        return f"Hidden, with its {_replies(replies)}."
     return {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action]
 
 
@@ -117,7 +126,7 @@ def bulk_action(request):
     if action == "hide" and not reason.strip():
         messages.error(request, "Hiding needs a reason; nothing was changed.")
         return redirect("reviews:moderation")
-    done, skipped = 0, []
+    done, skipped, replies = 0, [], 0
     for kind, model in ITEM_MODELS.items():
         ids = parse_ids(request.POST.getlist(kind))
         for item in model.objects.filter(pk__in=ids):
@@ -127,7 +136,10 @@ def bulk_action(request):
                 skipped.extend(error.messages)
             else:
                 done += 1
+                replies += _replies_hidden_with(kind, item, action)
     summary = f"{done} item{'s' if done != 1 else ''} done"
+    if replies:
+        summary += f", with {_replies(replies)} hidden with their comments"
     if skipped:
         summary += f"; {len(skipped)} skipped: {' '.join(sorted(set(skipped)))}"
     messages.success(request, summary if summary.endswith(".") else summary + ".")

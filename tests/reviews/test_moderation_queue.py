@@ -97,6 +97,20 @@ def test_hiding_a_comment_with_replies_says_that_they_are_hidden_with_it(client,
     assert not Comment.objects.public().filter(parent=top).exists()
 
 
+def test_hiding_in_bulk_counts_the_replies_hidden_with_their_comments(client, moderator, pledge):
+    first, second = CommentFactory(pledge=pledge), CommentFactory(pledge=pledge)
+    CommentFactory(pledge=pledge, parent=first)
+    CommentFactory(pledge=pledge, parent=second)
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("reviews:moderation-bulk"),
+        {"action": "hide", "reason": "Spam.", "comment": [first.pk, second.pk]},
+    )
+
+    assert messages_of(response) == ["2 items done, with 2 replies hidden with their comments."]
+
+
 def test_hiding_a_comment_without_replies_says_only_hidden(client, moderator, pledge):
     comment = CommentFactory(pledge=pledge)
     FlagFactory(comment=comment)
