@@ -19,6 +19,8 @@ class Page:
     query: str = ""
     count: int | None = None
     size: int = 20
+    # The count stopped at the limit: there are at least `count` rows, maybe more.
+    count_capped: bool = False
     extra: dict = field(default_factory=dict)
 
     def __iter__(self):
@@ -51,7 +53,9 @@ class Page:
 
     @property
     def num_pages(self) -> int | None:
-        return None if self.count is None else max(1, ceil(self.count / self.size))
+        if self.count is None or self.count_capped:
+            return None
+        return max(1, ceil(self.count / self.size))
 
 
 def page_number(value) -> int:
@@ -63,19 +67,30 @@ def page_number(value) -> int:
     return number if 1 <= number <= MAX_PAGE else 1
 
 
-def page_of(queryset, request, size: int, *, count: bool = False) -> Page:
+def page_of(queryset, request, size: int, *, count: bool = False, count_limit: int = 0) -> Page:
     """The requested page of the queryset; `count=True` also counts the whole selection (for
-    small tables whose total is worth showing)."""
+    small tables whose total is worth showing).
+
+    With `count_limit`, the count reads at most that many rows (`SELECT COUNT(*) FROM (… LIMIT
+    n)`): exact for any selection up to the limit, "at least n" beyond, and never a scan of a
+    large table."""
     number = page_number(request.GET.get("page", 1))
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     query = request.GET.copy()
     query.pop("page", None)
+    total, capped = None, False
+    if count_limit:
+        total = queryset.order_by()[:count_limit].count()
+        capped = total >= count_limit
+    elif count:
+        total = queryset.count()
     return Page(
         rows=rows[:size],
         number=number,
         has_next=len(rows) > size,
         query=query.urlencode(),
-        count=queryset.count() if count else None,
+        count=total,
         size=size,
+        count_capped=capped,
     )

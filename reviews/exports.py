@@ -203,9 +203,12 @@ def rows(resource: str, params, convert=plain):
     """The selection as tuples of plain values, streamed from the database."""
     columns = columns_of(resource)
     filters = params if isinstance(params, FilterSet) else selection(resource, params)
-    queryset = filters.qs.order_by("pk")
+    # By id, unless the filters chose an order (the pledges' `sort`); ending on the id, so that
+    # the order is total.
+    ordering = [*filters.qs.query.order_by, "pk"]
+    queryset = filters.qs.order_by(*ordering)
     if getattr(queryset.query, "distinct", False):
-        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by(*ordering)
     annotated = queryset.annotate(
         **{
             f"x_{c.name}": c.expression() if callable(c.expression) else c.expression

@@ -4,7 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 
@@ -12,6 +12,15 @@ from actors.models import Actor, Region
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
+
+# The orders a pledge list may be read in: `sort` value → (label, ordering). The first is the
+# default. Publication dates come last when empty (a member's own drafts, on the API).
+PLEDGE_SORTS = {
+    "newest": ("Newest published", (F("published_at").desc(nulls_last=True), "-pk")),
+    "oldest": ("Oldest published", (F("published_at").asc(nulls_last=True), "pk")),
+    "title": ("Title A–Z", ("title", "pk")),
+    "updated": ("Last updated", ("-updated_at", "-pk")),
+}
 
 
 class PledgeFilter(django_filters.FilterSet):
@@ -89,6 +98,13 @@ class PledgeFilter(django_filters.FilterSet):
         "reported progress. Only those owe reports: choosing a colour leaves out withdrawn, "
         "completed and discontinued pledges.",
     )
+    sort = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, (label, _) in PLEDGE_SORTS.items()],
+        method="filter_sort",
+        label="Sort by",
+        empty_label=None,
+        help_text="The order of the list (and of the exports): newest, oldest, title or updated.",
+    )
 
     class Meta:
         model = Pledge
@@ -105,6 +121,7 @@ class PledgeFilter(django_filters.FilterSet):
             "status",
             "implementation_status",
             "freshness",
+            "sort",
         ]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -129,6 +146,17 @@ class PledgeFilter(django_filters.FilterSet):
 
     def filter_freshness(self, queryset, name, value: str):
         return queryset.freshness(value)
+
+    def filter_sort(self, queryset, name, value: str):
+        return queryset.order_by(*PLEDGE_SORTS[value][1])
+
+    def sorted_qs(self, default: str = "newest"):
+        """The selection in the chosen `sort` order, or in the reader's default one (each
+        reader keeps its own: the HTML list newest first, the API and the exports by id)."""
+        queryset = self.qs
+        if self.is_bound and self.form.cleaned_data.get("sort"):
+            return queryset
+        return queryset.order_by(*PLEDGE_SORTS[default][1])
 
 
 def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str]]:

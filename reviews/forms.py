@@ -25,7 +25,7 @@ class PledgeForm(forms.ModelForm):
         queryset=Actor.objects.accredited(),
         required=False,
         help_text="For a joint pledge: the partner organisations. Their focal points confirm.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-chooser": "partners"}),
     )
 
     class Meta:
@@ -43,11 +43,19 @@ class PledgeForm(forms.ModelForm):
             "summary": forms.TextInput(attrs={"data-counter": "true", "maxlength": 300}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "countries": forms.SelectMultiple(attrs={"size": 8}),
+            "countries": forms.SelectMultiple(attrs={"size": 8, "data-chooser": "countries"}),
             "attachment": forms.ClearableFileInput(
                 attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}
             ),
         }
+
+    # Form fields whose name would shadow a property of the <form> element in the DOM
+    # (`form.matches` is the element's own matches() method): posted under another name. The
+    # field, its errors and the model keep the name; so does the API.
+    HTML_NAMES = {"matches": "answers_pledge"}
+
+    def add_prefix(self, field_name):
+        return super().add_prefix(self.HTML_NAMES.get(field_name, field_name))
 
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +75,31 @@ class PledgeForm(forms.ModelForm):
         self.fields["description"].help_text = (
             f"Between {DESCRIPTION_MIN} and {DESCRIPTION_MAX} characters: what you will do, "
             "with whom, for whom, and how you will know it worked."
+        )
+
+    def full_clean(self):
+        self._cleaned = False
+        super().full_clean()
+        self._cleaned = True
+        self._note_dropped_upload()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        # The views add the services' refusals after cleaning; those drop a file as well.
+        if getattr(self, "_cleaned", False):
+            self._note_dropped_upload()
+
+    def _note_dropped_upload(self) -> None:
+        """A browser cannot keep a chosen file across a re-rendered form: when the form has
+        errors and a file was chosen (and not refused itself), say at the file field, and so in
+        the error summary, that it must be chosen again."""
+        upload = self.files.get(self.add_prefix("attachment")) if self.is_bound else None
+        if not upload or not self._errors or "attachment" in self._errors:
+            return
+        super().add_error(
+            "attachment",
+            f"“{upload.name}” was not saved, because of the other errors: choose the file again "
+            "before you save.",
         )
 
     def clean_attachment(self):

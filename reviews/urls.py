@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", reference.source_detail, name="source-detail"),
     path("moderation/", moderation.moderation_home, name="moderation"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
+    path("moderation/hidden/", moderation.moderation_hidden, name="moderation-hidden"),
     path("moderation/bulk/", moderation.bulk_action, name="moderation-bulk"),
     re_path(
         r"^moderation/(?P<kind>comment|update)/(?P<pk>[0-9]+)/(?P<action>hide|restore|dismiss)/$",

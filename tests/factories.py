@@ -296,6 +296,8 @@ def pledge_form_data(pledge: Pledge | None = None, **overrides) -> dict:
         "version": pledge.version if saved else "",
     }
     data.update(overrides)
+    # The form posts the pledge it answers as `answers_pledge` (see PledgeForm.HTML_NAMES).
+    data["answers_pledge"] = data.pop("matches")
     return {name: value for name, value in data.items() if value is not None}
 
 

@@ -5,6 +5,7 @@ site's own.
 """
 
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from drf_spectacular.utils import (
     extend_schema,
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 
 from actors.models import Actor
 from actors.permissions import Access
-from portal.api import ERRORS, AutoSchema, require
+from portal.api import ERRORS, AutoSchema, CursorPagination, require
 from reviews import permissions, services
 from reviews.filters import PledgeFilter, ProgressUpdateFilter
 from reviews.models import (
@@ -32,6 +33,26 @@ from reviews.serializers import (
     ProgressUpdateWriteSerializer,
     ReasonSerializer,
 )
+
+# The list's `sort` (validated by PledgeFilter; one entry per PLEDGE_SORTS) as a cursor's order.
+# A cursor needs a value in every row, and a member's drafts have no publication date: the
+# publication sorts go by `listed_at`, the publication date or, for a draft, the creation date.
+CURSOR_SORTS = {
+    "newest": ("-listed_at", "-pk"),
+    "oldest": ("listed_at", "pk"),
+    "title": ("title", "pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+class PledgeCursorPagination(CursorPagination):
+    """The cursor in the order `sort` names (as on the pledge list); `ordering` wins if given."""
+
+    def get_ordering(self, request, queryset, view):
+        sort = request.query_params.get("sort")
+        if sort in CURSOR_SORTS and not request.query_params.get("ordering"):
+            return CURSOR_SORTS[sort]
+        return super().get_ordering(request, queryset, view)
 
 
 def _pledge_prefetches(queryset):
@@ -63,6 +84,7 @@ class PledgeViewSet(
     viewsets.GenericViewSet,
 ):
     filterset_class = PledgeFilter
+    pagination_class = PledgeCursorPagination
     # Not published_at: drafts have none, and a cursor cannot point between empty values.
     ordering_fields = ["updated_at", "title", "pk"]
     ordering = ["-pk"]
@@ -72,6 +94,8 @@ class PledgeViewSet(
     def get_queryset(self):
         if self.action == "list":
             pledges = permissions.visible_pledges(self.request.user).for_list()
+            if self.request.query_params.get("sort") in ("newest", "oldest"):
+                pledges = pledges.annotate(listed_at=Coalesce("published_at", "created_at"))
             return _pledge_prefetches(pledges)
         # One pledge: found by id, then each action's permission predicate decides, as on the
         # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).

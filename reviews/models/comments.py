@@ -60,6 +60,36 @@ class CommentQuerySet(models.QuerySet):
             .order_by("-last_flag_at", "-pk")
         )
 
+    def for_moderation(self):
+        """What the moderators' lists show of each comment, in a constant number of queries:
+        where it stands (its pledge, objective, paragraph, round table or progress report; the
+        comment it answers), how many shown replies hiding it would hide, its open flags."""
+        return (
+            self.select_related(
+                "author",
+                "actor",
+                "pledge",
+                "objective",
+                "paragraph__cycle",
+                "round_table__cycle",
+                "progress_update__pledge",
+                "parent__author",
+            )
+            .defer("pledge__description", "progress_update__pledge__description")
+            .annotate(
+                shown_replies=models.Count(
+                    "replies", filter=Q(replies__is_hidden=False), distinct=True
+                )
+            )
+            .prefetch_related(open_flags_prefetch())
+        )
+
+    def hidden(self):
+        """Hidden comments, the most recently hidden first (the moderators' "Hidden" tab)."""
+        return self.filter(is_hidden=True).order_by(
+            models.F("hidden_at").desc(nulls_last=True), "-pk"
+        )
+
     def threads(self, field: str, ids, *, sees_hidden: bool) -> dict[int, list["Comment"]]:
         """The threads of several targets of one kind (`field`: "pledge", "paragraph" …) by
         target id: top-level comments with their replies and authors, in two queries whatever
@@ -73,6 +103,28 @@ class CommentQuerySet(models.QuerySet):
         for comment in top.prefetch_related(models.Prefetch("replies", queryset=replies)):
             threads.setdefault(getattr(comment, f"{field}_id"), []).append(comment)
         return threads
+
+
+def open_flags_prefetch() -> models.Prefetch:
+    """The open flags of comments or progress updates, with their flaggers, as `open_flag_list`."""
+    flags = Flag.objects.filter(dismissed_at__isnull=True).select_related("user")
+    return models.Prefetch(
+        "flags", queryset=flags.order_by("created_at", "pk"), to_attr="open_flag_list"
+    )
+
+
+class FlagSummary:
+    """The open flags of one item as moderators read them: counts per reason, and the notes."""
+
+    def __init__(self, flags):
+        counts: dict[str, int] = {}
+        for flag in flags:
+            counts[flag.reason] = counts.get(flag.reason, 0) + 1
+        self.reasons = [(Flag.Reason(reason).label, n) for reason, n in counts.items()]
+        self.notes = [
+            (flag.user, flag.get_reason_display(), flag.text) for flag in flags if flag.text
+        ]
+        self.total = len(flags)
 
 
 class Comment(models.Model):
@@ -181,6 +233,11 @@ class Comment(models.Model):
     @property
     def target_field(self) -> str:
         return next(name for name in TARGETS if getattr(self, f"{name}_id"))
+
+    @property
+    def flag_summary(self) -> FlagSummary:
+        """Needs `open_flag_list` (`for_moderation()`)."""
+        return FlagSummary(self.open_flag_list)
 
     @property
     def is_deleted(self) -> bool:

@@ -29,6 +29,22 @@ class ProgressUpdateQuerySet(models.QuerySet):
         """The latest update that is not hidden, which sets the pledge's implementation status."""
         return self.shown(sees_hidden=False).order_by("-date", "-pk").first()
 
+    def for_moderation(self):
+        """What the moderators' lists show of each update: its pledge and its open flags."""
+        from reviews.models.comments import open_flags_prefetch
+
+        return (
+            self.select_related("author", "actor", "pledge")
+            .defer("pledge__description")
+            .prefetch_related(open_flags_prefetch())
+        )
+
+    def hidden(self):
+        """Hidden updates, the most recently hidden first (the moderators' "Hidden" tab)."""
+        return self.filter(is_hidden=True).order_by(
+            models.F("hidden_at").desc(nulls_last=True), "-pk"
+        )
+
     def flagged(self):
         """Updates with open flags or hidden by flags, newest flag first, with counts."""
         open_flags = Q(flags__dismissed_at__isnull=True)
@@ -72,3 +88,10 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.pledge}: {self.get_stage_display()} on {self.date}"
+
+    @property
+    def flag_summary(self):
+        """Needs `open_flag_list` (`for_moderation()`)."""
+        from reviews.models.comments import FlagSummary
+
+        return FlagSummary(self.open_flag_list)

@@ -5,6 +5,7 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.models import Actor, User
@@ -23,7 +24,8 @@ ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 def moderation_home(request):
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
-    comments, updates = Comment.objects.flagged(), ProgressUpdate.objects.flagged()
+    comments = Comment.objects.flagged().for_moderation()
+    updates = ProgressUpdate.objects.flagged().for_moderation()
     comments, updates = list(comments[:100]), list(updates[:100])
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
     queue = list(Pledge.objects.moderation_queue())
@@ -47,6 +49,45 @@ def moderation_home(request):
     )
 
 
+HIDDEN_KINDS = {
+    "comment": ("Comments", Comment.objects.hidden().for_moderation),
+    "update": ("Progress reports", ProgressUpdate.objects.hidden().for_moderation),
+}
+
+
+@require_safe
+def moderation_hidden(request):
+    """The "Hidden" tab: hidden comments or progress reports, most recently hidden first, each
+    with a restore action."""
+    if denial := enforce(request, oversight_access(request.user), "moderation"):
+        return denial
+    kind = request.GET.get("kind")
+    kind = kind if kind in HIDDEN_KINDS else "comment"
+    page = page_of(HIDDEN_KINDS[kind][1](), request, 25)
+    return render(
+        request,
+        "reviews/moderation_hidden.html",
+        {"kind": kind, "kinds": {k: label for k, (label, _) in HIDDEN_KINDS.items()}, "page": page},
+    )
+
+
+def _replies_hidden_with(kind, item, action) -> int:
+    """How many shown replies hiding a comment hides with it (a reply is read with its thread)."""
+    if action == "hide" and kind == "comment":
+        return item.replies.filter(is_hidden=False).count()
+    return 0
+
+
+def _replies(count: int) -> str:
+    return f"{count} repl{'y' if count == 1 else 'ies'}"
+
+
+def _done_message(kind, item, action) -> str:
+    if replies := _replies_hidden_with(kind, item, action):
+        return f"Hidden, with its {_replies(replies)}."
+    return {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action]
+
+
 def _act(request, kind, item, action, reason):
     if action == "hide":
         services.item_hide(item=item, moderator=request.user, reason=reason)
@@ -67,10 +108,9 @@ def item_action(request, kind, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action],
-        )
+        messages.success(request, _done_message(kind, item, action))
+    if request.POST.get("back") == "hidden":
+        return redirect(reverse("reviews:moderation-hidden") + f"?kind={kind}")
     return redirect("reviews:moderation")
 
 
@@ -86,7 +126,7 @@ def bulk_action(request):
     if action == "hide" and not reason.strip():
         messages.error(request, "Hiding needs a reason; nothing was changed.")
         return redirect("reviews:moderation")
-    done, skipped = 0, []
+    done, skipped, replies = 0, [], 0
     for kind, model in ITEM_MODELS.items():
         ids = parse_ids(request.POST.getlist(kind))
         for item in model.objects.filter(pk__in=ids):
@@ -96,7 +136,10 @@ def bulk_action(request):
                 skipped.extend(error.messages)
             else:
                 done += 1
+                replies += _replies_hidden_with(kind, item, action)
     summary = f"{done} item{'s' if done != 1 else ''} done"
+    if replies:
+        summary += f", with {_replies(replies)} hidden with their comments"
     if skipped:
         summary += f"; {len(skipped)} skipped: {' '.join(sorted(set(skipped)))}"
     messages.success(request, summary if summary.endswith(".") else summary + ".")

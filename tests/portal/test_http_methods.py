@@ -58,6 +58,7 @@ def _routes(w):
         "reviews:source-detail": (PAGE, ["a-res-73-195"]),
         "reviews:moderation": (PAGE, []),
         "reviews:moderation-log": (PAGE, []),
+        "reviews:moderation-hidden": (PAGE, []),
         "reviews:moderation-bulk": (ACTION, []),
         "reviews:moderation-item": (ACTION, ["comment", w["comment"].pk, "hide"]),
         "reviews:moderation-user": (ACTION, [w["member"].user_id, "block"]),
