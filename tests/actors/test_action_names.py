@@ -1,49 +1,14 @@
 """Repeated actions name what they act on: a screen reader listing a page's buttons hears
 "Approve the request of Ama Asker", not "Approve, Approve, Approve"."""
 
-from collections import Counter
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 
 from actors.models import ApiToken, JoinRequest, Membership, Notification
 from tests.factories import MembershipFactory, VerifiedUserFactory
+from tests.html import button_names, repeated_names
 
 pytestmark = pytest.mark.django_db
-
-
-class ButtonNames(HTMLParser):
-    """The text of every button of a page, hidden-for-sight spans included (as a screen reader
-    reads them)."""
-
-    def __init__(self):
-        super().__init__()
-        self.names, self._current = [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "button":
-            self._current = []
-
-    def handle_data(self, data):
-        if self._current is not None:
-            self._current.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "button" and self._current is not None:
-            self.names.append(" ".join("".join(self._current).split()))
-            self._current = None
-
-
-def button_names(response) -> list[str]:
-    assert response.status_code == 200
-    parser = ButtonNames()
-    parser.feed(response.content.decode())
-    return parser.names
-
-
-def repeated_names(response) -> list[str]:
-    return [name for name, count in Counter(button_names(response)).items() if count > 1]
 
 
 def test_join_request_decisions_name_the_person(client, focal_a, actor_a):

@@ -15,6 +15,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     ReviewCycleFactory,
 )
+from tests.html import button_names, repeated_names
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,18 @@ def test_the_hidden_tab_costs_the_same_queries_at_1_and_10_items(
         response = client.get(HIDDEN)
 
     assert len(response.context["page"]) == min(25, 5 * items)
+
+
+def test_every_action_of_the_queue_names_the_item_it_acts_on(client, moderator, pledge, actor_a):
+    for body in ("First flagged comment.", "Second flagged comment."):
+        FlagFactory(comment=CommentFactory(pledge=pledge, body=body))
+    FlagFactory(comment=None, progress_update=ProgressUpdateFactory(pledge=pledge))
+    for title in ("First submitted pledge", "Second submitted pledge"):
+        PledgeFactory(lead=actor_a, submitted=True, title=title)
+    hidden = CommentFactory(pledge=pledge, is_hidden=True, hidden_at=timezone.now())
+    FlagFactory(comment=hidden)
+    client.force_login(moderator)
+
+    for page in (QUEUE, HIDDEN):
+        assert repeated_names(client.get(page)) == []
+    assert "Publish “First submitted pledge”" in button_names(client.get(QUEUE))
