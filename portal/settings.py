@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from portal.mail import mailer_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -142,26 +144,14 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache"
 
 # E-mail: printed to the console in development unless EMAIL_URL names a real server
 # (smtp+tls://user:pw@host:587); production never falls back to the console, where mail would be
-# lost, but to Django's own default, the SMTP server on localhost.
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_SMTP_OPTIONS = {
-    "EMAIL_HOST": "host",
-    "EMAIL_PORT": "port",
-    "EMAIL_HOST_USER": "username",
-    "EMAIL_HOST_PASSWORD": "password",
-    "EMAIL_USE_TLS": "use_tls",
-    "EMAIL_USE_SSL": "use_ssl",
-    "EMAIL_TIMEOUT": "timeout",
-}
+# lost, but to Django's own default, the SMTP server on localhost. An SMTP server is always given
+# a timeout (EMAIL_TIMEOUT seconds, or ?timeout= in the URL), so one that never answers fails the
+# send, which is tried again later, instead of holding the worker.
 MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            option: _email[key]
-            for key, option in _SMTP_OPTIONS.items()
-            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and _email.get(key)
-        },
-    }
+    "default": mailer_from_url(
+        env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"),
+        default_timeout=env.float("EMAIL_TIMEOUT", default=10.0),
+    )
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GCM Review Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
