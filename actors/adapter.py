@@ -11,7 +11,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from actors.tasks import send_email
+from actors.outbox import email_queue
 
 security_log = logging.getLogger("portal.security")
 
@@ -43,7 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         }
         message = self.render_mail(template_prefix, email, context)
-        send_email.enqueue(to=email, subject=message.subject, body=message.body)
+        email_queue(to=email, subject=message.subject, body=message.body)
 
     def pre_authenticate(self, request, **credentials):
         try:

@@ -204,6 +204,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Background work (e-mail notifications) goes through Django's tasks API to a database queue,
 # worked by `python manage.py db_worker` (any number of them; rows are claimed with SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A mail the SMTP server refused or did not answer is tried again after 1, 4, 16 … minutes
+# (EMAIL_RETRY_DELAY seconds, times 4 each time), EMAIL_MAX_ATTEMPTS times in all.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=60)
 
 # The API: session (with CSRF) or token authentication, cursor pagination, one error format.
 REST_FRAMEWORK = {

@@ -2,18 +2,70 @@
 the worker killed mid-send, and the scheduler that runs the recovery and the digests."""
 
 import datetime as dt
+import logging
 import runpy
+import socket
+import time
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
+from actors import outbox
+from actors.models import OutgoingEmail
+from actors.tasks import send_email
 from portal.mail import mailer_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LEASE = dt.timedelta(seconds=300)
 SMTP_URL = "smtp://mail.example.org:25"
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing in the worker gets to handle it."""
+
+
+def run_claimed(result: DBTaskResult) -> None:
+    """A worker's run of one task it claimed. (Its loop around this closes the connection between
+    tasks, which a test's transaction cannot survive; the transactional tests run the loop.)"""
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="worker",
+        excluded_queue_names=[],
+    )
+    result.claim(worker.worker_id)
+    worker.run_task(result)
+
+
+@pytest.fixture
+def silent_smtp_port():
+    """A loopback server that takes connections and never says a word: the kernel completes the
+    handshake (the socket listens), but nobody ever sends the SMTP greeting."""
+    previous = socket.getdefaulttimeout()
+    # Should the mailer have no timeout of its own, the test fails after 5 s instead of hanging.
+    socket.setdefaulttimeout(5)
+    with socket.create_server(("127.0.0.1", 0), backlog=8) as server:
+        yield server.getsockname()[1]
+    socket.setdefaulttimeout(previous)
+
+
+@pytest.fixture
+def refused_smtp_port():
+    """A loopback port nobody listens on: every connection is refused at once."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return port
 
 
 # --- SMTP timeouts ------------------------------------------------------------------------------
@@ -55,3 +107,116 @@ def test_the_settings_give_the_smtp_mailer_a_timeout_from_the_environment(
     settings = runpy.run_path(str(ROOT / "portal" / "settings.py"))
 
     assert settings["MAILERS"]["default"]["OPTIONS"]["timeout"] == timeout
+
+
+@pytest.mark.django_db
+def test_a_server_that_never_answers_fails_the_task_within_the_timeout(silent_smtp_port):
+    mailer = mailer_from_url(f"smtp://127.0.0.1:{silent_smtp_port}?timeout=0.3", default_timeout=10)
+    with override_settings(TASKS=DATABASE_QUEUE, MAILERS={"default": mailer}):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+        task = DBTaskResult.objects.get()
+
+        started = time.monotonic()
+        run_claimed(task)
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 3
+    first = DBTaskResult.objects.order_by("enqueued_at").first()
+    assert first.status == "FAILED"
+    assert first.exception_class_path == "smtplib.SMTPServerDisconnected"
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.sent_at) == ("queued", 1, None)
+    assert email.last_error.endswith("timed out")
+    # Tried again later, not lost.
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {"email_id": str(email.pk)}
+    assert retry.run_after > timezone.now()
+
+
+# --- Failed sends are tried again, a bounded number of times -----------------------------------
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE, EMAIL_MAX_ATTEMPTS=2, EMAIL_RETRY_DELAY=60)
+def test_a_refused_send_is_retried_later_then_given_up_and_logged(refused_smtp_port, caplog):
+    mailer = mailer_from_url(f"smtp://127.0.0.1:{refused_smtp_port}?timeout=1", default_timeout=1)
+    with override_settings(MAILERS={"default": mailer}):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+
+        before = timezone.now()
+        with pytest.raises(ConnectionRefusedError):
+            send_email.call(email_id=str(email.pk))
+        retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+        assert DBTaskResult.objects.count() == 2
+        assert before + dt.timedelta(seconds=59) < retry.run_after < before + dt.timedelta(90)
+
+        with caplog.at_level(logging.ERROR, logger="portal.mail"), pytest.raises(OSError):
+            send_email.call(email_id=str(email.pk))
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", 2)
+    assert DBTaskResult.objects.count() == 2  # no third try
+    assert "given up after 2 attempts" in caplog.text
+    # A task that still runs for it later sends nothing.
+    assert send_email.call(email_id=str(email.pk)) == "given up"
+    assert mail.outbox == []
+
+
+def test_the_retry_delay_grows_fourfold():
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [60, 240, 960]
+
+
+# --- Idempotent sending -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_retried_send_of_a_sent_mail_sends_nothing():
+    with override_settings(TASKS=DATABASE_QUEUE):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Reset link")
+
+    assert send_email.call(email_id=str(email.pk)) == "sent"
+    assert send_email.call(email_id=str(email.pk)) == "already sent"
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == email.message_id
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.body) == ("sent", 1, "")
+    assert email.sent_at is not None
+
+
+@pytest.mark.django_db
+def test_each_mail_has_a_message_id_of_its_own_fixed_when_queued():
+    first = outbox.email_queue(to="ana@example.org", subject="Hello", body="One")
+    second = outbox.email_queue(to="ana@example.org", subject="Hello", body="One")
+
+    assert first.message_id == f"<{first.pk.hex}@localhost>"
+    assert first.message_id != second.message_id
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [
+        first.message_id,
+        second.message_id,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_between_the_servers_ok_and_the_mark_resends_with_the_same_message_id(
+    monkeypatch,
+):
+    """The one window left (see actors.outbox): the copy carries the same Message-ID."""
+    with override_settings(TASKS=DATABASE_QUEUE):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+
+    class KilledAfterSending(outbox.EmailMessage):
+        def send(self, *args, **kwargs):
+            super().send(*args, **kwargs)
+            raise WorkerKilled
+
+    monkeypatch.setattr(outbox, "EmailMessage", KilledAfterSending)
+    with pytest.raises(WorkerKilled):
+        send_email.call(email_id=str(email.pk))
+    monkeypatch.undo()
+    assert OutgoingEmail.objects.get().status == "queued"
+
+    send_email.call(email_id=str(email.pk))
+
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id] * 2
+    assert OutgoingEmail.objects.get().status == "sent"
