@@ -204,6 +204,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Background work (e-mail notifications) goes through Django's tasks API to a database queue,
 # worked by `python manage.py db_worker` (any number of them; rows are claimed with SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still running this long after a worker claimed it is taken to be abandoned (its worker
+# was killed) and goes back to the queue; after TASK_MAX_ATTEMPTS claims it is failed and logged.
+# Longer than any task runs: a mail takes at most a few EMAIL_TIMEOUTs.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 # A mail the SMTP server refused or did not answer is tried again after 1, 4, 16 … minutes
 # (EMAIL_RETRY_DELAY seconds, times 4 each time), EMAIL_MAX_ATTEMPTS times in all.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)

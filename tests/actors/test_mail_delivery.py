@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -20,6 +23,7 @@ from actors import outbox
 from actors.models import OutgoingEmail
 from actors.tasks import send_email
 from portal.mail import mailer_from_url
+from portal.taskqueue import tasks_requeue_stuck
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -29,6 +33,18 @@ SMTP_URL = "smtp://mail.example.org:25"
 
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing in the worker gets to handle it."""
+
+
+def run_worker(worker_id: str = "recovering-worker") -> None:
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--worker-id",
+        worker_id,
+        verbosity=0,
+    )
 
 
 def run_claimed(result: DBTaskResult) -> None:
@@ -46,6 +62,11 @@ def run_claimed(result: DBTaskResult) -> None:
     )
     result.claim(worker.worker_id)
     worker.run_task(result)
+
+
+def claim_and_die(result: DBTaskResult) -> None:
+    """What a worker does before it is killed: claim the task, so it shows as running."""
+    result.claim("killed-worker")
 
 
 @pytest.fixture
@@ -220,3 +241,96 @@ def test_a_worker_killed_between_the_servers_ok_and_the_mark_resends_with_the_sa
 
     assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id] * 2
     assert OutgoingEmail.objects.get().status == "sent"
+
+
+# --- Stuck tasks --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_left_running_by_a_killed_worker_is_requeued_and_sent_once():
+    with override_settings(TASKS=DATABASE_QUEUE):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+        claim_and_die(DBTaskResult.objects.get())
+
+        call_command("requeue_stuck_tasks", verbosity=0)
+        assert DBTaskResult.objects.get().status == "RUNNING"  # within its lease: left alone
+
+        with time_machine.travel(timezone.now() + LEASE + dt.timedelta(seconds=1)):
+            call_command("requeue_stuck_tasks", verbosity=0)
+            assert DBTaskResult.objects.get().status == "READY"
+            run_worker()
+
+    result = DBTaskResult.objects.get()
+    assert (result.status, result.return_value) == ("SUCCESSFUL", "sent")
+    assert result.worker_ids == ["killed-worker", "recovering-worker"]
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert OutgoingEmail.objects.get(pk=email.pk).status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_killed_mid_send_loses_no_mail_and_sends_none_twice():
+    """The worker took the task, the SMTP server accepted the mail and the mail was marked
+    sent, then the worker died before it could mark the task done: after recovery the task
+    completes without a second mail."""
+    with override_settings(TASKS=DATABASE_QUEUE):
+        outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+        task = DBTaskResult.objects.get()
+        claim_and_die(task)
+        send_email.call(**task.args_kwargs["kwargs"])  # ran to the end; the worker then died
+        assert DBTaskResult.objects.get().status == "RUNNING"
+
+        with time_machine.travel(timezone.now() + LEASE + dt.timedelta(seconds=1)):
+            call_command("requeue_stuck_tasks", verbosity=0)
+            run_worker()
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get().return_value == "already sent"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_task_whose_workers_keep_dying_is_failed_and_logged(caplog, administrator, client):
+    outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+    task = DBTaskResult.objects.get()
+    for worker in ("w1", "w2", "w3"):
+        task.claim(worker)
+    later = timezone.now() + LEASE + dt.timedelta(seconds=1)
+
+    with caplog.at_level(logging.ERROR, logger="portal.tasks"):
+        recovery = tasks_requeue_stuck(lease=LEASE, max_attempts=3, now=later)
+
+    assert recovery.failed == [str(task.pk)] and recovery.requeued == []
+    task.refresh_from_db()
+    assert task.status == "FAILED"
+    assert task.exception_class_path == "portal.taskqueue.TaskAbandoned"
+    assert "started 3 times (workers w1, w2, w3)" in task.traceback
+    assert "given up" in caplog.text
+    # Visible to administrators among the failed tasks.
+    client.force_login(administrator)
+    changelist = reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    page = client.get(changelist, {"status__exact": "FAILED"})
+    assert str(task.pk) in page.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_recovery_leaves_finished_and_recent_tasks_alone():
+    for _ in range(3):
+        outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+    finished, recent, stuck = DBTaskResult.objects.order_by("enqueued_at")
+    for task in (finished, recent, stuck):
+        task.claim("worker")
+    finished.set_successful("sent")
+    DBTaskResult.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - 2 * LEASE)
+
+    recovery = tasks_requeue_stuck(lease=LEASE, max_attempts=3)
+
+    assert recovery.requeued == [str(stuck.pk)]
+    statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert statuses == {finished.pk: "SUCCESSFUL", recent.pk: "RUNNING", stuck.pk: "READY"}
+
+
+def test_the_recovery_command_refuses_a_lease_that_is_not_a_positive_number():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("requeue_stuck_tasks", "--lease-seconds", "0")
