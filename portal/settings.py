@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_tasks_db",
+    "crontask",
     "simple_history",
     "rest_framework",
     "drf_spectacular",
@@ -213,6 +214,11 @@ TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 # (EMAIL_RETRY_DELAY seconds, times 4 each time), EMAIL_MAX_ATTEMPTS times in all.
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=60)
+# The scheduler (`manage.py crontask`, django-crontask) queues the periodic tasks: the stuck-task
+# recovery every minute, the digests at DIGEST_SCHEDULE (crontab syntax, in TIME_ZONE). Run one
+# scheduler; with REDIS_URL set, a lock in Redis keeps a second one from queueing twice.
+DIGEST_SCHEDULE = env.str("DIGEST_SCHEDULE", default="0 6 * * *")
+CRONTASK = {"REDIS_URL": env.str("REDIS_URL", default="") or None}
 
 # The API: session (with CSRF) or token authentication, cursor pagination, one error format.
 REST_FRAMEWORK = {

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from crontask import scheduler
+from crontask.management.commands.crontask import Command as CrontaskCommand
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
@@ -22,8 +24,10 @@ from django_tasks_db.models import DBTaskResult
 from actors import outbox
 from actors.models import OutgoingEmail
 from actors.tasks import send_email
+from portal import tasks as portal_tasks
 from portal.mail import mailer_from_url
 from portal.taskqueue import tasks_requeue_stuck
+from reviews import tasks as reviews_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -334,3 +338,51 @@ def test_recovery_leaves_finished_and_recent_tasks_alone():
 def test_the_recovery_command_refuses_a_lease_that_is_not_a_positive_number():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("requeue_stuck_tasks", "--lease-seconds", "0")
+
+
+# --- The scheduler ------------------------------------------------------------------------------
+
+
+def test_the_scheduler_queues_the_recovery_every_minute_and_the_digests_daily():
+    CrontaskCommand().load_tasks({})  # what `manage.py crontask` does first
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+
+    recovery, digests = jobs["requeue_stuck_tasks"], jobs["send_digests"]
+    assert recovery.func == portal_tasks.requeue_stuck_tasks.enqueue
+    assert digests.func == reviews_tasks.send_digests.enqueue
+    start = dt.datetime(2026, 5, 4, 12, 0, 30, tzinfo=dt.UTC)
+    first = recovery.trigger.get_next_fire_time(None, start)
+    assert first - start <= dt.timedelta(minutes=1)
+    assert recovery.trigger.get_next_fire_time(first, first) - first == dt.timedelta(minutes=1)
+    day = digests.trigger.get_next_fire_time(None, start)
+    assert (day.hour, day.minute) == (6, 0)
+    assert digests.trigger.get_next_fire_time(day, day) - day == dt.timedelta(days=1)
+    assert jobs["prune_task_results"].func == portal_tasks.prune_task_results.enqueue
+
+
+@pytest.mark.django_db
+def test_the_scheduled_recovery_task_requeues_what_is_stuck():
+    with override_settings(TASKS=DATABASE_QUEUE):
+        outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+    task = DBTaskResult.objects.get()
+    task.claim("killed-worker")
+
+    with time_machine.travel(timezone.now() + LEASE + dt.timedelta(seconds=1)):
+        result = portal_tasks.requeue_stuck_tasks.call()
+
+    assert result == {"requeued": [str(task.pk)], "failed": []}
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_the_nightly_pruning_forgets_old_finished_tasks_but_keeps_failed_ones_longer():
+    for _ in range(2):
+        outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+    succeeded, failed = DBTaskResult.objects.order_by("enqueued_at")
+    succeeded.set_successful("sent")
+    failed.set_failed(RuntimeError("refused"))
+    DBTaskResult.objects.update(finished_at=timezone.now() - dt.timedelta(days=20))
+
+    portal_tasks.prune_task_results.call()
+
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [failed.pk]
