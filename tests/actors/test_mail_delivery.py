@@ -3,8 +3,11 @@ the worker killed mid-send, and the scheduler that runs the recovery and the dig
 
 import datetime as dt
 import logging
+import os
 import runpy
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,9 +15,11 @@ import pytest
 import time_machine
 from crontask import scheduler
 from crontask.management.commands.crontask import Command as CrontaskCommand
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -51,9 +56,10 @@ def run_worker(worker_id: str = "recovering-worker") -> None:
     )
 
 
-def run_claimed(result: DBTaskResult) -> None:
-    """A worker's run of one task it claimed. (Its loop around this closes the connection between
-    tasks, which a test's transaction cannot survive; the transactional tests run the loop.)"""
+def run_claimed(result: DBTaskResult, worker_id: str = "worker") -> None:
+    """A worker's claim and run of one task. (The worker's loop around this closes the
+    connection between tasks, which a test's transaction cannot survive: the test with a real
+    worker process runs the loop.)"""
     worker = Worker(
         queue_names=["default"],
         interval=0,
@@ -61,7 +67,7 @@ def run_claimed(result: DBTaskResult) -> None:
         backend_name="default",
         startup_delay=False,
         max_tasks=1,
-        worker_id="worker",
+        worker_id=worker_id,
         excluded_queue_names=[],
     )
     result.claim(worker.worker_id)
@@ -250,7 +256,7 @@ def test_a_worker_killed_between_the_servers_ok_and_the_mark_resends_with_the_sa
 # --- Stuck tasks --------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_task_left_running_by_a_killed_worker_is_requeued_and_sent_once():
     with override_settings(TASKS=DATABASE_QUEUE):
         email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
@@ -262,7 +268,7 @@ def test_a_task_left_running_by_a_killed_worker_is_requeued_and_sent_once():
         with time_machine.travel(timezone.now() + LEASE + dt.timedelta(seconds=1)):
             call_command("requeue_stuck_tasks", verbosity=0)
             assert DBTaskResult.objects.get().status == "READY"
-            run_worker()
+            run_claimed(DBTaskResult.objects.get(), "recovering-worker")
 
     result = DBTaskResult.objects.get()
     assert (result.status, result.return_value) == ("SUCCESSFUL", "sent")
@@ -271,7 +277,7 @@ def test_a_task_left_running_by_a_killed_worker_is_requeued_and_sent_once():
     assert OutgoingEmail.objects.get(pk=email.pk).status == "sent"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_worker_killed_mid_send_loses_no_mail_and_sends_none_twice():
     """The worker took the task, the SMTP server accepted the mail and the mail was marked
     sent, then the worker died before it could mark the task done: after recovery the task
@@ -285,11 +291,62 @@ def test_the_worker_killed_mid_send_loses_no_mail_and_sends_none_twice():
 
         with time_machine.travel(timezone.now() + LEASE + dt.timedelta(seconds=1)):
             call_command("requeue_stuck_tasks", verbosity=0)
-            run_worker()
+            run_claimed(DBTaskResult.objects.get(), "recovering-worker")
 
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert DBTaskResult.objects.get().return_value == "already sent"
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="the worker process needs a database it can share with the test: PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_killed_mid_send_loses_no_mail_and_sends_none_twice(silent_smtp_port):
+    """A `manage.py db_worker` process, killed (SIGKILL) while it waits for the SMTP server."""
+    with override_settings(TASKS=DATABASE_QUEUE):
+        email = outbox.email_queue(to="ana@example.org", subject="Hello", body="Text")
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "ENV_FILE": os.devnull,
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_URL": f"smtp://127.0.0.1:{silent_smtp_port}?timeout=60",
+    }
+    command = ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", *command, "--worker-id", "doomed-worker"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while OutgoingEmail.objects.get(pk=email.pk).attempts == 0:  # not yet at the server
+            assert worker.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        worker.kill()
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    task = DBTaskResult.objects.get()
+    assert (task.status, task.worker_ids) == ("RUNNING", ["doomed-worker"])
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        tasks_requeue_stuck(lease=LEASE, max_attempts=3, now=timezone.now() + 2 * LEASE)
+        run_worker()
+
+    task.refresh_from_db()
+    assert (task.status, task.return_value) == ("SUCCESSFUL", "sent")
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id]
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
 
 
 @pytest.mark.django_db
