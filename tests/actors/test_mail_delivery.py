@@ -2,6 +2,7 @@
 the worker killed mid-send, and the scheduler that runs the recovery and the digests."""
 
 import datetime as dt
+import importlib
 import logging
 import os
 import runpy
@@ -15,6 +16,7 @@ import pytest
 import time_machine
 from crontask import scheduler
 from crontask.management.commands.crontask import Command as CrontaskCommand
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
@@ -24,7 +26,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from actors import outbox
 from actors.models import OutgoingEmail
@@ -443,3 +445,37 @@ def test_the_nightly_pruning_forgets_old_finished_tasks_but_keeps_failed_ones_lo
     portal_tasks.prune_task_results.call()
 
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [failed.pk]
+
+
+# --- The upgrade --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_mail_queued_before_the_upgrade_is_recorded_and_sent_once():
+    upgrade = importlib.import_module("actors.migrations.0010_queued_mail_becomes_outgoing_email")
+    old_kwargs = {"to": "ana@example.org", "subject": "Hello", "body": "Queued before"}
+    waiting = DBTaskResult.objects.create(
+        task_path="actors.tasks.send_email",
+        args_kwargs={"args": [], "kwargs": old_kwargs},
+        backend_name="default",
+        run_after=get_date_max(),
+    )
+    done = DBTaskResult.objects.create(
+        task_path="actors.tasks.send_email",
+        args_kwargs={"args": [], "kwargs": old_kwargs},
+        backend_name="default",
+        run_after=get_date_max(),
+        status="SUCCESSFUL",
+    )
+
+    upgrade.queued_mail_becomes_outgoing_email(django_apps, None)
+
+    email = OutgoingEmail.objects.get()
+    waiting.refresh_from_db()
+    assert waiting.args_kwargs == {"args": [], "kwargs": {"email_id": str(email.pk)}}
+    assert (email.to, email.subject, email.body) == ("ana@example.org", "Hello", "Queued before")
+    assert email.message_id == f"<{email.pk.hex}@localhost>"
+    done.refresh_from_db()
+    assert done.args_kwargs["kwargs"] == old_kwargs  # what was sent stays as it was
+    assert send_email.call(**waiting.args_kwargs["kwargs"]) == "sent"
+    assert [m.body for m in mail.outbox] == ["Queued before"]
