@@ -32,9 +32,10 @@ demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:800
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --no-input -v0
-	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker — demo accounts are in README.md"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a task worker and the scheduler — demo accounts are in README.md"
 	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py crontask --no-heartbeat & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 demo-totp: venv ## Print the current two-factor code of the demo accounts

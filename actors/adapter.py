@@ -13,7 +13,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from actors.tasks import send_email
+from actors.outbox import email_queue
 
 security_log = logging.getLogger("portal.security")
 
@@ -45,7 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         }
         message = self.render_mail(template_prefix, email, context)
-        send_email.enqueue(to=email, subject=message.subject, body=message.body)
+        email_queue(to=email, subject=message.subject, body=message.body)
 
     def send_account_already_exists_mail(self, email: str) -> None:
         # Signing up with an address that has an account answers the same page as a new

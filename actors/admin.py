@@ -11,6 +11,7 @@ from actors.models import (
     JoinRequest,
     Membership,
     Notification,
+    OutgoingEmail,
     SourceDocument,
     User,
 )
@@ -258,3 +259,34 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ("kind", "frequency")
     search_fields = ("user__email", "title")
     list_select_related = ("user",)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What was sent, what waits and what was given up (with the last SMTP error). Read only,
+    and without the bodies: they carry sign-in and password-reset links."""
+
+    list_display = ("to", "subject", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("to", "subject", "message_id")
+    fields = readonly_fields = (
+        "id",
+        "message_id",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "sent_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

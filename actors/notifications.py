@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actors.models import Notification, NotificationPreference, User
 from actors.models.notifications import DEFAULT_FREQUENCY, Frequency, Kind
-from actors.tasks import send_email
+from actors.outbox import email_queue
 
 
 def frequency_for(user: User, kind: str) -> str:
@@ -34,7 +34,7 @@ def notify_user(
         about=about,
     )
     if frequency == Frequency.IMMEDIATE and user.is_active:
-        send_email.enqueue(
+        email_queue(
             to=user.email,
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"[:200],
             body=render_to_string(
@@ -98,7 +98,7 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
     for notifications in by_user.values():
         user = notifications[0].user
         if user.is_active:
-            send_email.enqueue(
+            email_queue(
                 to=user.email,
                 subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest",
                 body=render_to_string(

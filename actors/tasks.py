@@ -1,14 +1,15 @@
 """E-mail sent in the background through Django's tasks API.
 
-Notifications (actors.notifications) render their message while the change is made and queue it
-in the same database transaction (django-tasks-db), so a change that rolls back sends nothing and
-a committed one is never lost.
+Mail is queued with `actors.outbox.email_queue`, in the same database transaction as the change
+that causes it (django-tasks-db), and sent by a worker (`manage.py db_worker`) through this task,
+which is safe to run again for the same mail (see actors.outbox).
 """
 
-from django.core.mail import EmailMessage
 from django.tasks import task
+
+from actors import outbox
 
 
 @task
-def send_email(*, to: str, subject: str, body: str) -> None:
-    EmailMessage(subject=subject, body=body, to=[to]).send()
+def send_email(*, email_id: str) -> str:
+    return outbox.email_send(email_id=email_id)

@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from portal.mail import mailer_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_tasks_db",
+    "crontask",
     "simple_history",
     "rest_framework",
     "drf_spectacular",
@@ -147,26 +150,14 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache"
 
 # E-mail: printed to the console in development unless EMAIL_URL names a real server
 # (smtp+tls://user:pw@host:587); production never falls back to the console, where mail would be
-# lost, but to Django's own default, the SMTP server on localhost.
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_SMTP_OPTIONS = {
-    "EMAIL_HOST": "host",
-    "EMAIL_PORT": "port",
-    "EMAIL_HOST_USER": "username",
-    "EMAIL_HOST_PASSWORD": "password",
-    "EMAIL_USE_TLS": "use_tls",
-    "EMAIL_USE_SSL": "use_ssl",
-    "EMAIL_TIMEOUT": "timeout",
-}
+# lost, but to Django's own default, the SMTP server on localhost. An SMTP server is always given
+# a timeout (EMAIL_TIMEOUT seconds, or ?timeout= in the URL), so one that never answers fails the
+# send, which is tried again later, instead of holding the worker.
 MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            option: _email[key]
-            for key, option in _SMTP_OPTIONS.items()
-            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") and _email.get(key)
-        },
-    }
+    "default": mailer_from_url(
+        env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"),
+        default_timeout=env.float("EMAIL_TIMEOUT", default=10.0),
+    )
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GCM Review Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -221,6 +212,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Background work (e-mail notifications) goes through Django's tasks API to a database queue,
 # worked by `python manage.py db_worker` (any number of them; rows are claimed with SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still running this long after a worker claimed it is taken to be abandoned (its worker
+# was killed) and goes back to the queue; after TASK_MAX_ATTEMPTS claims it is failed and logged.
+# Longer than any task runs: a mail takes at most a few EMAIL_TIMEOUTs.
+TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+# A mail the SMTP server refused or did not answer is tried again after 1, 4, 16 … minutes
+# (EMAIL_RETRY_DELAY seconds, times 4 each time), EMAIL_MAX_ATTEMPTS times in all.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_DELAY = env.int("EMAIL_RETRY_DELAY", default=60)
+# The scheduler (`manage.py crontask`, django-crontask) queues the periodic tasks: the stuck-task
+# recovery every minute, the digests at DIGEST_SCHEDULE (crontab syntax, in TIME_ZONE). Run one
+# scheduler; with REDIS_URL set, a lock in Redis keeps a second one from queueing twice.
+DIGEST_SCHEDULE = env.str("DIGEST_SCHEDULE", default="0 6 * * *")
+CRONTASK = {"REDIS_URL": env.str("REDIS_URL", default="") or None}
 
 # The API: session (with CSRF) or token authentication, cursor pagination, one error format.
 REST_FRAMEWORK = {

@@ -9,6 +9,7 @@ from actors.models.core import (
     User,
     UserManager,
 )
+from actors.models.mail import OutgoingEmail
 from actors.models.notifications import Notification, NotificationPreference
 from actors.models.sources import Sourced, SourceDocument
 from actors.models.tokens import ApiToken
@@ -23,6 +24,7 @@ __all__ = [
     "Membership",
     "Notification",
     "NotificationPreference",
+    "OutgoingEmail",
     "Region",
     "SourceDocument",
     "Sourced",
