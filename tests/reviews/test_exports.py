@@ -328,7 +328,10 @@ def test_the_comments_export_takes_its_filters_and_keeps_out_hidden_comments(cli
     assert ids(objective=12) == {on_objective.pk, later.pk}
     assert ids(objective=12, since=since.isoformat()) == {later.pk}
     assert ids(parent=conversation["deleted"].pk) == {deleted_reply.pk}
-    assert ids(pledge=conversation["draft"].pk) == set()
+    # A draft's id is refused as an id nothing has: the export does not tell that it exists.
+    url = reverse("reviews:export", args=["comments", "json"])
+    refusals = [client.get(url, {"pledge": pk}) for pk in (conversation["draft"].pk, 987654)]
+    assert [r.status_code for r in refusals] == [400, 400]
 
 
 def test_the_progress_updates_export_takes_its_filters_and_keeps_out_hidden_ones(client):
