@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OrderBy
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -36,6 +36,13 @@ class ReferenceFixture:
 
 def _natural_order(model) -> list:
     """A stable order for exports, so an unchanged database writes byte-identical files."""
+    if model._meta.label_lower.endswith("citation"):
+        record = model._meta.get_field("record").related_model
+        return [
+            *(_prefixed("record", o) for o in _natural_order(record)),
+            "source__slug",
+            "locator",
+        ]
     orders = {
         "actors.actor": ["slug"],
         "actors.coalition": ["slug"],
@@ -47,6 +54,11 @@ def _natural_order(model) -> list:
         ],
         "reviews.roundtable": ["cycle__slug", "number"],
         "reviews.declarationparagraph": ["cycle__slug", "number"],
+        "reviews.declarationparagraphobjective": [
+            "paragraph__cycle__slug",
+            "paragraph__number",
+            "objective__number",
+        ],
         "reviews.reviewcycle": ["year", "slug"],
         "reviews.milestone": ["year", F("date").asc(nulls_first=True), "slug"],
         "actors.sourcedocument": ["slug"],
@@ -54,17 +66,47 @@ def _natural_order(model) -> list:
     return orders.get(model._meta.label_lower, ["number"])
 
 
+def _prefixed(relation: str, order):
+    """``order`` (a field name or an ``OrderBy``) of a related model, seen from ``relation``."""
+    if isinstance(order, str):
+        return f"{relation}__{order}"
+    if not isinstance(order, OrderBy):
+        raise TypeError(f"Cannot order by {order!r} across a relation.")
+    return OrderBy(
+        F(f"{relation}__{order.expression.name}"),
+        descending=order.descending,
+        nulls_first=order.nulls_first,
+        nulls_last=order.nulls_last,
+    )
+
+
+# Each file holds its records, then their citations (which name the records by natural key).
 REFERENCE_FIXTURES = (
     ReferenceFixture("01_sources.json", ("actors.sourcedocument",)),
-    ReferenceFixture("02_objectives.json", ("reviews.objective",)),
-    ReferenceFixture("03_principles.json", ("reviews.guidingprinciple",)),
-    ReferenceFixture("04_cycles.json", ("reviews.reviewcycle",)),
-    ReferenceFixture("05_round_tables.json", ("reviews.roundtable", "reviews.roundtableobjective")),
-    ReferenceFixture("06_declaration_paragraphs.json", ("reviews.declarationparagraph",)),
-    ReferenceFixture("07_milestones.json", ("reviews.milestone",)),
-    ReferenceFixture("08_actors.json", ("actors.actor",)),
-    ReferenceFixture("09_coalitions.json", ("actors.coalition",)),
-    ReferenceFixture("10_coalition_memberships.json", ("actors.coalitionmembership",)),
+    ReferenceFixture("02_objectives.json", ("reviews.objective", "reviews.objectivecitation")),
+    ReferenceFixture(
+        "03_principles.json", ("reviews.guidingprinciple", "reviews.guidingprinciplecitation")
+    ),
+    ReferenceFixture("04_cycles.json", ("reviews.reviewcycle", "reviews.reviewcyclecitation")),
+    ReferenceFixture(
+        "05_round_tables.json",
+        ("reviews.roundtable", "reviews.roundtableobjective", "reviews.roundtablecitation"),
+    ),
+    ReferenceFixture(
+        "06_declaration_paragraphs.json",
+        (
+            "reviews.declarationparagraph",
+            "reviews.declarationparagraphobjective",
+            "reviews.declarationparagraphcitation",
+        ),
+    ),
+    ReferenceFixture("07_milestones.json", ("reviews.milestone", "reviews.milestonecitation")),
+    ReferenceFixture("08_actors.json", ("actors.actor", "actors.actorcitation")),
+    ReferenceFixture("09_coalitions.json", ("actors.coalition", "actors.coalitioncitation")),
+    ReferenceFixture(
+        "10_coalition_memberships.json",
+        ("actors.coalitionmembership", "actors.coalitionmembershipcitation"),
+    ),
 )
 
 
