@@ -4,6 +4,7 @@ Fixtures use natural keys and carry no primary keys, so loading them again updat
 instead of adding new ones, and a database's own ids never leak into version control.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,27 @@ def load_reference(*, verbosity: int = 1) -> None:
         )
     with transaction.atomic():
         call_command("loaddata", *[str(f.path) for f in REFERENCE_FIXTURES], verbosity=verbosity)
+        _drop_citations_the_fixtures_no_longer_give()
+
+
+def _drop_citations_the_fixtures_no_longer_give() -> None:
+    """A curated record keeps only the citations its fixture gives: a fact moved to the source that
+    states it must not stay credited to the one that does not. (Records the fixtures do not hold,
+    such as organisations added in the admin, keep theirs.)"""
+    for fixture in REFERENCE_FIXTURES:
+        records, kept = defaultdict(set), defaultdict(set)
+        text = fixture.path.read_text(encoding="utf-8")
+        for deserialized in serializers.deserialize("json", text):
+            obj = deserialized.object
+            if obj._meta.label_lower.endswith("citation"):
+                kept[type(obj)].add(obj.pk)
+            elif "citations" in {f.name for f in obj._meta.get_fields()}:
+                citation_model = obj._meta.get_field("citations").related_model
+                records[citation_model].add(obj.pk)
+        for citation_model, record_ids in records.items():
+            citation_model.objects.filter(record_id__in=record_ids).exclude(
+                pk__in=kept[citation_model]
+            ).delete()
 
 
 def export_reference(*, directory: Path = FIXTURE_DIR) -> list[Path]:
