@@ -9,8 +9,8 @@ BEFORE = [
     ("reviews", "0006_pledge_transitions_append_only"),
 ]
 AFTER = [
-    ("actors", "0009_citations_replace_single_source"),
-    ("reviews", "0007_citations_and_editorial_objective_links"),
+    ("actors", "0011_remove_single_source_fields"),
+    ("reviews", "0009_remove_single_source_fields"),
 ]
 
 

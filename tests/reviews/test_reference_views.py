@@ -196,12 +196,12 @@ def test_cycle_without_confirmed_round_tables_says_so(client):
     assert "have not been confirmed yet" in response.content.decode()
 
 
-def test_timeline_runs_from_icpd_in_order(client):
+def test_timeline_runs_in_order_from_the_ilo_in_1919(client):
     response = client.get(reverse("reviews:timeline"))
 
     years = [milestone.year for milestone in response.context["milestones"]]
     assert years == sorted(years)
-    assert years[0] == 1994
+    assert years[0] == 1919
     assert "International Conference on Population and Development" in response.content.decode()
 
 
