@@ -6,7 +6,9 @@ from actors.models import Actor, ApiToken, Coalition, CoalitionMembership, Regio
 class CitationSerializer(serializers.Serializer):
     """One source a curated record cites, where in it, and what it supports."""
 
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.CharField(
+        source="source.slug", read_only=True, help_text="The cited source document's slug."
+    )
     locator = serializers.CharField(read_only=True)
     supports = serializers.CharField(
         read_only=True, help_text="What the source supports; empty when it is the whole record."
