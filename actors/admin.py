@@ -150,7 +150,7 @@ class UserAdmin(MembershipsThroughServices, BaseUserAdmin):
 
 class CoalitionMembershipInline(admin.TabularInline):
     model = CoalitionMembership
-    fields = ("actor", "role", "joined_year", "left_year", "note", "source", "source_locator")
+    fields = ("actor", "role", "joined_year", "left_year", "note")
     extra = 0
     autocomplete_fields = ("actor",)
 
@@ -167,7 +167,7 @@ class ActorAdmin(MembershipsThroughServices, ProvenanceAdmin):
         "is_demo",
         "provenance",
     )
-    list_filter = ("status", "kind", "region", "is_demo", "source")
+    list_filter = ("status", "kind", "region", "is_demo", "citations__source")
     search_fields = ("name", "short_name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent", "proposed_by")
@@ -197,7 +197,7 @@ class CoalitionAdmin(ProvenanceAdmin):
     search_fields = ("name", "short_name")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
-    list_select_related = ("parent", "source")
+    list_select_related = ("parent",)
     inlines = [CoalitionMembershipInline]
 
 
@@ -207,7 +207,7 @@ class CoalitionMembershipAdmin(ProvenanceAdmin):
     list_filter = ("coalition", "role")
     search_fields = ("actor__name", "actor__short_name", "coalition__name")
     autocomplete_fields = ("actor", "coalition")
-    list_select_related = ("actor", "coalition", "source")
+    list_select_related = ("actor", "coalition")
 
 
 @admin.register(Membership)

@@ -19,7 +19,7 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     schema = AutoSchema()
 
     def get_queryset(self):
-        return Actor.objects.accredited().select_related("parent", "source")
+        return Actor.objects.accredited().select_related("parent").with_citations()
 
 
 class CoalitionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,6 +35,8 @@ class CoalitionViewSet(viewsets.ReadOnlyModelViewSet):
         members = CoalitionMembership.objects.filter(
             actor__status=Actor.Status.ACCREDITED
         ).select_related("actor")
-        return Coalition.objects.select_related("parent", "source").prefetch_related(
-            Prefetch("memberships", queryset=members)
+        return (
+            Coalition.objects.select_related("parent")
+            .with_citations()
+            .prefetch_related(Prefetch("memberships", queryset=members))
         )

@@ -3,6 +3,18 @@ from rest_framework import serializers
 from actors.models import Actor, ApiToken, Coalition, CoalitionMembership, Region
 
 
+class CitationSerializer(serializers.Serializer):
+    """One source a curated record cites, where in it, and what it supports."""
+
+    source = serializers.CharField(
+        source="source.slug", read_only=True, help_text="The cited source document's slug."
+    )
+    locator = serializers.CharField(read_only=True)
+    supports = serializers.CharField(
+        read_only=True, help_text="What the source supports; empty when it is the whole record."
+    )
+
+
 class ActorBriefSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", allow_blank=True, read_only=True)
 
@@ -19,7 +31,7 @@ class ActorSerializer(serializers.ModelSerializer):
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
     website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Actor
@@ -36,8 +48,7 @@ class ActorSerializer(serializers.ModelSerializer):
             "description",
             "parent",
             "is_demo",
-            "source",
-            "source_locator",
+            "citations",
         ]
         read_only_fields = fields
 
@@ -56,7 +67,7 @@ class CoalitionSerializer(serializers.ModelSerializer):
         view_name="api:coalition-detail", lookup_field="slug"
     )
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
     website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
     members = CoalitionMemberSerializer(source="memberships", many=True, read_only=True)
 
@@ -73,8 +84,7 @@ class CoalitionSerializer(serializers.ModelSerializer):
             "parent",
             "website",
             "members",
-            "source",
-            "source_locator",
+            "citations",
         ]
         read_only_fields = fields
 

@@ -1,31 +1,48 @@
-"""The admin of a curated model (one with a source): shows where each record's facts come from.
+"""The admin of a curated model (one with citations): edits and shows where its facts come from.
 
-Shared by the apps' admins; it knows no app, only the `source`/`source_locator` fields of a
-sourced model.
+Shared by the apps' admins; it knows no app, only the `citations` of a curated model, whose
+concrete citation model it finds from that relation.
 """
 
+from functools import cache
+
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html_join
+
+
+@cache
+def citation_inline(model) -> type[admin.TabularInline]:
+    """The inline that edits the citations of ``model``'s records (one class per model)."""
+    return type(
+        f"{model.__name__}CitationInline",
+        (admin.TabularInline,),
+        {
+            "model": model._meta.get_field("citations").related_model,
+            "fields": ("source", "locator", "supports"),
+            "extra": 0,
+            "min_num": 0,
+            "verbose_name": "citation",
+            "verbose_name_plural": "Provenance: the sources cited, where and for what",
+        },
+    )
 
 
 class ProvenanceAdmin(admin.ModelAdmin):
-    """Admin of a curated model: shows where each record's facts come from."""
+    """Admin of a curated model: edits its citations and lists them with each record."""
 
-    provenance_fields = ("source", "source_locator", "provenance")
-    list_select_related = ("source",)
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), citation_inline(self.model)]
 
-    def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "provenance")
-
-    def get_fieldsets(self, request, obj=None):
-        fields = [f for f in self.get_fields(request, obj) if f not in self.provenance_fields]
-        return [(None, {"fields": fields}), ("Provenance", {"fields": self.provenance_fields})]
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_citations()
 
     @admin.display(description="Provenance")
     def provenance(self, obj):
-        if not obj or not obj.source_id:
+        citations = list(obj.citations.all())
+        if not citations:
             return "—"
-        quote = f" — “{obj.source_locator}”" if obj.source_locator else ""
-        return format_html(
-            '<a href="{}">{}</a>{}', obj.source.get_absolute_url(), obj.source.title, quote
+        return format_html_join(
+            "; ",
+            '<a href="{}">{}</a> — “{}”',
+            ((c.source.get_absolute_url(), c.source.title, c.locator) for c in citations),
         )

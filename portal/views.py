@@ -11,7 +11,7 @@ from reviews.models import Objective, ReviewCycle
 @require_safe
 def home(request):
     now = timezone.now()
-    cycle = ReviewCycle.objects.select_related("source").current(now)
+    cycle = ReviewCycle.objects.with_citations().current(now)
     counts = {
         "objectives": Objective.objects.count(),
         "actors": Actor.objects.accredited().count(),

@@ -9,6 +9,7 @@ from reviews import services
 from reviews.models import (
     Comment,
     DeclarationParagraph,
+    DeclarationParagraphObjective,
     Flag,
     GuidingPrinciple,
     Milestone,
@@ -28,7 +29,7 @@ from reviews.models import (
 class ObjectiveAdmin(ProvenanceAdmin):
     list_display = ("number", "short_label", "title", "provenance")
     search_fields = ("title", "short_label")
-    list_filter = ("source",)
+    list_filter = ("citations__source",)
 
 
 @admin.register(GuidingPrinciple)
@@ -39,7 +40,7 @@ class GuidingPrincipleAdmin(ProvenanceAdmin):
 
 class RoundTableInline(admin.TabularInline):
     model = RoundTable
-    fields = ("number", "title", "held_on", "source", "source_locator")
+    fields = ("number", "title", "held_on")
     extra = 0
     show_change_link = True
 
@@ -65,17 +66,24 @@ class RoundTableAdmin(ProvenanceAdmin):
     list_display = ("__str__", "cycle", "number", "held_on", "provenance")
     list_filter = ("cycle",)
     search_fields = ("title", "cycle__name")
-    list_select_related = ("cycle", "source")
+    list_select_related = ("cycle",)
     inlines = [RoundTableObjectiveInline]
+
+
+class DeclarationParagraphObjectiveInline(admin.TabularInline):
+    model = DeclarationParagraphObjective
+    fields = ("objective", "editorial")
+    extra = 0
+    autocomplete_fields = ("objective",)
 
 
 @admin.register(DeclarationParagraph)
 class DeclarationParagraphAdmin(ProvenanceAdmin):
     list_display = ("number", "cycle", "section", "provenance")
     list_filter = ("cycle", "objectives")
-    search_fields = ("summary", "section", "source_locator")
-    list_select_related = ("cycle", "source")
-    filter_horizontal = ("objectives",)
+    search_fields = ("summary", "section", "citations__locator")
+    list_select_related = ("cycle",)
+    inlines = [DeclarationParagraphObjectiveInline]
 
 
 @admin.register(Milestone)

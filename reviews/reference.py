@@ -4,6 +4,7 @@ Fixtures use natural keys and carry no primary keys, so loading them again updat
 instead of adding new ones, and a database's own ids never leak into version control.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OrderBy
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -36,6 +37,13 @@ class ReferenceFixture:
 
 def _natural_order(model) -> list:
     """A stable order for exports, so an unchanged database writes byte-identical files."""
+    if model._meta.label_lower.endswith("citation"):
+        record = model._meta.get_field("record").related_model
+        return [
+            *(_prefixed("record", o) for o in _natural_order(record)),
+            "source__slug",
+            "locator",
+        ]
     orders = {
         "actors.actor": ["slug"],
         "actors.coalition": ["slug"],
@@ -47,6 +55,11 @@ def _natural_order(model) -> list:
         ],
         "reviews.roundtable": ["cycle__slug", "number"],
         "reviews.declarationparagraph": ["cycle__slug", "number"],
+        "reviews.declarationparagraphobjective": [
+            "paragraph__cycle__slug",
+            "paragraph__number",
+            "objective__number",
+        ],
         "reviews.reviewcycle": ["year", "slug"],
         "reviews.milestone": ["year", F("date").asc(nulls_first=True), "slug"],
         "actors.sourcedocument": ["slug"],
@@ -54,17 +67,47 @@ def _natural_order(model) -> list:
     return orders.get(model._meta.label_lower, ["number"])
 
 
+def _prefixed(relation: str, order):
+    """``order`` (a field name or an ``OrderBy``) of a related model, seen from ``relation``."""
+    if isinstance(order, str):
+        return f"{relation}__{order}"
+    if not isinstance(order, OrderBy):
+        raise TypeError(f"Cannot order by {order!r} across a relation.")
+    return OrderBy(
+        F(f"{relation}__{order.expression.name}"),
+        descending=order.descending,
+        nulls_first=order.nulls_first,
+        nulls_last=order.nulls_last,
+    )
+
+
+# Each file holds its records, then their citations (which name the records by natural key).
 REFERENCE_FIXTURES = (
     ReferenceFixture("01_sources.json", ("actors.sourcedocument",)),
-    ReferenceFixture("02_objectives.json", ("reviews.objective",)),
-    ReferenceFixture("03_principles.json", ("reviews.guidingprinciple",)),
-    ReferenceFixture("04_cycles.json", ("reviews.reviewcycle",)),
-    ReferenceFixture("05_round_tables.json", ("reviews.roundtable", "reviews.roundtableobjective")),
-    ReferenceFixture("06_declaration_paragraphs.json", ("reviews.declarationparagraph",)),
-    ReferenceFixture("07_milestones.json", ("reviews.milestone",)),
-    ReferenceFixture("08_actors.json", ("actors.actor",)),
-    ReferenceFixture("09_coalitions.json", ("actors.coalition",)),
-    ReferenceFixture("10_coalition_memberships.json", ("actors.coalitionmembership",)),
+    ReferenceFixture("02_objectives.json", ("reviews.objective", "reviews.objectivecitation")),
+    ReferenceFixture(
+        "03_principles.json", ("reviews.guidingprinciple", "reviews.guidingprinciplecitation")
+    ),
+    ReferenceFixture("04_cycles.json", ("reviews.reviewcycle", "reviews.reviewcyclecitation")),
+    ReferenceFixture(
+        "05_round_tables.json",
+        ("reviews.roundtable", "reviews.roundtableobjective", "reviews.roundtablecitation"),
+    ),
+    ReferenceFixture(
+        "06_declaration_paragraphs.json",
+        (
+            "reviews.declarationparagraph",
+            "reviews.declarationparagraphobjective",
+            "reviews.declarationparagraphcitation",
+        ),
+    ),
+    ReferenceFixture("07_milestones.json", ("reviews.milestone", "reviews.milestonecitation")),
+    ReferenceFixture("08_actors.json", ("actors.actor", "actors.actorcitation")),
+    ReferenceFixture("09_coalitions.json", ("actors.coalition", "actors.coalitioncitation")),
+    ReferenceFixture(
+        "10_coalition_memberships.json",
+        ("actors.coalitionmembership", "actors.coalitionmembershipcitation"),
+    ),
 )
 
 
@@ -77,6 +120,27 @@ def load_reference(*, verbosity: int = 1) -> None:
         )
     with transaction.atomic():
         call_command("loaddata", *[str(f.path) for f in REFERENCE_FIXTURES], verbosity=verbosity)
+        _drop_citations_the_fixtures_no_longer_give()
+
+
+def _drop_citations_the_fixtures_no_longer_give() -> None:
+    """A curated record keeps only the citations its fixture gives: a fact moved to the source that
+    states it must not stay credited to the one that does not. (Records the fixtures do not hold,
+    such as organisations added in the admin, keep theirs.)"""
+    for fixture in REFERENCE_FIXTURES:
+        records, kept = defaultdict(set), defaultdict(set)
+        text = fixture.path.read_text(encoding="utf-8")
+        for deserialized in serializers.deserialize("json", text):
+            obj = deserialized.object
+            if obj._meta.label_lower.endswith("citation"):
+                kept[type(obj)].add(obj.pk)
+            elif "citations" in {f.name for f in obj._meta.get_fields()}:
+                citation_model = obj._meta.get_field("citations").related_model
+                records[citation_model].add(obj.pk)
+        for citation_model, record_ids in records.items():
+            citation_model.objects.filter(record_id__in=record_ids).exclude(
+                pk__in=kept[citation_model]
+            ).delete()
 
 
 def export_reference(*, directory: Path = FIXTURE_DIR) -> list[Path]:

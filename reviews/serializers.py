@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from actors.serializers import ActorBriefSerializer
+from actors.serializers import ActorBriefSerializer, CitationSerializer
 from reviews.models import (
     Comment,
     DeclarationParagraph,
@@ -24,36 +24,39 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:objective-detail", lookup_field="number"
     )
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Objective
-        fields = ["number", "url", "title", "short_label", "source", "source_locator"]
+        fields = ["number", "url", "title", "short_label", "citations"]
         read_only_fields = fields
 
 
 class PrincipleSerializer(serializers.ModelSerializer):
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = GuidingPrinciple
-        fields = ["number", "title", "description", "source", "source_locator"]
+        fields = ["number", "title", "description", "citations"]
         read_only_fields = fields
 
 
 class RoundTableSerializer(serializers.ModelSerializer):
+    """A round table within its cycle. Its citations are shown on the cycle's page; here they
+    would cost the cycle list one more query (a list stays within four)."""
+
     objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
     class Meta:
         model = RoundTable
-        fields = ["id", "number", "title", "held_on", "objectives", "source_locator"]
+        fields = ["id", "number", "title", "held_on", "objectives"]
         read_only_fields = fields
 
 
 class CycleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:cycle-detail", lookup_field="slug")
     round_tables = RoundTableSerializer(many=True, read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = ReviewCycle
@@ -72,16 +75,20 @@ class CycleSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_endorsed_on",
             "round_tables",
-            "source",
-            "source_locator",
+            "citations",
         ]
         read_only_fields = fields
 
 
 class DeclarationParagraphSerializer(serializers.ModelSerializer):
     cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    objectives = serializers.SerializerMethodField(
+        help_text="Numbers of the objectives the paragraph speaks to."
+    )
+    editorial_objectives = serializers.SerializerMethodField(
+        help_text="Those of `objectives` linked by the curators' own reading, not by a source."
+    )
+    citations = CitationSerializer(many=True, read_only=True)
 
     class Meta:
         model = DeclarationParagraph
@@ -92,10 +99,18 @@ class DeclarationParagraphSerializer(serializers.ModelSerializer):
             "section",
             "summary",
             "objectives",
-            "source",
-            "source_locator",
+            "editorial_objectives",
+            "citations",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_objectives(self, paragraph) -> list[int]:
+        return [link.objective.number for link in paragraph.objective_links.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_editorial_objectives(self, paragraph) -> list[int]:
+        return [link.objective.number for link in paragraph.objective_links.all() if link.editorial]
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -42,8 +42,18 @@ class SourceDocumentFactory(factory.django.DjangoModelFactory):
 
 
 class SourcedFactory(factory.django.DjangoModelFactory):
-    source = factory.SubFactory(SourceDocumentFactory)
-    source_locator = "a quoted phrase"
+    """A curated record citing one source (``source=…`` picks it; a new one otherwise)."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def source(obj, create, extracted, **kwargs):
+        if create:
+            obj.citations.create(
+                source=extracted or SourceDocumentFactory(), locator="a quoted phrase"
+            )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -64,7 +74,6 @@ class ActorFactory(factory.django.DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"TO{n}")
     slug = factory.Sequence(lambda n: f"test-organisation-{n}")
     kind = Actor.Kind.CIVIL_SOCIETY
-    source = None
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

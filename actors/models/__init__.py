@@ -1,3 +1,4 @@
+from actors.models.citations import ActorCitation, CoalitionCitation, CoalitionMembershipCitation
 from actors.models.core import (
     MODERATORS_GROUP,
     Actor,
@@ -11,15 +12,19 @@ from actors.models.core import (
 )
 from actors.models.mail import OutgoingEmail
 from actors.models.notifications import Notification, NotificationPreference
-from actors.models.sources import Sourced, SourceDocument
+from actors.models.sources import Citation, SourceDocument, SourcedQuerySet
 from actors.models.tokens import ApiToken
 
 __all__ = [
     "MODERATORS_GROUP",
     "Actor",
+    "ActorCitation",
     "ApiToken",
+    "Citation",
     "Coalition",
+    "CoalitionCitation",
     "CoalitionMembership",
+    "CoalitionMembershipCitation",
     "JoinRequest",
     "Membership",
     "Notification",
@@ -27,7 +32,7 @@ __all__ = [
     "OutgoingEmail",
     "Region",
     "SourceDocument",
-    "Sourced",
+    "SourcedQuerySet",
     "User",
     "UserManager",
 ]

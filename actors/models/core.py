@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
-from actors.models.sources import Sourced
+from actors.models.sources import SourcedQuerySet
 
 # The group whose members are the portal's moderators (the secretariat).
 MODERATORS_GROUP = "Moderators"
@@ -125,7 +125,7 @@ class Region(models.TextChoices):
     GLOBAL = "global", "Global"
 
 
-class ActorQuerySet(models.QuerySet):
+class ActorQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -135,13 +135,13 @@ class ActorQuerySet(models.QuerySet):
 
     def curated(self):
         """Actors the administrators curate from source documents (written to the fixtures)."""
-        return self.filter(source__isnull=False, is_demo=False)
+        return self.filter(is_demo=False).cited()
 
     def for_directory(self):
         return self.accredited().select_related("parent").defer("description")
 
 
-class Actor(Sourced):
+class Actor(models.Model):
     """An organisation with a stake in the Compact: a state, a UN entity, a city, an NGO…"""
 
     class Kind(models.TextChoices):
@@ -163,14 +163,6 @@ class Actor(Sourced):
         PROPOSED = "proposed", "Proposed, awaiting accreditation"
         DECLINED = "declined", "Not accredited"
 
-    # Organisations proposed by users or made for the demo have no source document.
-    source = models.ForeignKey(
-        "actors.SourceDocument",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="actors",
-    )
     name = models.CharField(max_length=300, unique=True)
     short_name = models.CharField(max_length=40, blank=True, help_text="Acronym or short name.")
     slug = models.SlugField(max_length=80, unique=True)
@@ -219,23 +211,23 @@ class Actor(Sourced):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("actors:actor-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def label(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
-class CoalitionQuerySet(models.QuerySet):
+class CoalitionQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Coalition(Sourced):
+class Coalition(models.Model):
     """A named group of actors: the Global Migration Group, the UN Network on Migration…"""
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -264,25 +256,26 @@ class Coalition(Sourced):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("actors:coalition-detail", args=[self.slug])
 
+    def natural_key(self):
+        return (self.slug,)
 
-class CoalitionMembershipQuerySet(models.QuerySet):
+
+class CoalitionMembershipQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, coalition_slug, actor_slug, role):
         return self.get(coalition__slug=coalition_slug, actor__slug=actor_slug, role=role)
 
 
-class CoalitionMembership(Sourced):
+class CoalitionMembership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
         FOUNDING_MEMBER = "founding-member", "Founding member"
         CHAIR = "chair", "Chair"
         CO_CHAIR = "co-chair", "Co-chair"
         COORDINATOR = "coordinator", "Coordinator"
+        CO_LEAD = "co-lead", "Co-lead"
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="coalition_memberships")

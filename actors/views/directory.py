@@ -22,10 +22,10 @@ def actor_list(request):
 
 @require_safe
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.select_related("parent", "source"), slug=slug)
+    actor = get_object_or_404(Actor.objects.select_related("parent").with_citations(), slug=slug)
     if not can_view_actor(request.user, actor):
         raise Http404("No such organisation.")
-    memberships = actor.coalition_memberships.select_related("coalition", "source")
+    memberships = actor.coalition_memberships.select_related("coalition").with_citations()
     children = actor.children.accredited().only("name", "short_name", "slug")
     return render(
         request,
@@ -42,9 +42,13 @@ def actor_detail(request, slug):
 
 @require_safe
 def coalition_list(request):
-    coalitions = Coalition.objects.select_related("parent", "source").annotate(
-        member_count=Count(
-            "members", filter=Q(members__status=Actor.Status.ACCREDITED), distinct=True
+    coalitions = (
+        Coalition.objects.select_related("parent")
+        .with_citations()
+        .annotate(
+            member_count=Count(
+                "members", filter=Q(members__status=Actor.Status.ACCREDITED), distinct=True
+            )
         )
     )
     return render(request, "actors/coalition_list.html", {"coalitions": coalitions})
@@ -53,14 +57,17 @@ def coalition_list(request):
 @require_safe
 def coalition_detail(request, slug):
     coalition = get_object_or_404(
-        Coalition.objects.select_related("parent", "source").prefetch_related(
+        Coalition.objects.select_related("parent")
+        .with_citations()
+        .prefetch_related(
             Prefetch("children", queryset=Coalition.objects.only("name", "slug", "parent"))
         ),
         slug=slug,
     )
     memberships = (
         CoalitionMembership.objects.filter(coalition=coalition)
-        .select_related("actor", "source")
+        .select_related("actor")
+        .with_citations()
         .filter(actor__status=Actor.Status.ACCREDITED)
         .order_by("joined_year", "actor__name")
     )

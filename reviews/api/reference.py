@@ -34,12 +34,12 @@ class NumberedViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ObjectiveViewSet(NumberedViewSet):
     serializer_class = ObjectiveSerializer
-    queryset = Objective.objects.select_related("source")
+    queryset = Objective.objects.with_citations()
 
 
 class PrincipleViewSet(NumberedViewSet):
     serializer_class = PrincipleSerializer
-    queryset = GuidingPrinciple.objects.select_related("source")
+    queryset = GuidingPrinciple.objects.with_citations()
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -54,7 +54,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         tables = RoundTable.objects.prefetch_related("objectives").order_by("number")
-        return ReviewCycle.objects.select_related("source").prefetch_related(
+        return ReviewCycle.objects.with_citations().prefetch_related(
             Prefetch("round_tables", queryset=tables)
         )
 
@@ -69,7 +69,8 @@ class DeclarationParagraphViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            DeclarationParagraph.objects.select_related("cycle", "source")
-            .prefetch_related("objectives")
+            DeclarationParagraph.objects.select_related("cycle")
+            .with_citations()
+            .with_objective_links()
             .annotate(cycle_year=F("cycle__year"))
         )

@@ -1,9 +1,18 @@
+from reviews.models.citations import (
+    DeclarationParagraphCitation,
+    GuidingPrincipleCitation,
+    MilestoneCitation,
+    ObjectiveCitation,
+    ReviewCycleCitation,
+    RoundTableCitation,
+)
 from reviews.models.comments import Comment, Flag, ModerationLogEntry
 from reviews.models.lifecycle import PledgeTransition
 from reviews.models.pledges import Pledge, PledgePartner
 from reviews.models.progress import ProgressUpdate
 from reviews.models.reference import (
     DeclarationParagraph,
+    DeclarationParagraphObjective,
     GuidingPrinciple,
     Milestone,
     Objective,
@@ -15,16 +24,23 @@ from reviews.models.reference import (
 __all__ = [
     "Comment",
     "DeclarationParagraph",
+    "DeclarationParagraphCitation",
+    "DeclarationParagraphObjective",
     "Flag",
     "GuidingPrinciple",
+    "GuidingPrincipleCitation",
     "Milestone",
+    "MilestoneCitation",
     "ModerationLogEntry",
     "Objective",
+    "ObjectiveCitation",
     "Pledge",
     "PledgePartner",
     "PledgeTransition",
     "ProgressUpdate",
     "ReviewCycle",
+    "ReviewCycleCitation",
     "RoundTable",
+    "RoundTableCitation",
     "RoundTableObjective",
 ]

@@ -1,9 +1,9 @@
 """Reference data of the Global Compact: objectives, principles, review cycles and their parts.
 
-Every curated record names the source document it comes from and where in it the fact stands, so
-that each public page can show its provenance. Records are addressed by natural keys (an
-objective's number, a cycle's slug…) so the fixtures in ``fixtures/`` load idempotently and can be
-written back from the admin with ``export_reference``.
+Every curated record cites the source documents it comes from and where in each the fact
+stands (``reviews.models.citations``), so that each public page can show its provenance. Records
+are addressed by natural keys (an objective's number, a cycle's slug…) so the fixtures in
+``fixtures/`` load idempotently and can be written back from the admin with ``export_reference``.
 """
 
 from django.core.exceptions import ValidationError
@@ -12,15 +12,15 @@ from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Sourced
+from actors.models import SourcedQuerySet
 
 
-class ObjectiveQuerySet(models.QuerySet):
+class ObjectiveQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
 
-class Objective(Sourced):
+class Objective(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=300, unique=True)
     short_label = models.CharField(max_length=80)
@@ -45,12 +45,12 @@ class Objective(Sourced):
         return (self.number,)
 
 
-class GuidingPrincipleQuerySet(models.QuerySet):
+class GuidingPrincipleQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
 
-class GuidingPrinciple(Sourced):
+class GuidingPrinciple(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
@@ -72,7 +72,7 @@ class GuidingPrinciple(Sourced):
         return (self.number,)
 
 
-class ReviewCycleQuerySet(models.QuerySet):
+class ReviewCycleQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -117,7 +117,7 @@ class ReviewCycleQuerySet(models.QuerySet):
         )
 
 
-class ReviewCycle(Sourced):
+class ReviewCycle(models.Model):
     class Kind(models.TextChoices):
         GLOBAL = "global", "International Migration Review Forum"
         REGIONAL = "regional", "Regional review"
@@ -179,12 +179,12 @@ class ReviewCycle(Sourced):
         )
 
 
-class RoundTableQuerySet(models.QuerySet):
+class RoundTableQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, cycle_slug, number):
         return self.get(cycle__slug=cycle_slug, number=number)
 
 
-class RoundTable(Sourced):
+class RoundTable(models.Model):
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="round_tables")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300, blank=True)
@@ -260,12 +260,28 @@ class RoundTableObjective(models.Model):
             )
 
 
-class DeclarationParagraphQuerySet(models.QuerySet):
+class DeclarationParagraphQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, cycle_slug, number):
         return self.get(cycle__slug=cycle_slug, number=number)
 
+    def with_objective_links(self):
+        """Each paragraph with its links to objectives (and whether each is editorial)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "objective_links",
+                queryset=DeclarationParagraphObjective.objects.select_related("objective"),
+            )
+        )
 
-class DeclarationParagraph(Sourced):
+    def speaking_to(self, objective):
+        """The paragraphs linked to ``objective``, each with ``editorial_link`` (the curators'
+        reading, not a source's)."""
+        return self.filter(objective_links__objective=objective).annotate(
+            editorial_link=F("objective_links__editorial")
+        )
+
+
+class DeclarationParagraph(models.Model):
     """A numbered paragraph (§) of a cycle's outcome document, summarised in our own words."""
 
     cycle = models.ForeignKey(
@@ -275,7 +291,10 @@ class DeclarationParagraph(Sourced):
     section = models.CharField(max_length=200, blank=True)
     summary = models.TextField()
     objectives = models.ManyToManyField(
-        Objective, blank=True, related_name="declaration_paragraphs"
+        Objective,
+        through="DeclarationParagraphObjective",
+        blank=True,
+        related_name="declaration_paragraphs",
     )
 
     objects = DeclarationParagraphQuerySet.as_manager()
@@ -295,12 +314,57 @@ class DeclarationParagraph(Sourced):
     natural_key.dependencies = ["reviews.reviewcycle"]
 
 
-class MilestoneQuerySet(models.QuerySet):
+class DeclarationParagraphObjectiveQuerySet(models.QuerySet):
+    def get_by_natural_key(self, cycle_slug, paragraph_number, objective_number):
+        return self.get(
+            paragraph__cycle__slug=cycle_slug,
+            paragraph__number=paragraph_number,
+            objective__number=objective_number,
+        )
+
+
+class DeclarationParagraphObjective(models.Model):
+    """An objective a Declaration paragraph speaks to, and whether a source says so.
+
+    A link no cited source states is the curators' own reading (``editorial``), and the pages and
+    the API say so.
+    """
+
+    paragraph = models.ForeignKey(
+        DeclarationParagraph, on_delete=models.CASCADE, related_name="objective_links"
+    )
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="+")
+    editorial = models.BooleanField(
+        default=True,
+        help_text="The curators' own reading; untick only when a cited source states the link.",
+    )
+
+    objects = DeclarationParagraphObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["objective__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paragraph", "objective"], name="paragraph_objective_once"
+            ),
+        ]
+
+    def __str__(self):
+        reading = " (curators' reading)" if self.editorial else ""
+        return f"{self.paragraph}: objective {self.objective.number}{reading}"
+
+    def natural_key(self):
+        return (*self.paragraph.natural_key(), *self.objective.natural_key())
+
+    natural_key.dependencies = ["reviews.declarationparagraph", "reviews.objective"]
+
+
+class MilestoneQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Milestone(Sourced):
+class Milestone(models.Model):
     """An event on the road from the 1994 ICPD to the review forums."""
 
     slug = models.SlugField(max_length=80, unique=True)

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from actors.models import SourceDocument
+from actors.models import Actor, Coalition, SourceDocument
 from reviews import filters
 from reviews.exports import documentation
 from reviews.models import (
@@ -20,7 +20,7 @@ from reviews.views.comments import CommentForm, load_threads, thread_context
 
 @require_safe
 def objective_list(request):
-    objectives = Objective.objects.select_related("source").prefetch_related(
+    objectives = Objective.objects.with_citations().prefetch_related(
         Prefetch("round_tables", queryset=RoundTable.objects.select_related("cycle"))
     )
     return render(request, "reviews/objective_list.html", {"objectives": objectives})
@@ -28,14 +28,15 @@ def objective_list(request):
 
 @require_safe
 def objective_detail(request, number):
-    objective = get_object_or_404(Objective.objects.select_related("source"), number=number)
+    objective = get_object_or_404(Objective.objects.with_citations(), number=number)
     round_tables = (
         RoundTable.objects.filter(objectives=objective)
-        .select_related("cycle", "source")
+        .select_related("cycle")
+        .with_citations()
         .prefetch_related("objectives")
     )
-    paragraphs = DeclarationParagraph.objects.filter(objectives=objective).select_related(
-        "cycle", "source"
+    paragraphs = (
+        DeclarationParagraph.objects.speaking_to(objective).select_related("cycle").with_citations()
     )
     neighbours = Objective.objects.filter(number__in=[number - 1, number + 1]).only(
         "number", "short_label"
@@ -48,7 +49,7 @@ def objective_detail(request, number):
             "objective": objective,
             "round_tables": round_tables,
             "paragraphs": paragraphs,
-            "principles": GuidingPrinciple.objects.select_related("source"),
+            "principles": GuidingPrinciple.objects.only("title"),
             "previous": next((o for o in neighbours if o.number == number - 1), None),
             "next": next((o for o in neighbours if o.number == number + 1), None),
         },
@@ -57,13 +58,13 @@ def objective_detail(request, number):
 
 @require_safe
 def principle_list(request):
-    principles = GuidingPrinciple.objects.select_related("source")
+    principles = GuidingPrinciple.objects.with_citations()
     return render(request, "reviews/principle_list.html", {"principles": principles})
 
 
 @require_safe
 def cycle_list(request):
-    cycles = ReviewCycle.objects.select_related("source").annotate(
+    cycles = ReviewCycle.objects.with_citations().annotate(
         round_table_count=Count("round_tables", distinct=True),
         paragraph_count=Count("declaration_paragraphs", distinct=True),
     )
@@ -76,11 +77,9 @@ def cycle_list(request):
 
 @require_safe
 def cycle_detail(request, slug):
-    cycle = get_object_or_404(ReviewCycle.objects.select_related("source"), slug=slug)
-    round_tables = list(cycle.round_tables.select_related("source").prefetch_related("objectives"))
-    paragraphs = list(
-        cycle.declaration_paragraphs.select_related("source").prefetch_related("objectives")
-    )
+    cycle = get_object_or_404(ReviewCycle.objects.with_citations(), slug=slug)
+    round_tables = list(cycle.round_tables.with_citations().prefetch_related("objectives"))
+    paragraphs = list(cycle.declaration_paragraphs.with_citations().with_objective_links())
     paragraph_threads = load_threads(request.user, "paragraph", [p.pk for p in paragraphs])
     table_threads = load_threads(request.user, "round_table", [t.pk for t in round_tables])
     for paragraph in paragraphs:
@@ -101,7 +100,7 @@ def cycle_detail(request, slug):
 
 @require_safe
 def timeline(request):
-    milestones = Milestone.objects.select_related("source")
+    milestones = Milestone.objects.with_citations()
     return render(request, "reviews/milestone_list.html", {"milestones": milestones})
 
 
@@ -120,13 +119,13 @@ def source_detail(request, slug):
         "reviews/sourcedocument_detail.html",
         {
             "source": source,
-            "objectives": source.reviews_objective_records.all(),
-            "principles": source.reviews_guidingprinciple_records.all(),
-            "cycles": source.reviews_reviewcycle_records.all(),
-            "paragraphs": source.reviews_declarationparagraph_records.select_related("cycle"),
-            "milestones": source.reviews_milestone_records.all(),
-            "actors": source.actors.only("name", "short_name", "slug"),
-            "coalitions": source.actors_coalition_records.only("name", "slug"),
+            "objectives": Objective.objects.citing(source),
+            "principles": GuidingPrinciple.objects.citing(source),
+            "cycles": ReviewCycle.objects.citing(source),
+            "paragraphs": DeclarationParagraph.objects.citing(source).select_related("cycle"),
+            "milestones": Milestone.objects.citing(source),
+            "actors": Actor.objects.citing(source).only("name", "short_name", "slug"),
+            "coalitions": Coalition.objects.citing(source).only("name", "slug"),
         },
     )
 

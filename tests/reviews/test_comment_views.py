@@ -365,7 +365,7 @@ def test_an_objective_page_takes_as_many_queries_with_200_comments_as_with_2(
         bulk_comments(1, authors=authors, parent=top)
     client.force_login(verified_user)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = client.get(objective.get_absolute_url())
 
     assert response.content.decode().count('<article class="comment') == size

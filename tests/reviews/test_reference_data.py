@@ -7,10 +7,12 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 
-from actors.models import Actor, Coalition, CoalitionMembership, SourceDocument
+from actors.models import Actor, ActorCitation, Coalition, CoalitionMembership, SourceDocument
 from reviews.models import (
     DeclarationParagraph,
+    DeclarationParagraphObjective,
     GuidingPrinciple,
+    Milestone,
     Objective,
     ReviewCycle,
     RoundTable,
@@ -100,12 +102,97 @@ def test_global_migration_group_has_16_members_each_with_its_join_year():
     assert not memberships.filter(joined_year__isnull=True).exists()
 
 
-def test_iom_coordinates_the_un_network_on_migration():
-    assert CoalitionMembership.objects.filter(
+def test_iom_coordinates_the_un_network_on_migration_as_the_compact_states():
+    membership = CoalitionMembership.objects.get(
         coalition__slug="un-network-on-migration",
         actor__slug="iom",
         role=CoalitionMembership.Role.COORDINATOR,
-    ).exists()
+    )
+    iom = Actor.objects.get(slug="iom")
+
+    for record in (membership, iom, Coalition.objects.get(slug="un-network-on-migration")):
+        assert record.citations.filter(
+            source__slug="a-res-73-195",
+            locator__contains="IOM will serve as the coordinator and secretariat of the network",
+        ).exists(), record
+    assert "coordinator and secretariat of the UN Network on Migration" in iom.description
+
+
+def test_a_record_mixing_two_sources_credits_each_of_them():
+    cases = {
+        ReviewCycle.objects.get(slug="imrf-2022"): {
+            "a-res-73-326",
+            "sandis-van-haasen-2022-taking-stock-imrf",
+        },
+        Coalition.objects.get(slug="geneva-migration-group"): {
+            "pecoud-2013-global-migration-group",
+            "hld-2013-international-system-working-as-one",
+        },
+        Actor.objects.get(slug="ngo-committee-on-migration"): {
+            "hld-2013-international-system-working-as-one",
+            "sandis-van-haasen-2022-taking-stock-imrf",
+        },
+        CoalitionMembership.objects.get(
+            coalition__slug="global-migration-group", actor__slug="iom"
+        ): {
+            "pecoud-2013-global-migration-group",
+            "hld-2013-international-system-working-as-one",
+        },
+    }
+    for record, sources in cases.items():
+        assert set(record.citations.values_list("source__slug", flat=True)) == sources, record
+
+
+def test_no_source_states_a_paragraph_objective_link_so_each_is_the_curators_reading():
+    links = DeclarationParagraphObjective.objects.filter(paragraph__cycle__slug="imrf-2022")
+
+    assert links.count() == 13
+    assert not links.filter(editorial=False).exists()
+
+
+def test_the_first_imrf_records_the_local_governments_and_champion_countries_figures():
+    imrf = ReviewCycle.objects.get(slug="imrf-2022")
+    champions = Coalition.objects.get(slug="gcm-champion-countries")
+
+    assert "70 formal actions and pledges" in imrf.description
+    assert "18 cities and 12 mayors" in imrf.description
+    assert imrf.citations.filter(locator__contains="18 cities and 12 mayors").exists()
+    assert champions.citations.filter(locator="the then 32 Champion Countries").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "leads"),
+    [
+        ("gmg-working-group-human-rights-gender-migration", {"ohchr", "un-women", "unicef"}),
+        ("gmg-task-force-capacity-development", {"unitar", "iom"}),
+        ("gmg-task-force-migration-and-decent-work", {"ilo", "iom"}),
+        ("gmg-working-group-data-and-research", {"iom", "un-desa"}),
+        ("gmg-working-group-mainstreaming-migration", {"iom", "undp"}),
+    ],
+)
+def test_gmg_working_groups_and_task_forces_name_their_lead_agencies(slug, leads):
+    group = Coalition.objects.get(slug=slug)
+
+    assert group.parent.slug == "global-migration-group"
+    assert set(group.memberships.values_list("actor__slug", flat=True)) == leads
+    assert not group.memberships.filter(citations__isnull=True).exists()
+
+
+def test_the_joint_migration_and_development_initiative_is_curated_with_iom():
+    jmdi = Coalition.objects.get(slug="ec-un-joint-migration-and-development-initiative")
+
+    assert jmdi.short_name == "JMDI"
+    assert list(jmdi.memberships.values_list("actor__slug", flat=True)) == ["iom"]
+    assert "more than 50 transnational projects" in jmdi.citations.values_list(
+        "locator", flat=True
+    ).get(locator__contains="50")
+    assert jmdi.founded_year is None  # the sources give no year
+
+
+def test_the_timeline_has_the_dated_milestones_the_sources_give():
+    years = set(Milestone.objects.values_list("year", flat=True))
+
+    assert {1919, 1949, 1951, 1975, 1979, 1985, 1990, 1994, 2008, 2009, 2010, 2011} <= years
 
 
 def test_the_coalitions_of_the_field_are_curated():
@@ -131,16 +218,16 @@ def test_champion_countries_have_no_invented_members():
     assert not champions.memberships.exists()
 
 
-def test_every_curated_record_names_its_source_and_where_in_it():
+def test_every_curated_record_cites_a_source_and_where_in_it():
     for model in curated_models():
-        if model in (SourceDocument, RoundTableObjective):
-            continue  # a source is its own provenance; a round table carries its objectives'
+        if "citations" not in {f.name for f in model._meta.get_fields()}:
+            continue  # a source is its own provenance; links carry their records'
         queryset = model._default_manager.all()
         if model is Actor:
             queryset = queryset.filter(is_demo=False)
         assert queryset.exists(), model
-        assert not queryset.filter(source__isnull=True).exists(), model
-        assert not queryset.filter(source_locator="").exists(), model
+        assert not queryset.filter(citations__isnull=True).exists(), model
+        assert not queryset.filter(citations__locator="").exists(), model
 
 
 def test_every_fixture_record_is_written_with_natural_keys_and_no_ids():
@@ -174,7 +261,9 @@ def test_export_carries_an_admin_edit_and_leaves_demo_actors_out(tmp_path):
 
     objectives = json.loads((tmp_path / "02_objectives.json").read_text(encoding="utf-8"))
     assert {"number": 8, "label": "Save lives (edited)"} in [
-        {"number": o["fields"]["number"], "label": o["fields"]["short_label"]} for o in objectives
+        {"number": o["fields"]["number"], "label": o["fields"]["short_label"]}
+        for o in objectives
+        if o["model"] == "reviews.objective"
     ]
     actors = (tmp_path / "08_actors.json").read_text(encoding="utf-8")
     assert "demo-city" not in actors
@@ -186,3 +275,16 @@ def test_load_reference_restores_the_curated_text_after_an_edit():
     call_command("load_reference", verbosity=0)
 
     assert Objective.objects.get(number=8).short_label == "Save lives"
+
+
+def test_load_reference_drops_a_citation_the_fixtures_no_longer_give():
+    objective = Objective.objects.get(number=8)
+    elsewhere = SourceDocument.objects.get(slug="crawley-2022-equality-imrf")
+    objective.citations.create(source=elsewhere, locator="a phrase no fixture gives")
+    proposed = Actor.objects.create(name="Admin-added NGO", slug="admin-added-ngo", kind="other")
+    ActorCitation.objects.create(record=proposed, source=elsewhere, locator="kept as it is")
+
+    call_command("load_reference", verbosity=0)
+
+    assert list(objective.citations.values_list("source__slug", flat=True)) == ["a-res-73-195"]
+    assert proposed.citations.get().locator == "kept as it is"

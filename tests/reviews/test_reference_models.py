@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from actors.models import SourceDocument
 from reviews.models import Objective, ReviewCycle, RoundTable, RoundTableObjective
 from tests.factories import MilestoneFactory, ReviewCycleFactory, RoundTableFactory
 
@@ -36,13 +35,11 @@ def test_objective_numbers_stay_within_1_to_23():
             number=24,
             title="Not an objective",
             short_label="No",
-            source_id=Objective.objects.first().source_id,
         )
 
 
 def test_cycle_cannot_end_before_it_starts():
     cycle = ReviewCycleFactory.build(
-        source=SourceDocument.objects.first(),
         starts_on=dt.date(2030, 5, 10),
         ends_on=dt.date(2030, 5, 1),
     )

@@ -1,0 +1,39 @@
+"""The citations of the curated reference records (see ``actors.models.sources.Citation``)."""
+
+from django.db import models
+
+from actors.models import Citation
+from reviews.models.reference import (
+    DeclarationParagraph,
+    GuidingPrinciple,
+    Milestone,
+    Objective,
+    ReviewCycle,
+    RoundTable,
+)
+
+
+class ObjectiveCitation(Citation):
+    record = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="citations")
+
+
+class GuidingPrincipleCitation(Citation):
+    record = models.ForeignKey(GuidingPrinciple, on_delete=models.CASCADE, related_name="citations")
+
+
+class ReviewCycleCitation(Citation):
+    record = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="citations")
+
+
+class RoundTableCitation(Citation):
+    record = models.ForeignKey(RoundTable, on_delete=models.CASCADE, related_name="citations")
+
+
+class DeclarationParagraphCitation(Citation):
+    record = models.ForeignKey(
+        DeclarationParagraph, on_delete=models.CASCADE, related_name="citations"
+    )
+
+
+class MilestoneCitation(Citation):
+    record = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="citations")
