@@ -9,12 +9,13 @@ from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
+from portal.filters import FilterSet, IntegerFilter
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
 
-class PledgeFilter(django_filters.FilterSet):
+class PledgeFilter(FilterSet):
     """The filters of the pledge list, over the set the reader may see.
 
     The HTML list, the exports and the statistics filter the public set (published and withdrawn
@@ -165,10 +166,10 @@ class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
-class CommentFilter(django_filters.FilterSet):
+class CommentFilter(FilterSet):
     """Comments of one place: a pledge, an objective, a paragraph, a round table or an update."""
 
-    objective = django_filters.NumberFilter(field_name="objective__number")
+    objective = IntegerFilter(field_name="objective__number")
     since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
@@ -176,8 +177,8 @@ class CommentFilter(django_filters.FilterSet):
         fields = ["pledge", "objective", "paragraph", "round_table", "progress_update", "parent"]
 
 
-class ProgressUpdateFilter(django_filters.FilterSet):
-    objective = django_filters.NumberFilter(field_name="pledge__objectives__number")
+class ProgressUpdateFilter(FilterSet):
+    objective = IntegerFilter(field_name="pledge__objectives__number")
     actor_kind = django_filters.ChoiceFilter(field_name="actor__kind", choices=Actor.Kind.choices)
 
     class Meta:

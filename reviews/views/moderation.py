@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actors.models import Actor, User
 from actors.permissions import can_administer, oversight_access
 from portal.access import enforce
+from portal.filters import FilterSet
 from portal.ids import parse_ids
 from portal.pagination import page_of
 from reviews import services
@@ -122,7 +123,7 @@ def user_action(request, pk, action):
     return redirect("reviews:moderation")
 
 
-class ModerationLogFilter(django_filters.FilterSet):
+class ModerationLogFilter(FilterSet):
     q = django_filters.CharFilter(
         field_name="target_label", lookup_expr="icontains", label="Target"
     )
