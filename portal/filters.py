@@ -3,7 +3,7 @@
 django-filter reads a whole number with a DecimalField: `year=0.5` or `objective=1.5` would pass
 as a filter that matches nothing, and a number beyond 64 bits reaches the database. Here integer
 columns are filtered through an IntegerField bounded to what a column can hold, so such values are
-a form error (400 with the parameter's name on the API).
+a form error (400 with the parameter's name on the API). Text filters are bounded in length.
 """
 
 import django_filters
@@ -12,6 +12,9 @@ from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend as BaseDjangoFilterBackend
 
 MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
+# Words to search for: far beyond any real search, well inside what a LIKE pattern may hold
+# (SQLite refuses patterns over 50,000 bytes as "too complex", which reads as a database error).
+MAX_TEXT = 500
 
 
 class BoundedIntegerField(forms.IntegerField):
@@ -40,6 +43,15 @@ class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, with integer columns filtered as whole numbers."""
 
     FILTER_DEFAULTS = _integer_defaults(django_filters.FilterSet.FILTER_DEFAULTS)
+
+    @classmethod
+    def get_filters(cls):
+        # Once, when the class is made (base_filters): no shared filter changes per request.
+        filters = super().get_filters()
+        for text in filters.values():
+            if isinstance(text, django_filters.CharFilter):
+                text.extra.setdefault("max_length", MAX_TEXT)
+        return filters
 
 
 class DjangoFilterBackend(BaseDjangoFilterBackend):

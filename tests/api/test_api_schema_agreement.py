@@ -155,3 +155,17 @@ def test_restoring_a_comment_may_leave_the_reason_out(schema, moderator):
 
     assert response.status_code == 200, response.content
     assert not Comment.objects.get(pk=comment.pk).is_hidden
+
+
+@pytest.mark.parametrize("path", ["/api/v1/actors/", "/api/v1/pledges/"])
+def test_words_longer_than_any_search_are_a_400_not_a_database_error(path):
+    body = assert_json_error(APIClient().get(path, {"q": "a" * 100_000}), 400)
+
+    assert list(body) == ["q"]
+
+
+def test_the_html_list_shows_the_error_of_a_too_long_search(client):
+    response = client.get(reverse("actors:actor-list"), {"q": "a" * 100_000})
+
+    assert response.status_code in (200, 400)
+    assert b"at most 500 characters" in response.content
