@@ -14,7 +14,7 @@ from portal.filters import FilterSet
 from portal.ids import parse_ids
 from portal.pagination import page_of
 from reviews import services
-from reviews.forms import ReasonForm
+from reviews.forms import OptionalReasonForm, ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
 
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
@@ -57,13 +57,22 @@ def _act(request, kind, item, action, reason):
         services.flags_dismiss(item=item, moderator=request.user, reason=reason)
 
 
+def _posted_reason(request) -> str:
+    """The reason posted with a moderation action, read by a form: a NUL byte (which
+    PostgreSQL refuses) or an overlong text is an error message, not a server error."""
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(list(form.errors["reason"]))
+    return form.cleaned_data["reason"]
+
+
 @require_POST
 def item_action(request, kind, pk, action):
     if denial := enforce(request, oversight_access(request.user), f"{action} {kind}"):
         return denial
     item = get_object_or_404(ITEM_MODELS[kind], pk=pk)
     try:
-        _act(request, kind, item, action, request.POST.get("reason", ""))
+        _act(request, kind, item, action, _posted_reason(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -80,7 +89,11 @@ def bulk_action(request):
     if denial := enforce(request, oversight_access(request.user), "bulk moderation"):
         return denial
     action = request.POST.get("action")
-    reason = request.POST.get("reason", "")
+    try:
+        reason = _posted_reason(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " Nothing was changed.")
+        return redirect("reviews:moderation")
     if action not in {"hide", "restore", "dismiss"}:
         messages.error(request, "Choose what to do with the selected items.")
         return redirect("reviews:moderation")
@@ -110,7 +123,7 @@ def user_action(request, pk, action):
         return denial
     person = get_object_or_404(User, pk=pk)
     try:
-        reason = request.POST.get("reason", "")
+        reason = _posted_reason(request)
         if action == "block":
             services.user_block(user=person, moderator=request.user, reason=reason)
             messages.success(request, f"{person.public_name} can no longer post.")
