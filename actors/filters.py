@@ -5,9 +5,10 @@ from django.db.models import Q
 from django_countries import countries
 
 from actors.models import Actor, Region
+from portal.filters import FilterSet
 
 
-class ActorFilter(django_filters.FilterSet):
+class ActorFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_name", label="Name or acronym")
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, empty_label="Any kind")
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="Any region")

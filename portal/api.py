@@ -24,6 +24,35 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 200
     ordering = "-pk"
 
+    page_size_query_description = (
+        "Rows per page, a whole number from 1 (default 20; larger asks get 200)."
+    )
+    invalid_page_size_message = "Give a whole number of rows per page, 1 or more."
+
+    def get_page_size(self, request):
+        # DRF falls back to the default for "abc", "null" or "-1": the schema says integer ≥ 1,
+        # so anything else is the client's mistake, named as such.
+        text = request.query_params.get(self.page_size_query_param, "").strip()
+        if not text:
+            return self.page_size
+        # ASCII digits only: int() would also take "١٢" or "1_000".
+        if not (text.isascii() and text.isdigit()) or not text.strip("0"):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [self.invalid_page_size_message]}
+            )
+        # Read only as many digits as the cap has: int() refuses 4,300 digits and more.
+        digits = text.lstrip("0")
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
         # PostgreSQL refuses NUL in text: a position holding one cannot point at any row.

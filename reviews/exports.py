@@ -4,12 +4,17 @@ Rows come from `values_list` over a server-side cursor (`.iterator()`), with the
 columns joined in SQL subqueries, so no model objects are built. Only public content is ever
 exported: the public pledges of the list and the statistics (published, and withdrawn ones marked
 as such), no draft, no hidden comment or update, no e-mail address.
+
+A streamed body cannot change its 200 once sent, so its format tells whether it is whole: a CSV
+ends with CSV_TRAILER, a JSON array is closed only after its last row, and a failure half-way is
+logged and aborts the response. XLSX is built whole before it is sent.
 """
 
 import csv
 import datetime as dt
 import decimal
 import json
+import logging
 import tempfile
 from dataclasses import dataclass
 
@@ -28,6 +33,9 @@ from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
 
 CHUNK = 2000
+logger = logging.getLogger(__name__)
+# The last line of a complete CSV export; a file without it was cut short (see open_data.html).
+CSV_TRAILER = "# complete: {rows} rows"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -229,18 +237,41 @@ def _csv(resource, params):
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so spreadsheets read UTF-8
     yield writer.writerow([c.name for c in columns_of(resource)])
-    for row in rows(resource, params):
+    count = 0
+    for row in _logged(rows(resource, params), resource, "csv"):
         yield writer.writerow([neutralise("" if v is None else v) for v in row])
+        count += 1
+    # Written only once every row is out: its absence marks a truncated file.
+    yield CSV_TRAILER.format(rows=count) + "\r\n"
 
 
 def _json(resource, params):
     names = [c.name for c in columns_of(resource)]
     yield "["
     first = True
-    for row in rows(resource, params):
+    for row in _logged(rows(resource, params), resource, "json"):
         yield ("" if first else ",") + "\n" + json.dumps(dict(zip(names, row, strict=True)))
         first = False
+    # The array is closed only at the end: a truncated body is not valid JSON.
     yield "\n]\n"
+
+
+def _logged(stream, resource: str, fmt: str):
+    """The rows of a streamed export; a failure half-way is logged, then raised, so the server
+    aborts the response (already begun with a 200) instead of ending it cleanly."""
+    count = 0
+    try:
+        for row in stream:
+            yield row
+            count += 1
+    except Exception:
+        logger.exception(
+            "The %s export of %s failed after %d rows; the body sent is incomplete.",
+            fmt,
+            resource,
+            count,
+        )
+        raise
 
 
 def _cell(value):

@@ -9,6 +9,7 @@ from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
+from portal.filters import FilterSet, IntegerFilter
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
@@ -23,7 +24,7 @@ PLEDGE_SORTS = {
 }
 
 
-class PledgeFilter(django_filters.FilterSet):
+class PledgeFilter(FilterSet):
     """The filters of the pledge list, over the set the reader may see.
 
     The HTML list, the exports and the statistics filter the public set (published and withdrawn
@@ -199,13 +200,13 @@ def public_choice(queryset, **kwargs) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)
 
 
-class CommentFilter(django_filters.FilterSet):
+class CommentFilter(FilterSet):
     """Comments of one place: a pledge, an objective, a paragraph, a round table or an update."""
 
     pledge = public_choice(Pledge.objects.public())
     progress_update = public_choice(ProgressUpdate.objects.public())
     parent = public_choice(Comment.objects.public())
-    objective = django_filters.NumberFilter(field_name="objective__number")
+    objective = IntegerFilter(field_name="objective__number")
     since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
@@ -213,9 +214,9 @@ class CommentFilter(django_filters.FilterSet):
         fields = ["pledge", "objective", "paragraph", "round_table", "progress_update", "parent"]
 
 
-class ProgressUpdateFilter(django_filters.FilterSet):
+class ProgressUpdateFilter(FilterSet):
     pledge = public_choice(Pledge.objects.public())
-    objective = django_filters.NumberFilter(field_name="pledge__objectives__number")
+    objective = IntegerFilter(field_name="pledge__objectives__number")
     actor_kind = django_filters.ChoiceFilter(field_name="actor__kind", choices=Actor.Kind.choices)
 
     class Meta:

@@ -127,6 +127,12 @@ class ReasonForm(forms.Form):
     )
 
 
+class OptionalReasonForm(ReasonForm):
+    """The reason of a moderation action whose service decides whether it needs one."""
+
+    reason = forms.CharField(max_length=2000, required=False)
+
+
 class ProgressUpdateForm(forms.ModelForm):
     actor = forms.TypedChoiceField(coerce=int, label="Reported on behalf of")
 

@@ -286,6 +286,14 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
+    """The reason a moderation step or a withdrawal must give (the other side reads it)."""
+
+    reason = serializers.CharField(max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    """A step whose reason may be left out (restoring a comment), or that takes none."""
+
     reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 

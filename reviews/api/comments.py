@@ -20,6 +20,7 @@ from reviews.serializers import (
     CommentSerializer,
     CommentWriteSerializer,
     FlagSerializer,
+    OptionalReasonSerializer,
     ReasonSerializer,
 )
 
@@ -103,7 +104,7 @@ class CommentViewSet(
         """Hide a comment, with a reason (moderators)."""
         return self._moderate(request, pk, "hide")
 
-    @extend_schema(request=ReasonSerializer, responses={200: None, **ERRORS})
+    @extend_schema(request=OptionalReasonSerializer, responses={200: None, **ERRORS})
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         """Show a hidden comment again (moderators)."""
@@ -114,7 +115,8 @@ class CommentViewSet(
             request, permissions.conversation_moderation_access(request.user), f"{what} comment"
         )
         comment = get_object_or_404(Comment, pk=pk)
-        reason = ReasonSerializer(data=request.data)
+        serializer = ReasonSerializer if what == "hide" else OptionalReasonSerializer
+        reason = serializer(data=request.data)
         reason.is_valid(raise_exception=True)
         function = services.item_hide if what == "hide" else services.item_restore
         function(item=comment, moderator=request.user, reason=reason.validated_data["reason"])

@@ -26,6 +26,7 @@ from reviews.models import (
     ProgressUpdate,
 )
 from reviews.serializers import (
+    OptionalReasonSerializer,
     PledgeDetailSerializer,
     PledgeSerializer,
     PledgeWriteSerializer,
@@ -151,12 +152,12 @@ class PledgeViewSet(
         pledge = services.pledge_update(pledge=pledge, by=request.user, version=version, data=data)
         return self._detail(pledge)
 
-    def _step(self, request, step):
+    def _step(self, request, step, reason_serializer=OptionalReasonSerializer):
         require(request, permissions.step_gate(request.user, step), f"{step} pledge")
         pledge = self.get_object()
         access = permissions.transition_access(request.user, pledge, step)
         require(request, access, f"{step} pledge")
-        reason = ReasonSerializer(data=request.data)
+        reason = reason_serializer(data=request.data)
         reason.is_valid(raise_exception=True)
         services.pledge_step(
             pledge=pledge, step=step, by=request.user, reason=reason.validated_data["reason"]
@@ -173,7 +174,7 @@ class PledgeViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a published pledge, with a reason (the lead's focal points)."""
-        return self._step(request, "withdraw")
+        return self._step(request, "withdraw", ReasonSerializer)
 
     @extend_schema(request=None, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -185,13 +186,13 @@ class PledgeViewSet(
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return a submitted pledge for changes, with a reason (moderators)."""
-        return self._step(request, "return")
+        return self._step(request, "return", ReasonSerializer)
 
     @extend_schema(request=ReasonSerializer, responses={200: PledgeDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject a submitted pledge, with a reason (moderators)."""
-        return self._step(request, "reject")
+        return self._step(request, "reject", ReasonSerializer)
 
 
 @extend_schema_view(create=extend_schema(responses={201: ProgressUpdateSerializer, **ERRORS}))

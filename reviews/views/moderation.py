@@ -11,10 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 from actors.models import Actor, User
 from actors.permissions import can_administer, oversight_access
 from portal.access import enforce
+from portal.filters import FilterSet
 from portal.ids import parse_ids
 from portal.pagination import page_of
 from reviews import services
-from reviews.forms import ReasonForm
+from reviews.forms import OptionalReasonForm, ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
 
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
@@ -97,13 +98,22 @@ def _act(request, kind, item, action, reason):
         services.flags_dismiss(item=item, moderator=request.user, reason=reason)
 
 
+def _posted_reason(request) -> str:
+    """The reason posted with a moderation action, read by a form: a NUL byte (which
+    PostgreSQL refuses) or an overlong text is an error message, not a server error."""
+    form = OptionalReasonForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(list(form.errors["reason"]))
+    return form.cleaned_data["reason"]
+
+
 @require_POST
 def item_action(request, kind, pk, action):
     if denial := enforce(request, oversight_access(request.user), f"{action} {kind}"):
         return denial
     item = get_object_or_404(ITEM_MODELS[kind], pk=pk)
     try:
-        _act(request, kind, item, action, request.POST.get("reason", ""))
+        _act(request, kind, item, action, _posted_reason(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -119,7 +129,11 @@ def bulk_action(request):
     if denial := enforce(request, oversight_access(request.user), "bulk moderation"):
         return denial
     action = request.POST.get("action")
-    reason = request.POST.get("reason", "")
+    try:
+        reason = _posted_reason(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages) + " Nothing was changed.")
+        return redirect("reviews:moderation")
     if action not in {"hide", "restore", "dismiss"}:
         messages.error(request, "Choose what to do with the selected items.")
         return redirect("reviews:moderation")
@@ -152,7 +166,7 @@ def user_action(request, pk, action):
         return denial
     person = get_object_or_404(User, pk=pk)
     try:
-        reason = request.POST.get("reason", "")
+        reason = _posted_reason(request)
         if action == "block":
             services.user_block(user=person, moderator=request.user, reason=reason)
             messages.success(request, f"{person.public_name} can no longer post.")
@@ -165,7 +179,7 @@ def user_action(request, pk, action):
     return redirect("reviews:moderation")
 
 
-class ModerationLogFilter(django_filters.FilterSet):
+class ModerationLogFilter(FilterSet):
     q = django_filters.CharFilter(
         field_name="target_label", lookup_expr="icontains", label="Target"
     )

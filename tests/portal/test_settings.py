@@ -93,6 +93,46 @@ def test_postgres_connections_are_persistent_and_health_checked():
     assert result.stdout.split() == ["django.db.backends.postgresql", "600", "True"]
 
 
+def database_options(**env):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, portal.settings as s;"
+            "print(json.dumps(s.DATABASES['default']['OPTIONS']))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={"PATH": os.environ["PATH"], "ENV_FILE": os.devnull + ".absent", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgres_connections_give_up_after_a_few_seconds_by_default():
+    options = database_options(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal")
+
+    assert options["connect_timeout"] == 5
+
+
+def test_the_postgres_connect_timeout_comes_from_the_environment():
+    options = database_options(
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal", DATABASE_CONNECT_TIMEOUT="2"
+    )
+
+    assert options["connect_timeout"] == 2
+
+
+def test_a_connect_timeout_in_the_database_url_wins():
+    options = database_options(
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal?connect_timeout=9",
+        DATABASE_CONNECT_TIMEOUT="2",
+    )
+
+    assert int(options["connect_timeout"]) == 9
+
+
 def test_email_url_configures_the_default_mailer():
     result = subprocess.run(
         [sys.executable, "-c", "import portal.settings as s; print(s.MAILERS['default'])"],

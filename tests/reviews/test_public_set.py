@@ -17,6 +17,7 @@ from actors.models import Actor, Region
 from reviews.models import Objective, Pledge, ReviewCycle
 from tests.api.conftest import token_client
 from tests.factories import ActorFactory, PledgeFactory, bulk_pledges
+from tests.reviews.test_exports import complete_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def export_ids(client, fmt, query) -> list[int]:
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        rows = list(csv.DictReader(io.StringIO(complete_csv(body), newline="")))
         return [int(row["id"]) for row in rows]
     if fmt == "xlsx":
         header, *rows = load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True)
