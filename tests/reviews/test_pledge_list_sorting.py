@@ -15,6 +15,7 @@ from reviews.models import Pledge
 from reviews.views import pledges as pledge_views
 from tests.api.conftest import token_client
 from tests.factories import PledgeFactory
+from tests.reviews.test_exports import complete_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,8 @@ def html_titles(client, **params) -> list[str]:
 
 
 def csv_titles(client, **params) -> list[str]:
-    body = b"".join(client.get(CSV, params).streaming_content).decode("utf-8-sig")
-    return [row["title"] for row in csv.DictReader(io.StringIO(body))]
+    body = b"".join(client.get(CSV, params).streaming_content)
+    return [row["title"] for row in csv.DictReader(io.StringIO(complete_csv(body), newline=""))]
 
 
 ORDERS = {
