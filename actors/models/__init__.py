@@ -4,12 +4,12 @@ from actors.models.core import (
     Actor,
     Coalition,
     CoalitionMembership,
-    JoinRequest,
     Membership,
     Region,
     User,
     UserManager,
 )
+from actors.models.joins import JoinRequest
 from actors.models.mail import OutgoingEmail
 from actors.models.notifications import Notification, NotificationPreference
 from actors.models.sources import Citation, SourceDocument, SourcedQuerySet
