@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The search vector's field and queries (reviews.search); harmless on SQLite.
+    "django.contrib.postgres",
     "django_countries",
     "django_filters",
     "django_tasks_db",

@@ -10,6 +10,7 @@ from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
 from portal.filters import FilterSet, IntegerFilter
+from reviews import search
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
@@ -33,7 +34,12 @@ class PledgeFilter(FilterSet):
     with such a request, `status` accepts every status.
     """
 
-    q = django_filters.CharFilter(method="filter_text", label="Words")
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Words",
+        help_text='Every word, in the title, summary, description or the lead\'s name; "a phrase" '
+        "as written; -word to leave a word out; or between alternatives.",
+    )
     objective = django_filters.ModelChoiceFilter(
         field_name="objectives",
         queryset=Objective.objects.all(),
@@ -134,12 +140,7 @@ class PledgeFilter(FilterSet):
             self.form.fields["status"].choices = Pledge.Status.choices
 
     def filter_text(self, queryset, name, value: str):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(lead__name__icontains=value)
-        )
+        return search.matching(queryset, value)
 
     def filter_country(self, queryset, name, value: str):
         # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
@@ -157,7 +158,31 @@ class PledgeFilter(FilterSet):
         queryset = self.qs
         if self.is_bound and self.form.cleaned_data.get("sort"):
             return queryset
-        return queryset.order_by(*PLEDGE_SORTS[default][1])
+        ordering = PLEDGE_SORTS[default][1]
+        if self.is_bound and (words := self.words_of(self.form.cleaned_data)):
+            # Words and no chosen order: the best matches first, ties in the default order.
+            return search.ranked(queryset, words).order_by(f"-{search.RANK}", *ordering)
+        return queryset.order_by(*ordering)
+
+    @staticmethod
+    def words_of(data) -> str:
+        """The words searched for, to rank by: `q`, and the API's `search` (of the cleaned data,
+        or of a request's parameters)."""
+        return " ".join(data[name] for name in ("q", "search") if data.get(name))
+
+
+class PledgeSearchFilter(PledgeFilter):
+    """The API's pledge filters: the list's, and `search`, the name API clients expect for the
+    words (the same search as `q`)."""
+
+    search = django_filters.CharFilter(
+        method="filter_text",
+        label="Words",
+        help_text='Full-text search, as `q`: all words, "a phrase", -excluded, or.',
+    )
+
+    class Meta(PledgeFilter.Meta):
+        fields = [*PledgeFilter.Meta.fields, "search"]
 
 
 def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str]]:

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from actors.models import Actor
 from actors.permissions import Access
 from portal.api import ERRORS, AutoSchema, CursorPagination, require
-from reviews import permissions, services
-from reviews.filters import PledgeFilter, ProgressUpdateFilter
+from reviews import permissions, search, services
+from reviews.filters import PledgeSearchFilter, ProgressUpdateFilter
 from reviews.models import (
     Pledge,
     PledgePartner,
@@ -47,12 +47,26 @@ CURSOR_SORTS = {
 
 
 class PledgeCursorPagination(CursorPagination):
-    """The cursor in the order `sort` names (as on the pledge list); `ordering` wins if given."""
+    """The cursor in the order `sort` names (as on the pledge list); `ordering` wins if given.
+    With words (`search` or `q`) and neither, the best matches come first, as on the list."""
+
+    def _ranks(self, request) -> str:
+        params = request.query_params
+        if params.get("sort") or params.get("ordering"):
+            return ""
+        return PledgeSearchFilter.words_of(params)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if words := self._ranks(request):
+            queryset = search.ranked(queryset, words)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_ordering(self, request, queryset, view):
         sort = request.query_params.get("sort")
         if sort in CURSOR_SORTS and not request.query_params.get("ordering"):
             return CURSOR_SORTS[sort]
+        if self._ranks(request):
+            return (f"-{search.RANK}", "-pk")
         return super().get_ordering(request, queryset, view)
 
 
@@ -84,7 +98,7 @@ class PledgeViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    filterset_class = PledgeFilter
+    filterset_class = PledgeSearchFilter
     pagination_class = PledgeCursorPagination
     # Not published_at: drafts have none, and a cursor cannot point between empty values.
     ordering_fields = ["updated_at", "title", "pk"]

@@ -5,6 +5,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -79,7 +80,7 @@ class PledgeQuerySet(models.QuerySet):
                     "partnerships", queryset=PledgePartner.objects.select_related("actor")
                 )
             )
-            .defer("description", "lead__description")
+            .defer("description", "search_vector", "lead__description")
             .order_by("submitted_at", "pk")
         )
 
@@ -88,7 +89,7 @@ class PledgeQuerySet(models.QuerySet):
         return (
             self.select_related("lead", "cycle", "primary_objective")
             .prefetch_related("objectives")
-            .defer("description", "lead__description", "cycle__description")
+            .defer("description", "search_vector", "lead__description", "cycle__description")
         )
 
 
@@ -188,8 +189,13 @@ class Pledge(models.Model):
     last_reported_at = models.DateTimeField(
         null=True, blank=True, help_text="Publication, then the latest progress update."
     )
+    # Weighted words of title, summary, lead and description (reviews.search), written by a
+    # PostgreSQL trigger on every write path and GIN-indexed (migration 0011); NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[objectives, principles], excluded_fields=["version"])
+    history = HistoricalRecords(
+        m2m_fields=[objectives, principles], excluded_fields=["version", "search_vector"]
+    )
     objects = PledgeQuerySet.as_manager()
 
     class Meta:
