@@ -107,10 +107,13 @@ def _term_q(term: Term) -> Q:
 
 
 def matching(queryset: QuerySet, text: str) -> QuerySet:
-    """The pledges of the queryset that the words find; all of them if there is no word."""
+    """The pledges of the queryset that the words find.
+
+    Text without a word ("%", "!!!") finds nothing, as PostgreSQL's empty query does: it is
+    searched for, not dropped. (Blank text never gets here: the filter skips it.)"""
     alternatives = parse(text)
     if not alternatives:
-        return queryset
+        return queryset.none()
     if _on_postgresql(queryset):
         return queryset.filter(search_vector=_query(alternatives))
     condition = Q()
@@ -128,21 +131,31 @@ def ranked(queryset: QuerySet, text: str) -> QuerySet:
     A double precision number on PostgreSQL (ts_rank's `real`, cast): a cursor that pages by
     rank then finds again exactly the value it left off at."""
     alternatives = parse(text)
-    score = Value(0.0, output_field=FloatField())
     if alternatives and _on_postgresql(queryset):
         rank = SearchRank(F("search_vector"), _query(alternatives))
         return queryset.annotate(**{RANK: Cast(rank, FloatField())})
-    for terms in alternatives:
-        for term in terms:
-            if term.negated:
-                continue
-            pattern = term.pattern()
-            score += Case(
-                *(
-                    When(Q(**{f"{field}__iregex": pattern}), then=Value(weight))
-                    for field, weight in WEIGHTS.items()
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-    return queryset.annotate(**{RANK: score})
+    # Each word found adds the weight of the best column it is found in.
+    scores = [
+        Case(
+            *(
+                When(Q(**{f"{field}__iregex": term.pattern()}), then=Value(weight))
+                for field, weight in WEIGHTS.items()
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        for terms in alternatives
+        for term in terms
+        if not term.negated
+    ]
+    return queryset.annotate(**{RANK: _sum(scores)})
+
+
+def _sum(scores: list) -> Value | Case:
+    # Added as a balanced tree: a chain of a hundred `+` nests too deep for SQLite's parser.
+    if not scores:
+        return Value(0.0, output_field=FloatField())
+    if len(scores) == 1:
+        return scores[0]
+    middle = len(scores) // 2
+    return _sum(scores[:middle]) + _sum(scores[middle:])

@@ -163,8 +163,15 @@ def test_filter_by_freshness_leaves_out_withdrawn_and_finished_pledges(client, c
     assert listed(client, freshness="red") == set()
 
 
-def test_filter_by_words_in_title_summary_or_lead(client, catalogue):
-    assert listed(client, q="seasonal") == {"Seasonal pathways"}
+def test_filter_by_words_in_title_summary_description_or_lead(client, catalogue):
+    assert listed(client, q="farm") == {"Seasonal pathways"}
+    # Every pledge of the catalogue has the factory's description, which has the word.
+    assert listed(client, q="agricultural") == {
+        "Seasonal pathways",
+        "City services for all",
+        "Young voices",
+        "Withdrawn remittances",
+    }
     assert listed(client, q="LIBRARIES") == {"City services for all"}
     assert listed(client, q="montevideo") == {"City services for all"}
 

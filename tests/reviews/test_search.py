@@ -104,7 +104,7 @@ FINDS = {
     "zebra": set(),
 }
 EVERYTHING = {"title", "summary", "description", "lead", "withdrawn"}
-# No word at all: nothing to search for, so the whole public list.
+# No word at all: searched for, as PostgreSQL does, and found nowhere.
 NO_WORDS = ["!!!", "-", '""', " - ", "¿?", "&|!:*()"]
 
 
@@ -123,7 +123,13 @@ def test_words_find_the_same_pledges_on_the_list_the_api_and_the_export(client, 
 
 
 @pytest.mark.parametrize("words", NO_WORDS)
-def test_a_query_without_words_lists_every_public_pledge(client, library, words):
+def test_a_query_without_words_finds_nothing(client, library, words):
+    assert html_ids(client, q=words) == []
+    assert api_ids(search=words) == []
+
+
+@pytest.mark.parametrize("words", ["", "   "])
+def test_blank_words_list_every_public_pledge(client, library, words):
     assert names(library, html_ids(client, q=words)) == EVERYTHING
     assert names(library, api_ids(search=words)) == EVERYTHING
 
