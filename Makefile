@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean
+.PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean \
+	prod-local prod-local-status prod-local-stop soak soak-short
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -68,3 +69,19 @@ migrations-check: venv ## Fail when a model change has no migration
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
+
+# --- The production topology on this machine (deploy/README.md); as root, with PostgreSQL 15 ---
+prod-local: venv ## Run a streaming replica, two gunicorn instances, a worker and the scheduler
+	PY=$(abspath $(PY)) deploy/prod_local.sh up
+
+prod-local-status: ## Show what prod-local runs
+	PY=$(abspath $(PY)) deploy/prod_local.sh status
+
+prod-local-stop: ## Stop what prod-local runs
+	PY=$(abspath $(PY)) deploy/prod_local.sh stop
+
+soak: venv ## 50 people for 60 s against prod-local, through a primary restart and three kills
+	PY=$(abspath $(PY)) $(PY) deploy/soak.py $(SOAK_ARGS)
+
+soak-short: venv ## The soak in ~15 s with a few people and one kill (for CI)
+	PY=$(abspath $(PY)) $(PY) deploy/soak.py --short $(SOAK_ARGS)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actors.models import OutgoingEmail
+from portal import requestid
 
 log = logging.getLogger("portal.mail")
 
@@ -38,7 +39,7 @@ def _enqueue_send(email: OutgoingEmail, *, run_after: dt.datetime | None = None)
     from actors.tasks import send_email  # the task module calls this one
 
     task = send_email if run_after is None else send_email.using(run_after=run_after)
-    task.enqueue(email_id=str(email.pk))
+    requestid.enqueue(task, email_id=str(email.pk))
 
 
 def email_queue(*, to: str, subject: str, body: str) -> OutgoingEmail:

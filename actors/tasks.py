@@ -8,8 +8,10 @@ which is safe to run again for the same mail (see actors.outbox).
 from django.tasks import task
 
 from actors import outbox
+from portal.requestid import carries_request_id
 
 
 @task
+@carries_request_id
 def send_email(*, email_id: str) -> str:
     return outbox.email_send(email_id=email_id)

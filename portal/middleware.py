@@ -1,15 +1,17 @@
-"""The portal's own middlewares: health pages before the rest, a 503 while the database is down."""
+"""The portal's own middlewares: the request id first, health pages before the rest, a 503 while
+the database is down."""
 
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.defaults import server_error as default_server_error
 
-from portal import health
+from portal import dbrouter, health, requestid
 
 log = logging.getLogger("portal")
 
@@ -17,6 +19,24 @@ log = logging.getLogger("portal")
 UNAVAILABLE = (OperationalError, InterfaceError)
 UNAVAILABLE_DETAIL = "The service is temporarily unavailable; please try again shortly."
 API_PREFIX = "/api/"
+
+
+class RequestIdMiddleware:
+    """First of all: the request's id, taken from a valid X-Request-ID or made, for every log
+    record written while it is served (portal.logs) and for the response's X-Request-ID."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = requestid.accepted(request.META.get(requestid.META_KEY)) or requestid.new()
+        token = requestid.bind(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            requestid.unbind(token)
+        response[requestid.HEADER] = request.id
+        return response
 
 
 class HealthCheckMiddleware:
@@ -38,6 +58,33 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         request.get_host()  # Raises DisallowedHost (a 400) for a host not in ALLOWED_HOSTS.
         return view(request)
+
+
+class ReplicaRoutingMiddleware:
+    """Lets the reads of a safe, anonymous request go to a replica (portal.dbrouter), and keeps
+    the next reads of whoever sent an unsafe request on the primary for a few seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.DATABASE_ROUTERS:
+            return self.get_response(request)
+        token = dbrouter.allow_replica_reads(dbrouter.request_may_read_replica(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            dbrouter.end_replica_reads(token)
+        if request.method not in dbrouter.SAFE_METHODS:
+            response.set_cookie(
+                dbrouter.PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 def unavailable(request, error: Exception) -> HttpResponse:

@@ -77,10 +77,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and the user, which need the database.
     "portal.middleware.HealthCheckMiddleware",
+    # Before anything reads the database: may this request read a replica (portal.dbrouter)?
+    "portal.middleware.ReplicaRoutingMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +140,34 @@ else:
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         transaction_mode="IMMEDIATE",
     )
+# Scale-out (portal.dbrouter): read replicas, DATABASE_REPLICA_URLS=postgres://…,postgres://…,
+# become the aliases replica_1… that anonymous reads use; a replica that does not answer within
+# DATABASE_REPLICA_CONNECT_TIMEOUT is set aside for REPLICA_RETRY_SECONDS. A person's reads stay
+# on the primary for REPLICA_PIN_SECONDS after each of their writes. DATABASE_POOL=1 gives each
+# process a psycopg pool per database (then CONN_MAX_AGE must be 0); PgBouncer in transaction
+# mode in front of PostgreSQL is the alternative (deploy/README.md).
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **environ.Env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)},
+        # The tests read the replicas' aliases from the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.dbrouter.ReplicaRouter"] if len(DATABASES) > 1 else []
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=5)
+if env.bool("DATABASE_POOL", default=False):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _database["CONN_MAX_AGE"] = 0
+            _database["OPTIONS"]["pool"] = {
+                "min_size": env.int("DATABASE_POOL_MIN", default=1),
+                "max_size": env.int("DATABASE_POOL_MAX", default=4),
+                # Waiting longer for a connection than a request may take helps no one.
+                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+            }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "actors.User"
@@ -384,8 +416,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
-if not DEBUG:
+# SECURE_COOKIES=0 only for plain HTTP on loopback with DEBUG off (make prod-local, make soak),
+# where an HTTP client would not send back a cookie marked Secure.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+if SESSION_COOKIE_SECURE:
     # A __Host- cookie is only sent over HTTPS, to this exact host, for the whole site.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
@@ -395,11 +429,26 @@ SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs: plain text by default; LOG_FORMAT=json writes one JSON object a line (portal.logs), for a
+# log collector. Either way every record carries the id of its request or task.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Failed logins, refusals and denials of access: who, when, from where, what.

@@ -1,4 +1,5 @@
-"""The task queue's own upkeep, run by the scheduler (`manage.py crontask`) through a worker."""
+"""Periodic upkeep run by the scheduler (`manage.py crontask`) through a worker: the task queue's
+(requeue, prune) and the sessions' (clear the expired)."""
 
 import datetime as dt
 
@@ -7,11 +8,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
+from portal.requestid import carries_request_id
 from portal.taskqueue import tasks_requeue_stuck
 
 
 @cron("* * * * *")
 @task
+@carries_request_id
 def requeue_stuck_tasks() -> dict[str, list[str]]:
     """Every minute: tasks left running by a killed worker go back to the queue."""
     recovery = tasks_requeue_stuck(
@@ -23,6 +26,7 @@ def requeue_stuck_tasks() -> dict[str, list[str]]:
 
 @cron("30 3 * * *")
 @task
+@carries_request_id
 def prune_task_results() -> None:
     """Every night: forget finished tasks after two weeks (the recovery alone queues one a
     minute); failed ones stay for 90 days, for the administrators to see."""
@@ -33,3 +37,12 @@ def prune_task_results() -> None:
         "--failed-min-age-days=90",
         verbosity=0,
     )
+
+
+@cron("15 4 * * *")
+@task
+@carries_request_id
+def clear_expired_sessions() -> None:
+    """Every night: delete the sessions past their expiry (SESSION_ABSOLUTE_LIFETIME), which the
+    database session store never deletes by itself."""
+    call_command("clearsessions", verbosity=0)

@@ -21,3 +21,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # triggers would refuse. Production never sets it; tests/reviews/test_append_only.py proves
     # the refusals on a connection of its own, opened without it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.allow_log_rewrite=on"  # noqa: F405
+# A replica for the router's tests (tests/portal/test_dbrouter.py): another connection to the
+# test database itself. The router stays off unless a test turns it on.
+DATABASES["replica_1"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "TEST": {"MIRROR": "default"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A reader of the shared in-memory test database: switching it to WAL or taking a write
+    # lock (the default's init_command and IMMEDIATE transactions) would find it locked.
+    DATABASES["replica_1"]["OPTIONS"] = {}
+DATABASE_ROUTERS = []

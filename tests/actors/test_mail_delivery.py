@@ -86,7 +86,9 @@ def test_a_server_that_never_answers_fails_the_task_within_the_timeout(silent_sm
     assert email.last_error.endswith("timed out")
     # Tried again later, not lost.
     retry = DBTaskResult.objects.get(status="READY")
-    assert retry.args_kwargs["kwargs"] == {"email_id": str(email.pk)}
+    assert retry.args_kwargs["kwargs"]["email_id"] == str(email.pk)
+    # Under the request id the failed attempt ran with (portal.requestid).
+    assert len(retry.args_kwargs["kwargs"]["request_id"]) == 32
     assert retry.run_after > timezone.now()
 
 

@@ -7,8 +7,10 @@ from unittest import mock
 import pytest
 from django.core.cache.backends.base import BaseCache
 from django.db import IntegrityError, OperationalError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from portal import health
 from tests.factories import VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,7 @@ def test_readyz_answers_ready_when_database_and_cache_answer(client, method):
     if method == "get":
         assert response.json() == {
             "status": "ready",
-            "checks": {"database": "ok", "cache": "ok"},
+            "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
         }
 
 
@@ -107,8 +109,47 @@ def test_readyz_names_the_database_when_it_is_unreachable(signed_in, database_do
     if method == "get":
         assert response.json() == {
             "status": "unavailable",
-            "checks": {"database": "failed", "cache": "ok"},
+            "checks": {"database": "failed", "cache": "ok", "migrations": "unknown"},
         }
+
+
+@pytest.fixture
+def migrations_unseen(monkeypatch):
+    """A process that has not yet found every migration applied (the answer is kept once true)."""
+    monkeypatch.setattr(health, "_migrated", False)
+
+
+def test_readyz_names_the_migrations_when_one_is_not_applied(client, migrations_unseen, caplog):
+    pending = [("reviews.9999_future", False)]  # (migration, backwards) as the plan lists them
+    with (
+        mock.patch.object(MigrationExecutor, "migration_plan", return_value=pending),
+        caplog.at_level(logging.ERROR, logger="portal"),
+    ):
+        response = client.get(READYZ)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json()["checks"]["migrations"] == "failed"
+    assert "migrations check failed" in caplog.text
+    assert "1 migrations are not applied" in caplog.text
+
+
+def test_readyz_looks_at_the_migrations_once_then_remembers(client, migrations_unseen):
+    with mock.patch.object(MigrationExecutor, "migration_plan", return_value=[]) as plan:
+        client.get(READYZ)
+        response = client.get(READYZ)
+
+    assert response.json()["checks"]["migrations"] == "ok"
+    assert plan.call_count == 1
+
+
+def test_readyz_looks_again_while_migrations_are_pending(client, migrations_unseen):
+    pending = [("reviews.9999_future", False)]
+    with mock.patch.object(MigrationExecutor, "migration_plan", return_value=pending) as plan:
+        client.get(READYZ)
+        client.get(READYZ)
+
+    assert plan.call_count == 2
 
 
 def test_readyz_names_the_cache_when_it_fails(client, settings, caplog):
@@ -119,7 +160,7 @@ def test_readyz_names_the_cache_when_it_fails(client, settings, caplog):
 
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert response.json()["checks"] == {"database": "ok", "cache": "failed"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "failed", "migrations": "ok"}
     assert "cache check failed" in caplog.text
 
 
