@@ -97,7 +97,8 @@ def call(user, method: str, path: str, *, name: str, expected=(200,), rate_limit
             if outcome in ("ok", RATE_LIMITED_OK):
                 response.success()
             else:
-                response.failure(f"{outcome}: HTTP {response.status_code} {response.error or ''}")
+                said = (response.error or response.text or "")[:200]
+                response.failure(f"{outcome}: HTTP {response.status_code} {said}")
         break
     if not response.status_code:
         return None

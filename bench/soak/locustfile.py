@@ -38,7 +38,7 @@ PLEDGE_LINK = re.compile(r'href="/pledges/(\d+)/"')
 ACTOR_LINK = re.compile(r'href="/actors/([\w-]+)/"')
 OBJECTIVES = range(1, 24)
 
-STATE = {"writes": None, "accounts": None, "pledges": [], "actors": []}
+STATE = {"writes": None, "accounts": None, "pledges": [], "published": [], "actors": []}
 
 
 @events.test_start.add_listener
@@ -185,12 +185,16 @@ class Commenter(Writer):
 
     @task
     def comment(self):
-        pk = self._pledge_id()
-        if pk is None:
-            response = self.get("/pledges/", name="/pledges/?filters")
+        # Only published pledges take comments (the public list shows withdrawn ones too).
+        if not STATE["published"] or self.rng.random() < 0.1:
+            page = self.rng.randint(1, 3)
+            path = f"/pledges/?status=published&page={page}"
+            response = self.get(path, name="/pledges/?status=published")
             if response is not None and response.status_code == 200:
-                _remember(STATE["pledges"], map(int, PLEDGE_LINK.findall(response.text)))
+                _remember(STATE["published"], map(int, PLEDGE_LINK.findall(response.text)))
+        if not STATE["published"]:
             return
+        pk = self.rng.choice(STATE["published"])
         body = self.typed("comment") + " on a published pledge."
         response = self.send(
             "POST",
