@@ -108,6 +108,8 @@ def call(user, method: str, path: str, *, name: str, expected=(200,), rate_limit
 def verdict(outcomes: Counter, *, outage: bool) -> list[str]:
     """What makes the run fail: a 500 (or a 503 without Retry-After) always; during a fault run
     the clean refusals of an outage are allowed, otherwise every outcome must be ok."""
+    if not outcomes:
+        return ["no request was answered or refused: nothing was tested"]
     problems = [
         f"{outcomes[kind]} × {kind}"
         for kind in ("5xx", "503-without-retry-after")

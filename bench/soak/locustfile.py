@@ -25,11 +25,13 @@ import re
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
 from bench.soak.client import OUTCOMES, Balancer, WriteLog, call, hosts_from_env, verdict
 
+PROJECT = Path(__file__).resolve().parents[2]
 HOSTS = hosts_from_env()
 WORDS = ["migrant", "labour", "return", "children", "data", "remittances", "border", "health"]
 LIST_FILTERS = ["", "?sort=title", "?sort=oldest", "?page=2", "?kind=individual", "?page=3"]
@@ -41,9 +43,9 @@ OBJECTIVES = range(1, 24)
 STATE = {"writes": None, "accounts": None, "pledges": [], "published": [], "actors": []}
 
 
-@events.test_start.add_listener
-def _start(environment, **_kw):
-    STATE["writes"] = WriteLog(os.environ.get("SOAK_WRITES"))
+@events.init.add_listener
+def _accounts(environment, **_kw):
+    """The writers' tokens, before the run's clock starts (issuing them takes a Django start)."""
     path = os.environ.get("SOAK_TOKENS")
     if path:
         with open(path, encoding="utf-8") as handle:
@@ -51,6 +53,7 @@ def _start(environment, **_kw):
     else:
         made = subprocess.run(
             [sys.executable, "-m", "bench.soak.accounts"],
+            cwd=PROJECT,
             capture_output=True,
             text=True,
             check=True,
@@ -60,6 +63,11 @@ def _start(environment, **_kw):
         "commenters": itertools.cycle(accounts["commenters"]),
         "editors": itertools.cycle(accounts["editors"]),
     }
+
+
+@events.test_start.add_listener
+def _start(environment, **_kw):
+    STATE["writes"] = WriteLog(os.environ.get("SOAK_WRITES"))
 
 
 @events.quitting.add_listener
@@ -80,7 +88,8 @@ def _quit(environment, **_kw):
         "outage": outage,
         "problems": problems,
     }
-    STATE["writes"] and STATE["writes"].close()
+    if STATE["writes"] is not None:
+        STATE["writes"].close()
     sys.stderr.write(f"soak summary: {json.dumps(summary, indent=2)}\n")
     if os.environ.get("SOAK_SUMMARY"):
         with open(os.environ["SOAK_SUMMARY"], "w", encoding="utf-8") as handle:

@@ -53,6 +53,12 @@ def test_outside_an_outage_every_failure_fails_the_run():
     assert verdict(Counter({"ok": 3, "connection-error-retried": 2}), outage=False) == []
 
 
+def test_a_run_that_made_no_request_fails():
+    assert verdict(Counter(), outage=False) == [
+        "no request was answered or refused: nothing was tested"
+    ]
+
+
 def test_a_person_keeps_one_server_and_tries_one_other_after_failing_over():
     balancer = Balancer(["http://a", "http://b", "http://c"], random.Random(1))  # noqa: S311 — not a secret
     first = balancer.order()
