@@ -67,6 +67,15 @@ fmt: venv ## Format code and templates in place
 migrations-check: venv ## Fail when a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Backups (deploy/backup.py): pg_dump -Fc of DATABASE_URL and the media files, in one archive.
+.PHONY: backup restore
+backup: venv ## Back up DATABASE_URL and the media into backups/<UTC time>/ (BACKUP_DIR=…)
+	$(PY) deploy/backup.py backup $(if $(BACKUP_DIR),--dest $(BACKUP_DIR))
+
+restore: venv ## Restore BACKUP=backups/<time> into DATABASE_URL (or TARGET_DATABASE_URL) and check it
+	@[ -n "$(BACKUP)" ] || { echo "error: say which backup: make restore BACKUP=backups/<time>" >&2; exit 2; }
+	$(PY) deploy/backup.py restore $(BACKUP) $(if $(TARGET_DATABASE_URL),--database-url $(TARGET_DATABASE_URL))
+
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
 
