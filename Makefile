@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean
+.PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean bench wrk
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -65,6 +65,18 @@ fmt: venv ## Format code and templates in place
 
 migrations-check: venv ## Fail when a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Benchmark (issue 11): a report of ratios against targets, not a test; see README "Benchmark".
+wrk: ## Install the wrk load generator the benchmark prefers (Debian, as root; else it uses Python)
+	@[ -x /usr/bin/wrk ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "note: no /usr/bin/wrk; the benchmark uses its Python load generator." >&2; \
+		fi; }
+
+bench: venv wrk ## Seed or reuse two PostgreSQL sizes and print every performance ratio
+	$(PY) -m bench
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
