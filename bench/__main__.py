@@ -91,6 +91,8 @@ def main() -> int:
     for size, figures in found.items():
         errors += [f"probe {size}: {error}" for error in figures.get("errors", [])]
     load = step("throughput under gunicorn", lambda: throughput.measure(large, log))
+    # The raw figures first: a fault in the table below must not lose a long run's numbers.
+    RESULTS.write_text(json.dumps({"raw": {**found, "throughput": load}}, default=str))
     results = ratios.build(found["small"], found["large"], load)
     context.update(
         {

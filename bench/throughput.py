@@ -7,6 +7,7 @@ else a bounded Python generator of the same shape (threads, one request at a tim
 """
 
 import http.client
+import math
 import re
 import shutil
 import socket
@@ -36,6 +37,9 @@ ADDRESSES = {
 }
 
 
+RESPONSE_TIMEOUT = 60
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,14 +58,42 @@ def wait_until_up(base: str, seconds: float = 60) -> None:
     raise RuntimeError("gunicorn did not answer /healthz within a minute")
 
 
-def wrk(url: str) -> tuple[float, int]:
+def drain(base: str, limit: float = 120) -> None:
+    """Wait until the workers are idle again: requests the generator gave up on at the end of
+    its run are still being served, and would slow the next address's measurement."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(base + "/healthz", timeout=limit).read()  # noqa: S310
+        if time.monotonic() - started < 0.5:  # a queued page takes longer than this
+            return
+        time.sleep(0.2)
+
+
+def duration(latency: float) -> int:
+    """Seconds of load for a page that takes `latency` alone: 16 connections queue on 2
+    workers, so a response waits about 8 page times; the run lasts three such waits, or a slow
+    page would finish no request inside it (at least LOAD_SECONDS, at most a minute)."""
+    return max(LOAD_SECONDS, min(60, math.ceil(latency * LOAD_CONNECTIONS / 2 * 3)))
+
+
+def wrk(url: str, seconds: int) -> tuple[float, int]:
     """(requests/s, responses that were not 2xx/3xx or failed) from `wrk -t2 -c16`."""
     done = subprocess.run(  # noqa: S603 — a fixed command on a loopback address
-        ["/usr/bin/wrk", "-t2", f"-c{LOAD_CONNECTIONS}", f"-d{LOAD_SECONDS}s", url],
+        [
+            "/usr/bin/wrk",
+            "-t2",
+            f"-c{LOAD_CONNECTIONS}",
+            f"-d{seconds}s",
+            # 16 requests queued on 2 workers wait 8 times a page's time: past wrk's 2 s default,
+            # a slow page would count as no page at all.
+            f"--timeout={RESPONSE_TIMEOUT}s",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
-        timeout=LOAD_SECONDS + 60,
+        timeout=seconds + RESPONSE_TIMEOUT + 30,
     )
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
@@ -72,17 +104,17 @@ def wrk(url: str) -> tuple[float, int]:
     return rate, bad + (sum(int(n) for n in errors.groups()) if errors else 0)
 
 
-def python_load(url: str) -> tuple[float, int]:
-    """The same measurement without wrk: LOAD_CONNECTIONS threads for LOAD_SECONDS."""
+def python_load(url: str, seconds: int) -> tuple[float, int]:
+    """The same measurement without wrk: LOAD_CONNECTIONS threads for `seconds`."""
     host, port = url.split("//")[1].split("/")[0].split(":")
     path = "/" + url.split("//")[1].split("/", 1)[1]
     counts = {"ok": 0, "bad": 0}
     lock = threading.Lock()
-    stop = time.monotonic() + LOAD_SECONDS
+    stop = time.monotonic() + seconds
 
     def worker():
         while time.monotonic() < stop:
-            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            connection = http.client.HTTPConnection(host, int(port), timeout=RESPONSE_TIMEOUT)
             try:
                 connection.request("GET", path)
                 response = connection.getresponse()
@@ -100,7 +132,7 @@ def python_load(url: str) -> tuple[float, int]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(LOAD_SECONDS + 60)
+        thread.join(seconds + RESPONSE_TIMEOUT)
     return counts["ok"] / (time.monotonic() - started), counts["bad"]
 
 
@@ -128,14 +160,18 @@ def measure(size: Size, log) -> dict:
         wait_until_up(base)
         rates = {label: [] for label in ADDRESSES}
         bad = dict.fromkeys(ADDRESSES, 0)
-        for path in ADDRESSES.values():  # the first request of each page fills caches
+        seconds = {}
+        for label, path in ADDRESSES.items():  # the first requests of each page fill caches
             for _ in range(4):
-                urllib.request.urlopen(base + path, timeout=120).read()  # noqa: S310
+                started = time.monotonic()
+                urllib.request.urlopen(base + path, timeout=RESPONSE_TIMEOUT).read()  # noqa: S310
+            seconds[label] = duration(time.monotonic() - started)
         for round_number in range(LOAD_ROUNDS):
             for label, path in ADDRESSES.items():
-                rate, failed = generator(base + path)
+                rate, failed = generator(base + path, seconds[label])
                 rates[label].append(rate)
                 bad[label] += failed
+                drain(base)
             figures = ", ".join(f"{k} {v[-1]:.1f}/s" for k, v in rates.items())
             log(f"throughput round {round_number + 1}/{LOAD_ROUNDS}: {figures}")
     finally:
@@ -149,4 +185,5 @@ def measure(size: Size, log) -> dict:
         "generator": "wrk" if generator is wrk else "python",
         "requests_per_second": {label: statistics.median(v) for label, v in rates.items()},
         "failed_responses": bad,
+        "seconds": seconds,
     }
