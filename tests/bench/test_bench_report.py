@@ -10,11 +10,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from bench import ratios
+from bench import ratios, throughput
 from bench.databases import is_complete
 from bench.probe import cursor_token
 from bench.report import Result, table, write_json
-from bench.settings import Size
+from bench.settings import LOAD_SECONDS, Size
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,10 @@ def test_the_deep_cursor_is_one_drf_reads_as_after_that_row():
     cursor = paginator.decode_cursor(request)
 
     assert (cursor.offset, cursor.reverse, cursor.position) == (0, False, "4321")
+
+
+def test_a_slow_page_is_loaded_long_enough_to_finish_requests():
+    assert throughput.duration(0.002) == LOAD_SECONDS  # the trivial view: the minimum
+    # 16 connections on 2 workers: a 1 s page answers in ~8 s, so the run lasts 3 × 8 s.
+    assert throughput.duration(1.0) == 24
+    assert throughput.duration(30.0) == 60  # bounded
