@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean \
-	prod-local prod-local-status prod-local-stop soak soak-short
+	prod-local prod-local-status prod-local-stop soak soak-short bench wrk
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -75,6 +75,18 @@ backup: venv ## Back up DATABASE_URL and the media into backups/<UTC time>/ (BAC
 restore: venv ## Restore BACKUP=backups/<time> into DATABASE_URL (or TARGET_DATABASE_URL) and check it
 	@[ -n "$(BACKUP)" ] || { echo "error: say which backup: make restore BACKUP=backups/<time>" >&2; exit 2; }
 	$(PY) deploy/backup.py restore $(BACKUP) $(if $(TARGET_DATABASE_URL),--database-url $(TARGET_DATABASE_URL))
+
+# Benchmark (issue 11): a report of ratios against targets, not a test; see README "Benchmark".
+wrk: ## Install the wrk load generator the benchmark prefers (Debian, as root; else it uses Python)
+	@[ -x /usr/bin/wrk ] || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "note: no /usr/bin/wrk; the benchmark uses its Python load generator." >&2; \
+		fi; }
+
+bench: venv wrk ## Seed or reuse two PostgreSQL sizes and print every performance ratio
+	$(PY) -m bench
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles

@@ -1,7 +1,10 @@
 """Demo pledges: every state of the lifecycle, with partners, progress and each freshness colour.
 
-Written with bulk inserts so that `seed_demo --pledges 100000` stays fast enough for benchmarks.
-All demo pledges belong to the demo organisations, whose names say "(demo)".
+Rows are made as plain tuples and written by `reviews.bulkload` (COPY on PostgreSQL), so that
+`seed_demo --pledges 100000 --comments 1000000` takes a few minutes for benchmarks. Each batch is
+its own transaction, checked as it goes in; a failure raises `PartialSeed`, which says what the
+committed batches before it hold. All demo pledges belong to the demo organisations, whose names
+say "(demo)".
 """
 
 import datetime as dt
@@ -12,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Actor, Membership, User
+from reviews import bulkload
 from reviews.models import (
+    Comment,
     GuidingPrinciple,
     Objective,
     Pledge,
@@ -22,7 +27,11 @@ from reviews.models import (
     ReviewCycle,
 )
 
-BATCH = 2000
+# Rows per transaction: large enough for COPY to pay, small enough that a failure loses little.
+PLEDGE_BATCH = 5000
+COMMENT_BATCH = 50_000
+# The busiest pledge's conversation: the benchmark reads "the pledge page with 200 comments".
+BUSY_COMMENTS = 200
 S = Pledge.Status
 
 THEMES = [
@@ -48,6 +57,37 @@ DESCRIPTION = (
 
 
 SHOWCASE = 8  # the first pledges show one of each state and freshness colour
+SHOWCASE_PLAN = [
+    (S.DRAFT, 0),
+    (S.SUBMITTED, 0),
+    (S.RETURNED, 0),
+    (S.PUBLISHED, 2),  # green
+    (S.PUBLISHED, 15),  # amber
+    (S.PUBLISHED, 30),  # red
+    (S.WITHDRAWN, 5),
+    (S.REJECTED, 0),
+]
+
+
+class PartialSeed(Exception):
+    """A batch failed; the batches before it are committed and hold `created` rows."""
+
+    def __init__(self, what: str, created: int, error: Exception):
+        super().__init__(f"{what}: {created} created and committed before the failure: {error}")
+        self.what, self.created, self.error = what, created, error
+
+
+def _batches(total: int, size: int, what: str, make):
+    """Run `make(start, stop)` for each batch in its own transaction; returns rows created."""
+    created = 0
+    for start in range(0, total, size):
+        try:
+            with transaction.atomic():
+                bulkload.immediate_constraints()
+                created += make(start, min(total, start + size))
+        except Exception as error:
+            raise PartialSeed(what, created, error) from error
+    return created
 
 
 def _stage(rng, status, index):
@@ -58,168 +98,165 @@ def _stage(rng, status, index):
     return rng.choice(Pledge.ImplementationStatus.values)
 
 
-@transaction.atomic
+class _World:
+    """What every batch of pledges refers to, read once."""
+
+    def __init__(self, leads):
+        self.leads = leads
+        self.focal = {
+            m.actor_id: m.user_id
+            for m in Membership.objects.filter(actor__in=leads, role=Membership.Role.FOCAL_POINT)
+        }
+        self.objectives = list(Objective.objects.order_by("number").values_list("pk", flat=True))
+        self.principles = list(
+            GuidingPrinciple.objects.order_by("number").values_list("pk", flat=True)
+        )
+        self.cycle_id = ReviewCycle.objects.order_by("-year").values_list("pk", flat=True).first()
+        self.moderator_id = (
+            User.objects.moderators().order_by("pk").values_list("pk", flat=True).first()
+        )
+        self.now = timezone.now()
+
+
 def seed_pledges(count: int, *, seed: int = 2026) -> int:
     """Create `count` demo pledges (one of each showcase state first, then random ones)."""
     rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
     leads = list(Actor.objects.filter(is_demo=True).order_by("pk"))
     if not leads:
         return 0
-    focal = {
-        m.actor_id: m.user_id
-        for m in Membership.objects.filter(actor__in=leads, role=Membership.Role.FOCAL_POINT)
-    }
-    objectives = list(Objective.objects.order_by("number"))
-    principles = list(GuidingPrinciple.objects.order_by("number"))
-    cycle = ReviewCycle.objects.order_by("-year").first()
-    moderator_id = User.objects.moderators().order_by("pk").values_list("pk", flat=True).first()
-    now = timezone.now()
-    showcase = [
-        (S.DRAFT, 0),
-        (S.SUBMITTED, 0),
-        (S.RETURNED, 0),
-        (S.PUBLISHED, 2),  # green
-        (S.PUBLISHED, 15),  # amber
-        (S.PUBLISHED, 30),  # red
-        (S.WITHDRAWN, 5),
-        (S.REJECTED, 0),
-    ]
-    plan = showcase[:count] + [
+    world = _World(leads)
+    plan = SHOWCASE_PLAN[:count] + [
         (rng.choice([S.PUBLISHED] * 6 + [S.DRAFT, S.SUBMITTED, S.WITHDRAWN]), rng.randint(0, 36))
-        for _ in range(max(0, count - len(showcase)))
+        for _ in range(max(0, count - len(SHOWCASE_PLAN)))
     ]
-    created = 0
-    for start in range(0, len(plan), BATCH):
-        created += _create_batch(
-            plan[start : start + BATCH],
-            start,
-            rng,
-            leads,
-            focal,
-            objectives,
-            principles,
-            cycle,
-            now,
-            moderator_id,
-        )
-    return created
+    return _batches(
+        len(plan),
+        PLEDGE_BATCH,
+        "pledges",
+        lambda start, stop: _create_batch(plan[start:stop], start, rng, world),
+    )
 
 
-def _create_batch(
-    plan, offset, rng, leads, focal, objectives, principles, cycle, now, moderator_id
-):
-    pledges = []
-    for index, (status, months) in enumerate(plan, start=offset):
-        lead = leads[index % len(leads)]
-        title, topic = THEMES[index % len(THEMES)]
-        reported = now - dt.timedelta(days=30 * months + 1)
+PLEDGE_FIELDS = [
+    "id", "lead_id", "created_by_id", "kind", "support", "amount", "currency", "title", "summary",
+    "description", "primary_objective_id", "scope", "countries", "start_date", "end_date",
+    "contact_name", "contact_email", "cycle_id", "concerns_migrants", "status",
+    "implementation_status", "created_at", "submitted_at", "published_at", "last_reported_at",
+]  # fmt: skip
+
+
+def _pledge_row(pk, index, status, months, rng, world):
+    lead = world.leads[index % len(world.leads)]
+    title, topic = THEMES[index % len(THEMES)]
+    reported = world.now - dt.timedelta(days=30 * months + 1)
+    published = status in (S.PUBLISHED, S.WITHDRAWN)
+    support = rng.choice(Pledge.Support.values)
+    # A financial pledge names its amount, or it could never have been submitted.
+    financial = support == Pledge.Support.FINANCIAL
+    return (
+        pk,
+        lead.pk,
+        world.focal.get(lead.pk),
+        Pledge.Kind.JOINT if index % 4 == 3 else Pledge.Kind.INDIVIDUAL,
+        support,
+        Decimal(50_000 * (index % 7 + 1)) if financial else None,
+        "USD" if financial else "",
+        f"{title} (demo {index + 1})",
+        f"{lead.short_name or lead.name} commits to {topic}.",
+        DESCRIPTION.format(topic=topic),
+        world.objectives[index % len(world.objectives)],
+        rng.choice([*Pledge.Scope.values[:2], Pledge.Scope.REGIONAL]),
+        ["GH", "MX"] if index % 2 else ["PH"],
+        (world.now - dt.timedelta(days=400)).date(),
+        (world.now + dt.timedelta(days=700)).date(),
+        "Demo contact",
+        "contact@demo.example.org",
+        world.cycle_id,
+        True,
+        status,
+        _stage(rng, status, index),
+        reported - dt.timedelta(days=40),
+        None if status == S.DRAFT else reported - dt.timedelta(days=20),
+        reported if published else None,
+        reported if published else None,
+    )
+
+
+def _create_batch(plan, offset, rng, world):
+    ids = bulkload.allocate_ids(Pledge, len(plan))
+    pledges = [
+        _pledge_row(pk, index, status, months, rng, world)
+        for pk, (index, (status, months)) in zip(ids, enumerate(plan, start=offset), strict=True)
+    ]
+    bulkload.write(Pledge, PLEDGE_FIELDS, pledges)
+    field = {name: i for i, name in enumerate(PLEDGE_FIELDS)}
+    objectives, principles, partners, transitions, updates = [], [], [], [], []
+    for row in pledges:
+        pk, lead_id, author_id, status = row[0], row[1], row[2], row[field["status"]]
+        primary = row[field["primary_objective_id"]]
+        objectives += [(pk, o) for o in {primary, *rng.sample(world.objectives, 2)}]
+        principles += [(pk, p) for p in rng.sample(world.principles, 3)]
+        others = [a.pk for a in world.leads if a.pk != lead_id]
         published = status in (S.PUBLISHED, S.WITHDRAWN)
-        kind = Pledge.Kind.JOINT if index % 4 == 3 else Pledge.Kind.INDIVIDUAL
-        support = rng.choice(Pledge.Support.values)
-        # A financial pledge names its amount, or it could never have been submitted.
-        financial = support == Pledge.Support.FINANCIAL
-        pledges.append(
-            Pledge(
-                lead=lead,
-                created_by_id=focal.get(lead.pk),
-                kind=kind,
-                support=support,
-                amount=Decimal(50_000 * (index % 7 + 1)) if financial else None,
-                currency="USD" if financial else "",
-                title=f"{title} (demo {index + 1})",
-                summary=f"{lead.short_name or lead.name} commits to {topic}.",
-                description=DESCRIPTION.format(topic=topic),
-                primary_objective=objectives[index % len(objectives)],
-                scope=rng.choice([*Pledge.Scope.values[:2], Pledge.Scope.REGIONAL]),
-                countries=["GH", "MX"] if index % 2 else ["PH"],
-                start_date=(now - dt.timedelta(days=400)).date(),
-                end_date=(now + dt.timedelta(days=700)).date(),
-                contact_name="Demo contact",
-                contact_email="contact@demo.example.org",
-                cycle=cycle,
-                concerns_migrants=True,
-                status=status,
-                implementation_status=_stage(rng, status, index),
-                created_at=reported - dt.timedelta(days=40),
-                submitted_at=None if status == S.DRAFT else reported - dt.timedelta(days=20),
-                published_at=reported if published else None,
-                last_reported_at=reported if published else None,
+        if row[field["kind"]] == Pledge.Kind.JOINT and others:
+            partner_status = (
+                PledgePartner.Status.CONFIRMED if published else PledgePartner.Status.PENDING
             )
-        )
-    Pledge.objects.bulk_create(pledges)
-    through_objectives, through_principles, partners, transitions, updates = [], [], [], [], []
-    for pledge in pledges:
-        picked = {pledge.primary_objective_id, *(o.pk for o in rng.sample(objectives, 2))}
-        through_objectives += [
-            Pledge.objectives.through(pledge_id=pledge.pk, objective_id=o) for o in picked
-        ]
-        through_principles += [
-            Pledge.principles.through(pledge_id=pledge.pk, guidingprinciple_id=p.pk)
-            for p in rng.sample(principles, 3)
-        ]
-        others = [a.pk for a in leads if a.pk != pledge.lead_id]
-        if pledge.kind == Pledge.Kind.JOINT and others:
-            partners.append(
-                PledgePartner(
-                    pledge=pledge,
-                    actor_id=others[pledge.pk % len(others)],
-                    status=PledgePartner.Status.CONFIRMED
-                    if pledge.status in (S.PUBLISHED, S.WITHDRAWN)
-                    else PledgePartner.Status.PENDING,
-                )
-            )
-        transitions += _transitions(pledge, moderator_id)
-        if pledge.status == S.PUBLISHED:
-            updates.append(
-                ProgressUpdate(
-                    pledge=pledge,
-                    date=pledge.last_reported_at.date(),
-                    stage=pledge.implementation_status,
-                    narrative="Demo progress report: the baseline study is done and the pilot "
-                    "has started in the first place.",
-                    author_id=pledge.created_by_id,
-                    actor_id=pledge.lead_id,
-                )
-            )
-    Pledge.objectives.through.objects.bulk_create(through_objectives)
-    Pledge.principles.through.objects.bulk_create(through_principles)
-    PledgePartner.objects.bulk_create(partners)
-    PledgeTransition.objects.bulk_create(transitions)
-    ProgressUpdate.objects.bulk_create(updates)
+            partners.append((pk, others[pk % len(others)], partner_status))
+        when = row[field["submitted_at"]] or row[field["created_at"]]
+        transitions += _transitions(pk, status, lead_id, author_id, when, world.moderator_id)
+        if status == S.PUBLISHED:
+            stage = row[field["implementation_status"]]
+            reported = row[field["last_reported_at"]]
+            updates.append((pk, reported.date(), stage, PROGRESS_TEXT, author_id, lead_id))
+    bulkload.write(Pledge.objectives.through, ["pledge_id", "objective_id"], objectives)
+    bulkload.write(Pledge.principles.through, ["pledge_id", "guidingprinciple_id"], principles)
+    bulkload.write(PledgePartner, ["pledge_id", "actor_id", "status"], partners)
+    bulkload.write(PledgeTransition, TRANSITION_FIELDS, transitions)
+    bulkload.write(ProgressUpdate, UPDATE_FIELDS, updates)
     return len(pledges)
 
 
-def _transitions(pledge, moderator_id):
-    steps = {
-        S.DRAFT: [],
-        S.SUBMITTED: [(S.DRAFT, S.SUBMITTED, "")],
-        S.RETURNED: [
-            (S.DRAFT, S.SUBMITTED, ""),
-            (S.SUBMITTED, S.RETURNED, "Please add the countries concerned and a contact."),
-        ],
-        S.PUBLISHED: [(S.DRAFT, S.SUBMITTED, ""), (S.SUBMITTED, S.PUBLISHED, "")],
-        S.WITHDRAWN: [
-            (S.DRAFT, S.SUBMITTED, ""),
-            (S.SUBMITTED, S.PUBLISHED, ""),
-            (S.PUBLISHED, S.WITHDRAWN, "Funding for the programme ended (demo)."),
-        ],
-        S.REJECTED: [
-            (S.DRAFT, S.SUBMITTED, ""),
-            (S.SUBMITTED, S.REJECTED, "This concerns refugees, covered by the GCR (demo)."),
-        ],
-    }[pledge.status]
-    when = pledge.submitted_at or pledge.created_at or timezone.now()
+PROGRESS_TEXT = (
+    "Demo progress report: the baseline study is done and the pilot has started in the first place."
+)
+UPDATE_FIELDS = ["pledge_id", "date", "stage", "narrative", "author_id", "actor_id"]
+TRANSITION_FIELDS = [
+    "pledge_id", "from_status", "to_status", "user_id", "actor_id", "reason", "created_at",
+]  # fmt: skip
+STEPS = {
+    S.DRAFT: [],
+    S.SUBMITTED: [(S.DRAFT, S.SUBMITTED, "")],
+    S.RETURNED: [
+        (S.DRAFT, S.SUBMITTED, ""),
+        (S.SUBMITTED, S.RETURNED, "Please add the countries concerned and a contact."),
+    ],
+    S.PUBLISHED: [(S.DRAFT, S.SUBMITTED, ""), (S.SUBMITTED, S.PUBLISHED, "")],
+    S.WITHDRAWN: [
+        (S.DRAFT, S.SUBMITTED, ""),
+        (S.SUBMITTED, S.PUBLISHED, ""),
+        (S.PUBLISHED, S.WITHDRAWN, "Funding for the programme ended (demo)."),
+    ],
+    S.REJECTED: [
+        (S.DRAFT, S.SUBMITTED, ""),
+        (S.SUBMITTED, S.REJECTED, "This concerns refugees, covered by the GCR (demo)."),
+    ],
+}
+
+
+def _transitions(pk, status, lead_id, author_id, when, moderator_id):
+    """The recorded steps that led to `status`: the lead's own, and the moderator's."""
     return [
-        PledgeTransition(
-            pledge=pledge,
-            from_status=before,
-            to_status=after,
-            user_id=pledge.created_by_id if by_lead else moderator_id,
-            actor_id=pledge.lead_id if by_lead else None,
-            reason=reason,
-            created_at=when + dt.timedelta(days=step),
+        (
+            pk,
+            before,
+            after,
+            author_id if by_lead else moderator_id,
+            lead_id if by_lead else None,
+            reason,
+            when + dt.timedelta(days=step),
         )
-        for step, (before, after, reason) in enumerate(steps)
+        for step, (before, after, reason) in enumerate(STEPS[status])
         for by_lead in [after in (S.SUBMITTED, S.WITHDRAWN)]
     ]
 
@@ -230,17 +267,24 @@ COMMENT_TEXTS = [
     "Could the next progress report give figures by gender and age?",
     "> firewall between services and enforcement\n\nThis is the key point for us.",
 ]
+COMMENT_FIELDS = [
+    "id", "pledge_id", "parent_id", "author_id", "actor_id", "body", "body_html", "created_at",
+]  # fmt: skip
 
 
-@transaction.atomic
 def seed_comments(count: int, *, seed: int = 2026) -> int:
-    """Create `count` demo comments (a third of them replies) on published demo pledges."""
+    """Create `count` demo comments (about a quarter of them replies) on published demo pledges.
+
+    The first published pledge gets a conversation of up to BUSY_COMMENTS (a fifth of the
+    comments when there are few); the others are spread at random over the published pledges.
+    """
     from portal.markdown import render_markdown
-    from reviews.models import Comment
 
     rng = random.Random(seed)  # noqa: S311 — demo data, not secrets
     pledges = list(
-        Pledge.objects.filter(lead__is_demo=True, status=S.PUBLISHED).values_list("pk", flat=True)
+        Pledge.objects.filter(lead__is_demo=True, status=S.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", "published_at")
     )
     authors = list(
         Membership.objects.filter(actor__is_demo=True).values_list("user_id", "actor_id")
@@ -248,38 +292,36 @@ def seed_comments(count: int, *, seed: int = 2026) -> int:
     if not pledges or not authors:
         return 0
     rendered = {text: render_markdown(text) for text in COMMENT_TEXTS}
-    created = 0
-    while created < count:
-        batch = []
-        remaining = count - created
-        # Leave room for the replies: about a quarter of the comments answer another.
-        for _ in range(min(BATCH, max(1, remaining - remaining // 4))):
-            user_id, actor_id = rng.choice(authors)
-            text = rng.choice(COMMENT_TEXTS)
-            batch.append(
-                Comment(
-                    pledge_id=rng.choice(pledges),
-                    author_id=user_id,
-                    actor_id=actor_id if rng.random() < 0.7 else None,
-                    body=text,
-                    body_html=rendered[text],
-                )
-            )
-        Comment.objects.bulk_create(batch)
-        replies = []
-        for parent in batch[: len(batch) // 3]:
-            user_id, actor_id = rng.choice(authors)
-            replies.append(
-                Comment(
-                    pledge_id=parent.pledge_id,
-                    parent=parent,
-                    author_id=user_id,
-                    actor_id=actor_id,
-                    body=COMMENT_TEXTS[0],
-                    body_html=rendered[COMMENT_TEXTS[0]],
-                )
-            )
-        replies = replies[: count - created - len(batch)]
-        Comment.objects.bulk_create(replies)
-        created += len(batch) + len(replies)
-    return created
+    now = timezone.now()
+    busy = min(BUSY_COMMENTS, count // 5)
+
+    def batch(on):
+        return lambda start, stop: _comment_batch(stop - start, on, authors, rng, rendered, now)
+
+    # The busy conversation is a batch of its own, so that its replies stay on its pledge.
+    made = _batches(busy, max(1, busy), "comments", batch([pledges[0]]))
+    try:
+        return made + _batches(count - busy, COMMENT_BATCH, "comments", batch(pledges))
+    except PartialSeed as failure:
+        raise PartialSeed("comments", made + failure.created, failure.error) from failure.error
+
+
+def _comment_batch(size, pledges, authors, rng, rendered, now):
+    ids = bulkload.allocate_ids(Comment, size)
+    # Leave room for the replies: about a quarter of the comments answer another.
+    tops = max(1, size - size // 4)
+    rows = []
+    for pk in ids[:tops]:
+        pledge_id, published_at = rng.choice(pledges)
+        user_id, actor_id = rng.choice(authors)
+        text = rng.choice(COMMENT_TEXTS)
+        when = published_at + (now - published_at) * rng.random()
+        actor_id = actor_id if rng.random() < 0.7 else None
+        rows.append((pk, pledge_id, None, user_id, actor_id, text, rendered[text], when))
+    for pk in ids[tops:]:
+        parent = rows[rng.randrange(tops)]
+        user_id, actor_id = rng.choice(authors)
+        text = COMMENT_TEXTS[0]
+        when = parent[7] + (now - parent[7]) * rng.random()
+        rows.append((pk, parent[1], parent[0], user_id, actor_id, text, rendered[text], when))
+    return bulkload.write(Comment, COMMENT_FIELDS, rows)

@@ -4,11 +4,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+from django.db.models import Count, F
 
 from actors.models import Actor, Membership, User
 from actors.permissions import has_mfa
+from reviews import demo
 from reviews.management.commands.seed_demo import DEMO_PASSWORD
-from reviews.models import Comment
+from reviews.models import Comment, Pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +66,52 @@ def test_seed_demo_adds_comments_with_replies_on_published_pledges(settings):
     assert comments.count() == 30
     assert comments.filter(parent__isnull=False).exists()
     assert not comments.exclude(pledge__status="published").exists()
+
+
+def test_seed_demo_runs_without_debug_only_when_asked(settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", pledges=10, comments=10, allow_without_debug=True, verbosity=0)
+
+    assert Actor.objects.filter(is_demo=True).count() == 4
+    assert Comment.objects.count() == 10
+
+
+def test_one_pledge_carries_a_long_public_conversation(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", pledges=40, comments=1000, verbosity=0)
+
+    busiest = (
+        Comment.objects.public()
+        .values("pledge")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    )
+    assert busiest >= 200
+    replies = Comment.objects.filter(parent__isnull=False)
+    assert replies.count() >= 200
+    assert not replies.exclude(pledge=F("parent__pledge")).exists()
+    assert not replies.filter(created_at__lt=F("parent__created_at")).exists()
+
+
+def test_a_failed_seed_says_what_it_had_committed(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr(demo, "COMMENT_BATCH", 50)
+    real = demo._comment_batch
+    calls = []
+
+    def fail_on_third_batch(size, *args):
+        calls.append(size)
+        if len(calls) == 3:
+            raise IntegrityError("the database refused a row")
+        return real(size, *args)
+
+    monkeypatch.setattr(demo, "_comment_batch", fail_on_third_batch)
+
+    with pytest.raises(CommandError, match="20 new pledges and 110 new comments were committed"):
+        call_command("seed_demo", pledges=20, comments=300, verbosity=0)
+    assert Pledge.objects.count() == 20
+    assert Comment.objects.count() == 110

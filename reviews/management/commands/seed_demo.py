@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actors.models import MODERATORS_GROUP, Actor, Membership, Region, User
-from reviews.demo import seed_comments, seed_pledges
+from reviews.demo import PartialSeed, seed_comments, seed_pledges
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 — documented in the README, refused in production
 # The authenticator secret of the demo focal points, moderator and administrator (their powers
@@ -95,34 +95,38 @@ class Command(BaseCommand):
             default=12,
             help="How many demo comments (and replies) to add on published demo pledges.",
         )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run even with DEBUG off, e.g. for the benchmark's production-like server. "
+            "Never on a real site: the demo accounts share one published password.",
+        )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.DEBUG and not options["allow_without_debug"]:
             raise CommandError(
-                "seed_demo only runs with DEBUG on: demo accounts share one password."
+                "seed_demo only runs with DEBUG on: demo accounts share one password "
+                "(--allow-without-debug overrides this, for benchmarks only)."
             )
         with transaction.atomic():
-            actors = {}
-            for fields in DEMO_ACTORS:
-                actor, _ = Actor.objects.update_or_create(
-                    slug=fields["slug"], defaults={**fields, "is_demo": True}
-                )
-                actors[actor.slug] = actor
-            for email, name, slug, role in DEMO_USERS:
-                user = self._user(email, name)
-                if slug:
-                    Membership.objects.update_or_create(
-                        user=user, actor=actors[slug], defaults={"role": role}
-                    )
-                if role == Membership.Role.FOCAL_POINT:
-                    self._totp(user)
-            moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-            moderator = self._user(*MODERATOR)
-            moderator.groups.add(moderators)
-            self._totp(moderator)
-            self._totp(self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True))
-            pledges = seed_pledges(options["pledges"]) if options["pledges"] > 0 else 0
-            comments = seed_comments(options["comments"]) if options["comments"] > 0 else 0
+            self._accounts()
+        # Pledges and comments are committed in batches (reviews.demo); a failure says how far
+        # it got, since what was committed before it stays.
+        pledges = comments = 0
+        try:
+            if options["pledges"] > 0:
+                pledges = seed_pledges(options["pledges"])
+            if options["comments"] > 0:
+                comments = seed_comments(options["comments"])
+        except PartialSeed as failure:
+            if failure.what == "pledges":
+                pledges = failure.created
+            else:
+                comments = failure.created
+            raise CommandError(
+                f"seed_demo stopped while adding {failure.what}: {pledges} new pledges and "
+                f"{comments} new comments were committed before the failure ({failure.error})."
+            ) from failure
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -131,6 +135,27 @@ class Command(BaseCommand):
                     f"{pledges} new pledges, {comments} new comments."
                 )
             )
+
+    def _accounts(self):
+        actors = {}
+        for fields in DEMO_ACTORS:
+            actor, _ = Actor.objects.update_or_create(
+                slug=fields["slug"], defaults={**fields, "is_demo": True}
+            )
+            actors[actor.slug] = actor
+        for email, name, slug, role in DEMO_USERS:
+            user = self._user(email, name)
+            if slug:
+                Membership.objects.update_or_create(
+                    user=user, actor=actors[slug], defaults={"role": role}
+                )
+            if role == Membership.Role.FOCAL_POINT:
+                self._totp(user)
+        moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+        moderator = self._user(*MODERATOR)
+        moderator.groups.add(moderators)
+        self._totp(moderator)
+        self._totp(self._user(*ADMINISTRATOR, is_staff=True, is_superuser=True))
 
     def _user(self, email, display_name, **flags):
         user = User.objects.filter(email__iexact=email).first()

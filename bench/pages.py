@@ -1,0 +1,102 @@
+"""What the bench requests: the list pages and endpoints, and the timed pages (one place each).
+
+Later issues add their dashboards to TIMED_PAGES. An address is a URL name (reversed, never a
+hard-coded path) with arguments and query parameters taken from the seeded data (`Context`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Who makes the request: None is anonymous; the others are seed_demo's accounts (with MFA).
+PERSONAS = {
+    "moderator": "moderator@demo.example.org",
+    "focal": "focal.state@demo.example.org",
+}
+# A word of every tenth demo pledge, for the timed search pages at both sizes.
+COMMON_TERM = "remittances"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts of the seeded database the addresses need."""
+
+    busy_pledge: int  # the pledge with the most public comments (~200)
+    actor: str  # slug of the first demo organisation (a quarter of the pledges)
+    cycle: str  # slug of the demo pledges' review cycle
+    objective: int  # number of an objective with pledges
+    rare_term: str  # words of exactly one pledge's title
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url_name: str
+    args: Callable[[Context], list] = lambda c: []
+    query: Callable[[Context], dict] = lambda c: {}
+    persona: str | None = None
+    api: bool = False
+
+
+# Lists whose queries per request must not grow with the page size (issue 11, metric a). The API
+# lists are added from the router (`api_lists()`), so a new endpoint is measured too.
+HTML_LISTS = [
+    Page("pledges", "reviews:pledge-list"),
+    Page("actors", "actors:actor-list"),
+    Page("coalitions", "actors:coalition-list"),
+    Page("objectives", "reviews:objective-list"),
+    Page("principles", "reviews:principle-list"),
+    Page("cycles", "reviews:cycle-list"),
+    Page("sources", "reviews:source-list"),
+    Page("my pledges", "reviews:pledge-mine", persona="focal"),
+    Page("notifications", "actors:notifications", persona="focal"),
+    Page("moderation queue", "reviews:moderation", persona="moderator"),
+    Page("moderation log", "reviews:moderation-log", persona="moderator"),
+    Page("hidden items", "reviews:moderation-hidden", persona="moderator"),
+]
+
+
+def api_lists() -> list[Page]:
+    """Every list endpoint the API router serves, anonymous, and the pledges signed in."""
+    from portal.api_urls import router
+
+    pages = [
+        Page(f"api {prefix}", f"api:{basename}-list", api=True)
+        for prefix, _, basename in router.registry
+    ]
+    return [*pages, Page("api pledges (signed in)", "api:pledge-list", persona="focal", api=True)]
+
+
+def _stats_pages() -> list[Page]:
+    from reviews.api.stats import stats_views
+
+    return [Page(f"stats {name}", f"api:stats-{name}", api=True) for name in stats_views()]
+
+
+def timed_pages() -> list[Page]:
+    """Pages timed at both sizes: their large ÷ small ratio should stay ≤ 1.5 (metric b)."""
+    return [
+        Page("home page", "home"),
+        Page("pledge list (HTML)", "reviews:pledge-list"),
+        Page("pledge list (API)", "api:pledge-list", api=True),
+        Page("search (HTML ?q=)", "reviews:pledge-list", query=lambda c: {"q": COMMON_TERM}),
+        Page(
+            "search (API ?search=)",
+            "api:pledge-list",
+            query=lambda c: {"search": COMMON_TERM},
+            api=True,
+        ),
+        Page("objective page", "reviews:objective-detail", args=lambda c: [c.objective]),
+        Page("actor page", "actors:actor-detail", args=lambda c: [c.actor]),
+        Page("cycle page", "reviews:cycle-detail", args=lambda c: [c.cycle]),
+        Page("pledge page, 200 comments", "reviews:pledge-detail", args=lambda c: [c.busy_pledge]),
+        *_stats_pages(),
+        # Dashboards (issue 12 and later) go here.
+    ]
+
+
+@dataclass
+class Measured:
+    """A page's figures in one database, filled by the probe."""
+
+    queries: dict[int, int] = field(default_factory=dict)
+    seconds: float | None = None

@@ -1,0 +1,82 @@
+"""Sizes, time limits and the environment every process of the bench runs with (one place)."""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = Path(__file__).resolve().parent / "results.json"
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "portal_bench_")
+
+
+@dataclass(frozen=True)
+class Size:
+    """One seeded database: its name and how many demo pledges and comments it holds."""
+
+    name: str
+    database: str
+    pledges: int
+    comments: int
+
+    @property
+    def url(self) -> str:
+        return f"{SERVER}/{self.database}"
+
+
+def _size(name: str, variable: str, default: str) -> Size:
+    text = os.environ.get(variable, default)
+    try:
+        pledges, comments = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise SystemExit(f"{variable} must read PLEDGES:COMMENTS, e.g. {default}") from None
+    return Size(name, f"{PREFIX}{name}", pledges, comments)
+
+
+def sizes() -> tuple[Size, Size]:
+    return (
+        _size("small", "BENCH_SMALL", "1000:10000"),
+        _size("large", "BENCH_LARGE", "100000:1000000"),
+    )
+
+
+# Seconds each step may take before the bench gives up on it (and exits non-zero).
+TIMEOUTS = {
+    "migrate": 600,
+    "seed": int(os.environ.get("BENCH_SEED_TIMEOUT", 3600)),
+    "probe": int(os.environ.get("BENCH_PROBE_TIMEOUT", 1800)),
+    "throughput": int(os.environ.get("BENCH_THROUGHPUT_TIMEOUT", 900)),
+}
+# Timed requests per page (their median is kept), after WARMUP untimed ones.
+REPEAT = int(os.environ.get("BENCH_REPEAT", 7))
+WARMUP = 2
+# Load generator: seconds per measurement, rounds alternating the addresses, connections.
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 5))
+LOAD_ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", 3))
+LOAD_CONNECTIONS = 16
+
+
+def environment(size: Size, **extra: str) -> dict[str, str]:
+    """A production-like portal (DEBUG off) on the size's database, with the API throttles raised
+    so that the load generator measures the portal, not its 429s."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": size.url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "API_THROTTLE_ANON": "100000000/min",
+        "API_THROTTLE_USER": "100000000/min",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    # The cache the portal uses by default (the database) unless the bench is told otherwise.
+    if os.environ.get("BENCH_CACHE_URL"):
+        env["CACHE_URL"] = os.environ["BENCH_CACHE_URL"]
+    return env
