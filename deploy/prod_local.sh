@@ -5,7 +5,7 @@
 # the scheduler. Run as root (it drives the clusters as the postgres user). See deploy/README.md.
 #
 #   deploy/prod_local.sh up | status | stop | replica-check
-#   deploy/prod_local.sh kill-app 1|2 | start-app 1|2 | kill-worker | start-worker
+#   deploy/prod_local.sh kill-app 1|2 | start-app 1|2 | kill-worker | start-worker | start-scheduler
 #   deploy/prod_local.sh restart-primary | stop-replica | start-replica
 #
 # Everything is set by the environment (defaults in brackets): PY [.venv/bin/python],
@@ -127,6 +127,8 @@ write_env() {
 		EMAIL_URL=consolemail://
 		LOG_FORMAT=json
 		TASK_LEASE_SECONDS=${TASK_LEASE_SECONDS:-30}
+		API_THROTTLE_ANON=${API_THROTTLE_ANON:-100000/min}
+		API_THROTTLE_USER=${API_THROTTLE_USER:-100000/min}
 		MEDIA_ROOT=$STATE/media
 	EOF
 	chmod 600 "$ENV_FILE"
@@ -151,7 +153,11 @@ prepare_database() {
 			(cd "$ROOT" && ENV_FILE="$ENV_FILE" DEBUG=1 "$PY" manage.py seed_demo)
 		fi
 	fi
-	manage collectstatic --no-input -v0
+	# Compressing every static file takes minutes on a busy machine: only when one changed.
+	local manifest="$ROOT/staticfiles/staticfiles.json"
+	if [ ! -s "$manifest" ] || [ -n "$(find "$ROOT/static" -newer "$manifest" -type f -print -quit)" ]; then
+		manage collectstatic --no-input -v0
+	fi
 }
 
 # Each process runs in a session of its own (setsid), so that a kill reaches it and its children.
@@ -162,7 +168,12 @@ start_process() {
 		say "$name is already running (pid $(cat "$STATE/$name.pid"))"
 		return 0
 	fi
-	(cd "$ROOT" && ENV_FILE="$ENV_FILE" setsid "$@" >>"$STATE/$name.log" 2>&1 </dev/null & echo $! >"$STATE/$name.pid")
+	rm -f "$STATE/$name.pid"
+	# The new session's first process writes its own pid (= its process group) and becomes the
+	# command, so that the pid file names the command itself, not a shell around it.
+	(cd "$ROOT" && ENV_FILE="$ENV_FILE" setsid -f sh -c 'echo $$ >"$0"; exec "$@"' "$STATE/$name.pid" "$@" \
+		>>"$STATE/$name.log" 2>&1 </dev/null)
+	for _ in $(seq 20); do [ -s "$STATE/$name.pid" ] && break; sleep 0.1; done
 	say "$name started (pid $(cat "$STATE/$name.pid"), log $STATE/$name.log)"
 }
 
@@ -266,8 +277,9 @@ kill-app) stop_process "app$(app_port "${2:-}" >/dev/null && echo "$2")" KILL ;;
 start-app) start_app "${2:-}" ;;
 kill-worker) stop_process worker KILL ;;
 start-worker) start_worker ;;
+start-scheduler) start_scheduler ;;
 restart-primary) pg_ctlcluster "$PG_VERSION" "$PRIMARY_CLUSTER" restart -m fast ;;
 stop-replica) stop_replica ;;
 start-replica) start_replica ;;
-*) die "unknown command '$1' (up, status, stop, replica-check, kill-app N, start-app N, kill-worker, start-worker, restart-primary, stop-replica, start-replica)" ;;
+*) die "unknown command '$1' (up, status, stop, replica-check, kill-app N, start-app N, kill-worker, start-worker, start-scheduler, restart-primary, stop-replica, start-replica)" ;;
 esac

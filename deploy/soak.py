@@ -8,8 +8,9 @@ against both app servers while injecting the faults on a timetable, then checks:
 - every queued task ran, or is scheduled to run again (none left running or overdue).
 
 The load itself (the people's behaviours, the write log, the verifier) lives in bench/soak/:
-the locustfile reads SOAK_HOSTS (comma-separated base URLs) and SOAK_WRITES (a JSON-lines file
-to which each acknowledged write is appended).
+the locustfile reads SOAK_HOSTS (comma-separated base URLs), SOAK_WRITES (a JSON-lines file
+to which each acknowledged write is appended), SOAK_OUTAGE (1 while faults are injected) and
+SOAK_SUMMARY (where it writes its counts and p95).
 
     python deploy/soak.py [--short] [--users 50] [--duration 60] [--faults app,worker,…]
 """
@@ -153,6 +154,10 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "SOAK_HOSTS": hosts,
         "SOAK_WRITES": str(writes),
+        "SOAK_SUMMARY": str(state / f"soak-{run}-summary.json"),
+        # With faults, 503s with Retry-After and connection errors (retried on the other
+        # server) are the clean answers of an outage.
+        "SOAK_OUTAGE": "1" if faults else "0",
     }
     started = time.time()
     stop = threading.Event()
@@ -192,6 +197,9 @@ def main() -> int:
         prod_local(*command, check=False)
 
     ok = True
+    summary = Path(env["SOAK_SUMMARY"])
+    if summary.exists():
+        log(f"load generator summary: {summary.read_text().strip()}")
     errors, seen = server_errors(started)
     unclean = {status: n for status, n in errors.items() if status != 503}
     log(f"responses: {seen} logged; 503 during outages: {errors.get(503, 0)}; other 5xx: {unclean}")

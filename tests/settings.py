@@ -30,5 +30,5 @@ DATABASES["replica_1"] = {  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A reader of the shared in-memory test database: switching it to WAL or taking a write
     # lock (the default's init_command and IMMEDIATE transactions) would find it locked.
-    DATABASES["replica_1"]["OPTIONS"] = {}
+    DATABASES["replica_1"]["OPTIONS"] = {}  # noqa: F405
 DATABASE_ROUTERS = []
