@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
+from portal import throttling
 from portal.taskqueue import tasks_requeue_stuck
 
 
@@ -33,3 +34,10 @@ def prune_task_results() -> None:
         "--failed-min-age-days=90",
         verbosity=0,
     )
+
+
+@cron("40 3 * * *")
+@task
+def prune_throttle_windows() -> int:
+    """Every night: forget the API throttle counters of past windows (database store only)."""
+    return throttling.prune()
