@@ -282,17 +282,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    # Throttles share out the API fairly; brute force is the accounts' business.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Throttles share out the API fairly; brute force is the accounts' business. One counter per
+    # request in the shared store (portal/throttling.py), not DRF's history lists in the cache.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.throttling.ApiThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Where the API throttle counts: "cache" (Redis with CACHE_URL) or "database" (a table of its
+# own, one upsert a request); empty: the database when the cache is the database cache.
+API_THROTTLE_STORE = env.str("API_THROTTLE_STORE", default="")
 SPECTACULAR_SETTINGS = {
     "TITLE": "GCM Review Portal API",
     "DESCRIPTION": (

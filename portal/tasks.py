@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
+from portal import throttling
 from portal.requestid import carries_request_id
 from portal.taskqueue import tasks_requeue_stuck
 
@@ -46,3 +47,11 @@ def clear_expired_sessions() -> None:
     """Every night: delete the sessions past their expiry (SESSION_ABSOLUTE_LIFETIME), which the
     database session store never deletes by itself."""
     call_command("clearsessions", verbosity=0)
+
+
+@cron("40 3 * * *")
+@task
+@carries_request_id
+def prune_throttle_windows() -> int:
+    """Every night: forget the API throttle counters of past windows (database store only)."""
+    return throttling.prune()

@@ -45,7 +45,12 @@ class RoundTableSerializer(serializers.ModelSerializer):
     """A round table within its cycle. Its citations are shown on the cycle's page; here they
     would cost the cycle list one more query (a list stays within four)."""
 
-    objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    # Numbers read with the round table (CycleViewSet), as the objectives' `number`s.
+    objectives = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=2**63 - 1),
+        source="objective_numbers",
+        read_only=True,
+    )
 
     class Meta:
         model = RoundTable

@@ -28,6 +28,7 @@ from reviews.models.lifecycle import (
     Status,
     public_pledge_q,
 )
+from reviews.models.list_indexes import PUBLIC_LIST_INDEXES
 
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
@@ -201,6 +202,7 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
+            *PUBLIC_LIST_INDEXES,
             models.Index(fields=["status", "-published_at", "-id"], name="pledge_status_published"),
             models.Index(fields=["lead", "status"], name="pledge_lead_status"),
             models.Index(fields=["status", "submitted_at"], name="pledge_queue"),

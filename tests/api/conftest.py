@@ -59,6 +59,12 @@ def world(actor_a, actor_b, actor_c, verified_user):
     }
 
 
+def set_throttle_rates(settings, anon: str, user: str) -> None:
+    """The API throttle's rates for one test (portal/throttling.py reads them per request)."""
+    rates = {"anon": anon, "user": user}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 def token_client(user) -> APIClient:
     _, key = ApiToken.objects.create_for(user=user, name="tests")
     client = APIClient()

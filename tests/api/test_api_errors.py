@@ -3,12 +3,11 @@
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from actors.models import ApiToken
 from reviews.models import Comment, Objective, Pledge
 from reviews.services import comments as comment_services
-from tests.api.conftest import assert_json_error, token_client
+from tests.api.conftest import assert_json_error, set_throttle_rates, token_client
 from tests.factories import PledgeFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,10 +163,8 @@ def test_a_body_that_is_not_json_is_a_415(focal_a, body, content_type):
 
 
 @pytest.fixture
-def low_throttles(monkeypatch):
-    # Throttle classes read their rates when the class is defined: patch the class attribute.
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min"})
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "5/min"})
+def low_throttles(settings):
+    set_throttle_rates(settings, anon="3/min", user="5/min")
 
 
 def test_anonymous_readers_are_throttled_with_a_429(low_throttles):

@@ -14,7 +14,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from actors.models import ApiToken, Coalition
 from reviews.models import Comment, DeclarationParagraph, Pledge, PledgePartner, ProgressUpdate
 from reviews.services import comments as comment_services
+from tests.api.conftest import set_throttle_rates
 from tests.factories import (
     CommentFactory,
     PledgeFactory,
@@ -65,11 +65,14 @@ def wsgi_keeps_the_test_connection():
 
 
 @pytest.fixture
-def explored(actor_a, actor_b, focal_a, focal_b, monkeypatch, wsgi_keeps_the_test_connection):
+def explored(
+    request, actor_a, actor_b, focal_a, focal_b, monkeypatch, wsgi_keeps_the_test_connection
+):
     """Published, draft and submitted pledges of A and B, partners, progress and comments;
     throttles and posting limits out of the way (the errors tests cover them)."""
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "100000/min"})
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "100000/min"})
+    # pytest-django's `settings` (the name here is hypothesis's).
+    django_settings = request.getfixturevalue("settings")
+    set_throttle_rates(django_settings, anon="100000/min", user="100000/min")
     monkeypatch.setattr(comment_services, "COMMENT_RATE", (100000, 600))
     monkeypatch.setattr(comment_services, "FLAG_RATE", (100000, 600))
     published_a = PledgeFactory(lead=actor_a, published=True)

@@ -1,0 +1,166 @@
+"""The pledge list's rows as plain values, serialised without model instances.
+
+PledgeSerializer stays the list's contract (and its OpenAPI schema); building a model instance
+per pledge, per partner and per principle to fill it was most of the list's time. Here one
+query reads the page: the pledge's columns, its lead, cycle and primary objective through joins,
+and its objectives, principles and partners as lists in the same row (RelatedList). Each value
+is then written by the serializer's own field, so dates, amounts and nulls read exactly as the
+detail's (tests/api/test_api_fast_list.py compares the two field by field).
+"""
+
+from functools import cache
+
+from django.db.models import F, OuterRef
+from django.db.models.functions import JSONObject
+from django.urls import reverse
+
+from portal.expressions import RelatedList
+from reviews.models import Pledge, PledgePartner
+from reviews.models import freshness as reporting
+from reviews.serializers import PledgeSerializer
+
+# Columns read as they are: {output field: values() name}.
+COLUMNS = {
+    "id": "pk",
+    "title": "title",
+    "summary": "summary",
+    "status": "status",
+    "implementation_status": "implementation_status",
+    "kind": "kind",
+    "matches": "matches",
+    "support": "support",
+    "currency": "currency",
+    "scope": "scope",
+    "version": "version",
+    "primary_objective": "primary_objective__number",
+    "cycle": "cycle__slug",
+}
+# Written by the serializer's field of the same name (ISO dates in the API's time zone, decimals).
+FORMATTED = [
+    "amount",
+    "start_date",
+    "end_date",
+    "created_at",
+    "submitted_at",
+    "published_at",
+    "updated_at",
+]
+# Also read: for the freshness, the lead, and the cursor's positions.
+EXTRA = [
+    "last_reported_at",
+    "lead_id",
+    "lead__name",
+    "lead__kind",
+    "lead__country",
+    "countries",
+]
+
+
+def _related_lists():
+    """Objectives' and principles' numbers and partners, each in the order the detail has."""
+    pledge = OuterRef("pk")
+    objectives = Pledge.objectives.through.objects.filter(pledge=pledge)
+    principles = Pledge.principles.through.objects.filter(pledge=pledge)
+    partners = PledgePartner.objects.filter(pledge=pledge).order_by("actor__name", "pk")
+    return {
+        "objective_numbers": RelatedList(
+            objectives.order_by("objective__number").values(item=F("objective__number"))
+        ),
+        "principle_numbers": RelatedList(
+            principles.order_by("guidingprinciple__number").values(
+                item=F("guidingprinciple__number")
+            )
+        ),
+        "partner_rows": RelatedList(
+            partners.values(
+                item=JSONObject(
+                    id="actor_id",
+                    name="actor__name",
+                    kind="actor__kind",
+                    country="actor__country",
+                    status="status",
+                )
+            ),
+            objects=True,
+        ),
+    }
+
+
+def values(queryset, ordering_fields=()):
+    """The list's queryset (filtered and ordered) as the rows the list writes.
+
+    `ordering_fields` are the cursor's order fields (an annotation such as `listed_at`), read too
+    so that the pagination can take its position from a row.
+    """
+    names = {*COLUMNS.values(), *FORMATTED, *EXTRA}
+    extra = [name for name in ordering_fields if name not in names]
+    return queryset.values(*names, *extra, **_related_lists())
+
+
+@cache
+def _formatters():
+    fields = PledgeSerializer().fields
+    return {name: fields[name].to_representation for name in FORMATTED}
+
+
+def _country(code) -> str:
+    return str(code or "")
+
+
+def _countries(value) -> list[str]:
+    # The multiple country field stores "FR,SN"; values() may give the text or the codes.
+    if not value:
+        return []
+    codes = value.split(",") if isinstance(value, str) else value
+    return [str(code) for code in codes if code]
+
+
+# An id no pledge has, to make the detail's address once per page (it is then filled in).
+SENTINEL_ID = 987654321
+
+
+def render(rows, request, now, format_suffix=None) -> list[dict]:
+    """The list's JSON objects for `rows` (from values()), in PledgeSerializer's field order.
+
+    Addresses are the detail's, as HyperlinkedIdentityField makes them (with the list's format
+    suffix, `/pledges.json` → `/pledges/1.json`)."""
+    formatters = _formatters()
+    kwargs = {"pk": SENTINEL_ID, **({"format": format_suffix} if format_suffix else {})}
+    url_prefix, url_suffix = request.build_absolute_uri(
+        reverse("api:pledge-detail", kwargs=kwargs)
+    ).rsplit(str(SENTINEL_ID), 1)
+    order = PledgeSerializer.Meta.fields
+    items = []
+    for row in rows:
+        item = {name: row[column] for name, column in COLUMNS.items()}
+        for name, write in formatters.items():
+            value = row[name]
+            item[name] = None if value is None else write(value)
+        freshness = reporting.colour(
+            row["status"], row["implementation_status"], row["last_reported_at"], now
+        )
+        item.update(
+            url=f"{url_prefix}{row['pk']}{url_suffix}",
+            lead={
+                "id": row["lead_id"],
+                "name": row["lead__name"],
+                "kind": row["lead__kind"],
+                "country": _country(row["lead__country"]),
+            },
+            partners=[
+                {
+                    "id": partner["id"],
+                    "name": partner["name"],
+                    "kind": partner["kind"],
+                    "country": _country(partner["country"]),
+                    "status": partner["status"],
+                }
+                for partner in row["partner_rows"]
+            ],
+            objectives=row["objective_numbers"],
+            principles=row["principle_numbers"],
+            countries=_countries(row["countries"]),
+            freshness=freshness.value if freshness else None,
+        )
+        items.append({name: item[name] for name in order})
+    return items
