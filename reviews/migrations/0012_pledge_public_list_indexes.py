@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("actors", "0013_remove_single_source_fields"),
-        ("reviews", "0010_remove_single_source_fields"),
+        ("reviews", "0011_pledge_search_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
