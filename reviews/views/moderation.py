@@ -64,7 +64,7 @@ def moderation_hidden(request):
         return denial
     kind = request.GET.get("kind")
     kind = kind if kind in HIDDEN_KINDS else "comment"
-    page = page_of(HIDDEN_KINDS[kind][1](), request, 25)
+    page = page_of(HIDDEN_KINDS[kind][1](), request, 25, keyset=True)
     return render(
         request,
         "reviews/moderation_hidden.html",
@@ -206,7 +206,7 @@ def moderation_log(request):
     log_filter = ModerationLogFilter(
         request.GET, queryset=ModerationLogEntry.objects.select_related("moderator")
     )
-    page = page_of(log_filter.qs, request, 50)
+    page = page_of(log_filter.qs, request, 50, keyset=True)
     return render(request, "reviews/moderation_log.html", {"filter": log_filter, "page": page})
 
 
