@@ -20,7 +20,7 @@ from reviews import attachments, permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
 from reviews.models import Objective, Pledge, PledgePartner, ReviewCycle
-from reviews.views.comments import load_threads, thread_context
+from reviews.views.comments import load_thread_groups, thread_context
 
 PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
@@ -97,7 +97,10 @@ def pledge_detail(request, pk):
             "actor", "author"
         )
     )
-    update_threads = load_threads(user, "progress_update", [u.pk for u in updates])
+    threads = load_thread_groups(
+        user, {"pledge": [pledge.pk], "progress_update": [u.pk for u in updates]}
+    )
+    update_threads = threads["progress_update"]
     for update in updates:
         update.thread = update_threads.get(update.pk, [])
     now = timezone.now()
@@ -129,7 +132,7 @@ def pledge_detail(request, pk):
             ),
             "reason_form": ReasonForm(),
             "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
-            **thread_context(request, "pledge", pledge),
+            **thread_context(request, "pledge", pledge, threads["pledge"].get(pledge.pk, [])),
         },
     )
 

@@ -206,12 +206,13 @@ def test_a_page_number_still_pages_by_offset(client, actor_a):
 
 # Query counts: the same at 10 and 100 rows. The anonymous list: the page of pledges, their
 # objectives, the bounded count, and the filter form's objective, principle and cycle choices.
-# Signed-in pages add the session, the user, the roles, and the layout's unread-notification
-# count; the moderation page also reads its flagged comments and updates.
+# Signed-in pages add the session, the user, the roles with the layout's unread-notification
+# count (one query) and the memberships; the moderation page also reads its flagged comments
+# and updates.
 
 LIST_QUERIES = 6
-QUEUE_QUERIES = 11
-MINE_QUERIES = 7
+QUEUE_QUERIES = 9
+MINE_QUERIES = 6
 
 
 @pytest.mark.parametrize("rows", [10, 100])
