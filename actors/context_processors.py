@@ -1,6 +1,5 @@
 from actors.acting import acting_membership, memberships
-from actors.models import Notification
-from actors.permissions import holds_oversight_role
+from actors.permissions import holds_oversight_role, unread_notifications
 
 
 def acting_for(request):
@@ -12,5 +11,5 @@ def acting_for(request):
         "my_memberships": memberships(request),
         "acting_membership": acting_membership(request),
         "user_oversees": holds_oversight_role(user),
-        "unread_notifications": Notification.objects.filter(user=user).unread().count(),
+        "unread_notifications": unread_notifications(user),
     }

@@ -4,12 +4,13 @@ progress updates; flags raised on comments and updates; the append-only moderati
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models.append_only import AppendOnly, AppendOnlyQuerySet
+from reviews.models.flagging import count_of, flagged, open_flags_prefetch
 from reviews.models.lifecycle import public_pledge_q
 from reviews.models.progress import public_update_q
 
@@ -49,16 +50,7 @@ class CommentQuerySet(models.QuerySet):
 
     def flagged(self):
         """Comments with open flags or hidden by flags, newest flag first, with counts."""
-        open_flags = Q(flags__dismissed_at__isnull=True)
-        return (
-            self.annotate(
-                open_flags=models.Count("flags", filter=open_flags, distinct=True),
-                last_flag_at=models.Max("flags__created_at", filter=open_flags),
-            )
-            .filter(Q(open_flags__gt=0) | Q(auto_hidden=True))
-            .select_related("author", "actor")
-            .order_by("-last_flag_at", "-pk")
-        )
+        return flagged(self, "comment").select_related("author", "actor")
 
     def for_moderation(self):
         """What the moderators' lists show of each comment, in a constant number of queries:
@@ -76,13 +68,18 @@ class CommentQuerySet(models.QuerySet):
                 "parent__author",
             )
             .defer("pledge__description", "progress_update__pledge__description")
+            # A subquery per row shown, not a GROUP BY over every comment joined to its replies.
             .annotate(
-                shown_replies=models.Count(
-                    "replies", filter=Q(replies__is_hidden=False), distinct=True
+                shown_replies=count_of(
+                    Comment.objects.filter(parent=OuterRef("pk"), is_hidden=False), "parent"
                 )
             )
             .prefetch_related(open_flags_prefetch())
         )
+
+    def shown_replies(self):
+        """The shown replies of the comment of the outer query (hiding it would hide them)."""
+        return self.filter(parent=OuterRef("pk"), is_hidden=False)
 
     def hidden(self):
         """Hidden comments, the most recently hidden first (the moderators' "Hidden" tab)."""
@@ -92,25 +89,35 @@ class CommentQuerySet(models.QuerySet):
 
     def threads(self, field: str, ids, *, sees_hidden: bool) -> dict[int, list["Comment"]]:
         """The threads of several targets of one kind (`field`: "pledge", "paragraph" …) by
-        target id: top-level comments with their replies and authors, in two queries whatever
-        their number. Hidden comments only for those who oversee (marked in the page)."""
-        replies = Comment.objects.select_related("author", "actor").order_by("created_at", "pk")
-        top = self.filter(parent__isnull=True, **{f"{field}__in": list(ids)})
+        target id: top-level comments with their replies and authors. Hidden comments only for
+        those who oversee (marked in the page)."""
+        return self.thread_groups({field: ids}, sees_hidden=sees_hidden)[field]
+
+    def thread_groups(self, targets: dict, *, sees_hidden: bool) -> dict[str, dict]:
+        """The threads of targets of several kinds (`{"paragraph": ids, "round_table": ids}`),
+        by kind and target id, in one query whatever their number: a reply is on its comment's
+        target, so one read of the targets' comments holds the comments and their replies."""
+        where = models.Q(pk__in=[])
+        for field, ids in targets.items():
+            where |= models.Q(**{f"{field}__in": list(ids)})
+        comments = self.filter(where).select_related("author", "actor").order_by("created_at", "pk")
         if not sees_hidden:
-            replies, top = replies.filter(is_hidden=False), top.filter(is_hidden=False)
-        threads: dict[int, list[Comment]] = {}
-        top = top.select_related("author", "actor").order_by("created_at", "pk")
-        for comment in top.prefetch_related(models.Prefetch("replies", queryset=replies)):
-            threads.setdefault(getattr(comment, f"{field}_id"), []).append(comment)
-        return threads
-
-
-def open_flags_prefetch() -> models.Prefetch:
-    """The open flags of comments or progress updates, with their flaggers, as `open_flag_list`."""
-    flags = Flag.objects.filter(dismissed_at__isnull=True).select_related("user")
-    return models.Prefetch(
-        "flags", queryset=flags.order_by("created_at", "pk"), to_attr="open_flag_list"
-    )
+            comments = comments.filter(is_hidden=False)
+        groups: dict[str, dict[int, list[Comment]]] = {field: {} for field in targets}
+        tops, replies = [], {}
+        for comment in comments:
+            if comment.parent_id is None:
+                tops.append(comment)
+                field = next(f for f in targets if getattr(comment, f"{f}_id") is not None)
+                groups[field].setdefault(getattr(comment, f"{field}_id"), []).append(comment)
+            else:
+                replies.setdefault(comment.parent_id, []).append(comment)
+        for top in tops:
+            # As prefetch_related leaves them: `comment.replies.all` reads no more.
+            shown = top.replies.all()
+            shown._result_cache, shown._prefetch_done = replies.get(top.pk, []), True
+            top._prefetched_objects_cache = {"replies": shown}
+        return groups
 
 
 class FlagSummary:

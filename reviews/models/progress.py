@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from reviews.models.lifecycle import ImplementationStatus, public_pledge_q
 from reviews.models.pledges import Pledge
@@ -31,7 +31,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def for_moderation(self):
         """What the moderators' lists show of each update: its pledge and its open flags."""
-        from reviews.models.comments import open_flags_prefetch
+        from reviews.models.flagging import open_flags_prefetch
 
         return (
             self.select_related("author", "actor", "pledge")
@@ -47,16 +47,9 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def flagged(self):
         """Updates with open flags or hidden by flags, newest flag first, with counts."""
-        open_flags = Q(flags__dismissed_at__isnull=True)
-        return (
-            self.annotate(
-                open_flags=Count("flags", filter=open_flags, distinct=True),
-                last_flag_at=Max("flags__created_at", filter=open_flags),
-            )
-            .filter(Q(open_flags__gt=0) | Q(auto_hidden=True))
-            .select_related("author", "actor", "pledge")
-            .order_by("-last_flag_at", "-pk")
-        )
+        from reviews.models.flagging import flagged
+
+        return flagged(self, "progress_update").select_related("author", "actor", "pledge")
 
 
 class ProgressUpdate(models.Model):

@@ -200,10 +200,17 @@ def load_threads(user, field: str, ids) -> dict[int, list[Comment]]:
     return Comment.objects.threads(field, ids, sees_hidden=permissions.sees_hidden(user))
 
 
-def thread_context(request, field: str, target) -> dict:
-    """What the comments include needs for one target."""
+def load_thread_groups(user, targets: dict) -> dict[str, dict[int, list[Comment]]]:
+    """The threads of targets of several kinds in one query, as this person may see them."""
+    return Comment.objects.thread_groups(targets, sees_hidden=permissions.sees_hidden(user))
+
+
+def thread_context(request, field: str, target, thread=None) -> dict:
+    """What the comments include needs for one target (its `thread`, when already read)."""
+    if thread is None:
+        thread = load_threads(request.user, field, [target.pk]).get(target.pk, [])
     return {
-        "thread": load_threads(request.user, field, [target.pk]).get(target.pk, []),
+        "thread": thread,
         "target_field": field,
         "target": target,
         "comment_form": CommentForm(user=request.user),

@@ -17,24 +17,33 @@ from portal.pagination import page_of
 from reviews import services
 from reviews.forms import OptionalReasonForm, ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
+from reviews.models.flagging import attach_open_flags
 
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
+# The moderation page lists this many of each kind of item, the oldest submissions first.
+QUEUE_SHOWN = 100
 
 
 @require_safe
 def moderation_home(request):
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
-    comments = Comment.objects.flagged().for_moderation()
-    updates = ProgressUpdate.objects.flagged().for_moderation()
-    comments, updates = list(comments[:100]), list(updates[:100])
+    # Their open flags in one query for both lists, not one prefetch each.
+    comments = Comment.objects.flagged().for_moderation().prefetch_related(None)
+    updates = ProgressUpdate.objects.flagged().for_moderation().prefetch_related(None)
+    comments, updates = list(comments[:QUEUE_SHOWN]), list(updates[:QUEUE_SHOWN])
+    attach_open_flags(comments, updates)
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
-    queue = list(Pledge.objects.moderation_queue())
+    # The oldest submissions first, a bounded page of them: rendering a thousand cards with
+    # their forms took seconds (the count says "100+" beyond).
+    queue = list(Pledge.objects.moderation_queue()[: QUEUE_SHOWN + 1])
+    queue, queue_more = queue[:QUEUE_SHOWN], len(queue) > QUEUE_SHOWN
     return render(
         request,
         "reviews/moderation_home.html",
         {
             "queue": queue,
+            "queue_more": queue_more,
             "flagged_comments": comments,
             "flagged_updates": updates,
             "counts": {
@@ -64,7 +73,7 @@ def moderation_hidden(request):
         return denial
     kind = request.GET.get("kind")
     kind = kind if kind in HIDDEN_KINDS else "comment"
-    page = page_of(HIDDEN_KINDS[kind][1](), request, 25)
+    page = page_of(HIDDEN_KINDS[kind][1](), request, 25, keyset=True)
     return render(
         request,
         "reviews/moderation_hidden.html",
@@ -206,7 +215,7 @@ def moderation_log(request):
     log_filter = ModerationLogFilter(
         request.GET, queryset=ModerationLogEntry.objects.select_related("moderator")
     )
-    page = page_of(log_filter.qs, request, 50)
+    page = page_of(log_filter.qs, request, 50, keyset=True)
     return render(request, "reviews/moderation_log.html", {"filter": log_filter, "page": page})
 
 

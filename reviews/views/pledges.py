@@ -19,27 +19,52 @@ from portal.pagination import page_of
 from reviews import attachments, permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
-from reviews.models import Pledge, PledgePartner, ReviewCycle
-from reviews.views.comments import load_threads, thread_context
+from reviews.models import Objective, Pledge, PledgePartner, ReviewCycle
+from reviews.views.comments import load_thread_groups, thread_context
 
 PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
 # one bounded query whatever the table's size (DESIGN §8: no COUNT over the whole table).
 COUNT_LIMIT = 10_000
+# What a pledge card shows, and the sort keys its page links carry: nothing more is read (the
+# description, contacts and the rest of the lead's and cycle's rows are wide and unused here).
+CARD_FIELDS = (
+    "title",
+    "summary",
+    "kind",
+    "status",
+    "implementation_status",
+    "published_at",
+    "updated_at",
+    "lead__name",
+    "lead__kind",
+    "cycle__name",
+)
+
+
+def _cards():
+    """The public pledges as the list's cards show them: two queries per page of any size."""
+    return (
+        Pledge.objects.public()
+        .select_related("lead", "cycle")
+        .only(*CARD_FIELDS)
+        .prefetch_related(Prefetch("objectives", queryset=Objective.objects.only("number")))
+        .with_freshness()
+    )
 
 
 @require_safe
 def pledge_list(request):
-    pledge_filter = PledgeFilter(
-        request.GET, queryset=Pledge.objects.public().for_list().with_freshness()
-    )
+    pledge_filter = PledgeFilter(request.GET, queryset=_cards())
     if not pledge_filter.is_valid():
         # As the API and the exports: a filter that makes no sense lists nothing (it is not
         # dropped to list everything), and the form says what is wrong.
         page = page_of(Pledge.objects.none(), request, PAGE_SIZE)
         context = {"filter": pledge_filter, "page": page}
         return render(request, "reviews/pledge_list.html", context, status=400)
-    page = page_of(pledge_filter.sorted_qs(), request, PAGE_SIZE, count_limit=COUNT_LIMIT)
+    page = page_of(
+        pledge_filter.sorted_qs(), request, PAGE_SIZE, count_limit=COUNT_LIMIT, keyset=True
+    )
     return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
 
 
@@ -72,7 +97,10 @@ def pledge_detail(request, pk):
             "actor", "author"
         )
     )
-    update_threads = load_threads(user, "progress_update", [u.pk for u in updates])
+    threads = load_thread_groups(
+        user, {"pledge": [pledge.pk], "progress_update": [u.pk for u in updates]}
+    )
+    update_threads = threads["progress_update"]
     for update in updates:
         update.thread = update_threads.get(update.pk, [])
     now = timezone.now()
@@ -104,7 +132,7 @@ def pledge_detail(request, pk):
             ),
             "reason_form": ReasonForm(),
             "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
-            **thread_context(request, "pledge", pledge),
+            **thread_context(request, "pledge", pledge, threads["pledge"].get(pledge.pk, [])),
         },
     )
 

@@ -1,6 +1,7 @@
 """Public pages of the reference data: objectives, principles, cycles, timeline, sources."""
 
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -15,7 +16,7 @@ from reviews.models import (
     ReviewCycle,
     RoundTable,
 )
-from reviews.views.comments import CommentForm, load_threads, thread_context
+from reviews.views.comments import CommentForm, load_thread_groups, thread_context
 
 
 @require_safe
@@ -28,7 +29,16 @@ def objective_list(request):
 
 @require_safe
 def objective_detail(request, number):
-    objective = get_object_or_404(Objective.objects.with_citations(), number=number)
+    # The objective and its neighbours (for the previous and next links) in one read.
+    around = {
+        o.number: o
+        for o in Objective.objects.with_citations().filter(
+            number__in=[number - 1, number, number + 1]
+        )
+    }
+    if number not in around:
+        raise Http404("No such objective.")
+    objective = around[number]
     round_tables = (
         RoundTable.objects.filter(objectives=objective)
         .select_related("cycle")
@@ -37,9 +47,6 @@ def objective_detail(request, number):
     )
     paragraphs = (
         DeclarationParagraph.objects.speaking_to(objective).select_related("cycle").with_citations()
-    )
-    neighbours = Objective.objects.filter(number__in=[number - 1, number + 1]).only(
-        "number", "short_label"
     )
     return render(
         request,
@@ -50,8 +57,8 @@ def objective_detail(request, number):
             "round_tables": round_tables,
             "paragraphs": paragraphs,
             "principles": GuidingPrinciple.objects.only("title"),
-            "previous": next((o for o in neighbours if o.number == number - 1), None),
-            "next": next((o for o in neighbours if o.number == number + 1), None),
+            "previous": around.get(number - 1),
+            "next": around.get(number + 1),
         },
     )
 
@@ -80,8 +87,11 @@ def cycle_detail(request, slug):
     cycle = get_object_or_404(ReviewCycle.objects.with_citations(), slug=slug)
     round_tables = list(cycle.round_tables.with_citations().prefetch_related("objectives"))
     paragraphs = list(cycle.declaration_paragraphs.with_citations().with_objective_links())
-    paragraph_threads = load_threads(request.user, "paragraph", [p.pk for p in paragraphs])
-    table_threads = load_threads(request.user, "round_table", [t.pk for t in round_tables])
+    threads = load_thread_groups(
+        request.user,
+        {"paragraph": [p.pk for p in paragraphs], "round_table": [t.pk for t in round_tables]},
+    )
+    paragraph_threads, table_threads = threads["paragraph"], threads["round_table"]
     for paragraph in paragraphs:
         paragraph.thread = paragraph_threads.get(paragraph.pk, [])
     for round_table in round_tables:

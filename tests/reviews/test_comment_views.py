@@ -331,7 +331,7 @@ def conversation_of(pledge, size, authors, actor):
     assert Comment.objects.count() == size
 
 
-PLEDGE_PAGE_QUERIES = {"anonymous": 17, "verified_user": 22, "contributor_a": 23, "moderator": 23}
+PLEDGE_PAGE_QUERIES = {"anonymous": 14, "verified_user": 18, "contributor_a": 19, "moderator": 18}
 
 
 @pytest.mark.parametrize("size", [2, 200])
@@ -365,7 +365,7 @@ def test_an_objective_page_takes_as_many_queries_with_200_comments_as_with_2(
         bulk_comments(1, authors=authors, parent=top)
     client.force_login(verified_user)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(objective.get_absolute_url())
 
     assert response.content.decode().count('<article class="comment') == size

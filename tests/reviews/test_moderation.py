@@ -380,8 +380,8 @@ def test_the_queue_takes_as_many_queries_for_40_items_as_for_2(
     PledgeFactory(submitted=True)
     client.force_login(moderator)
 
-    # Two more than the list alone: the open flags (with their flaggers) of each kind of item.
-    with django_assert_num_queries(13):
+    # One more than the list alone: the open flags (with their flaggers) of both kinds of item.
+    with django_assert_num_queries(10):
         response = client.get(MODERATION)
 
     counts = response.context["counts"]

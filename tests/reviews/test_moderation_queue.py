@@ -185,10 +185,10 @@ def flag_items(pledge, n):
         FlagFactory(comment=None, progress_update=update)
 
 
-# The session, the user, the roles, the unread count; the submitted pledges (and their
-# partnerships), the flagged comments and their flags, the flagged updates and their flags,
-# the proposed organisations.
-QUEUE_QUERIES = 12
+# The session, the user, the roles and unread count (one query), the memberships; the
+# submitted pledges (and their partnerships), the flagged comments, the flagged updates, the
+# open flags of both (one query), the proposed organisations.
+QUEUE_QUERIES = 9
 
 
 @pytest.mark.parametrize("items", [1, 10])
@@ -206,7 +206,7 @@ def test_the_queue_costs_the_same_queries_at_1_and_10_flagged_items(
 
 
 # The layout's and the roles' queries as above, then the page of comments and their open flags.
-HIDDEN_QUERIES = 8
+HIDDEN_QUERIES = 6
 
 
 @pytest.mark.parametrize("items", [1, 10])

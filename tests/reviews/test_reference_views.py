@@ -76,12 +76,12 @@ def grow_reference_data():
 
 # Each kind of curated record on a page costs one query more for its citations, however many.
 PAGES = [
-    ("home", [], 6),
+    ("home", [], 5),
     ("reviews:objective-list", [], 3),
-    ("reviews:objective-detail", [8], 10),
+    ("reviews:objective-detail", [8], 9),
     ("reviews:principle-list", [], 2),
     ("reviews:cycle-list", [], 3),
-    ("reviews:cycle-detail", ["imrf-2022"], 12),
+    ("reviews:cycle-detail", ["imrf-2022"], 9),
     ("reviews:timeline", [], 2),
     ("reviews:source-list", [], 1),
     ("reviews:source-detail", ["a-res-73-195"], 8),
