@@ -142,10 +142,14 @@ def invalidate() -> None:
 
 
 def _changed(sender, **kwargs) -> None:
-    """A row a count depends on changed: retire the answers now, and again once the change
-    commits (an answer counted in between, from the rows before the commit, is then retired)."""
+    """A row a count depends on changed: retire the answers once the change commits.
+
+    Then and not at once: until the commit, other readers count the rows before it, and an
+    answer they store meanwhile is retired with the rest. (Replacing the token inside the
+    transaction would also, on the database cache, lock the token's row until the commit and
+    make every pledge write wait for the one before.)
+    """
     if kwargs.get("action", "post_").startswith("post_"):
-        invalidate()
         transaction.on_commit(invalidate)
 
 

@@ -118,7 +118,8 @@ def test_an_answer_counted_before_a_change_commits_is_never_served_after(
     published, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     """A reader may count while a write is uncommitted (from the rows before it) and store that
-    answer: the token the write replaces on commit retires it."""
+    answer: the token the write replaces once it commits retires it."""
+    _counts()
     with django_capture_on_commit_callbacks(execute=False) as on_commit:
         published.lead.region = Region.ASIA_PACIFIC
         published.lead.save()
