@@ -67,15 +67,21 @@ def count(dimension: str, pledges: QuerySet) -> list[dict]:
     """The chosen pledges counted along one dimension, in one grouped SQL query.
 
     Every filter pins at most one row of a to-many relation (one objective, one principle), so
-    the chosen pledges are one row each and are grouped as they are. Coverage counts their
-    pledge–objective rows instead, with the pledges as a subquery (`IN`, a semi-join): joined,
-    a filter on objectives would also narrow the objectives they are counted under.
+    the chosen pledges are one row each and are grouped as they are. Coverage joins them to
+    their pledge–objective rows, unique per pair; when a filter already joined those rows (to
+    choose an objective) a second join would be narrowed by it, so the chosen pledges are then
+    a subquery (`IN`, a semi-join) of the pledge–objective rows instead.
     """
     groups = DIMENSIONS[dimension]
+    rows = pledges
     if dimension == "coverage":
-        rows = Pledge.objectives.through.objects.filter(pledge_id__in=pledges.values("pk"))
-    else:
-        rows = pledges
+        through = Pledge.objectives.through
+        if through._meta.db_table in {join.table_name for join in pledges.query.alias_map.values()}:
+            rows = through.objects.filter(pledge_id__in=pledges.values("pk"))
+        else:
+            groups = {"objective": "objectives__number", "actor_kind": "lead__kind"}
+            # An inner join: a pledge without objectives is in no group.
+            rows = pledges.filter(objectives__isnull=False)
     if dimension == "freshness":
         rows = rows.with_freshness()
     if dimension == "month":
