@@ -28,10 +28,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from reviews.filters import PledgeFilter
 from reviews.models import Pledge
 
-# dimension → {key in the answer: the field it groups by}. Coverage counts the through table's
-# rows (a pledge once per objective); the others count pledges.
+# dimension → {key in the answer: the field of a pledge it groups by}. Coverage counts a pledge
+# once per objective; the others count it once.
 DIMENSIONS = {
-    "coverage": {"objective": "objective__number", "actor_kind": "pledge__lead__kind"},
+    "coverage": {"objective": "objectives__number", "actor_kind": "lead__kind"},
     "region": {"region": "lead__region"},
     "country": {"country": "lead__country"},
     "cycle": {"cycle": "cycle__slug"},
@@ -39,6 +39,8 @@ DIMENSIONS = {
     "implementation-status": {"implementation_status": "implementation_status"},
     "freshness": {"freshness": "freshness"},
 }
+# Coverage's groups as fields of a pledge–objective row.
+COVERAGE_ROWS = {"objective": "objective__number", "actor_kind": "pledge__lead__kind"}
 
 VERSION_KEY = "stats:version"
 # Answers stay until a write replaces the token; the timeout only lets unread filters go.
@@ -77,9 +79,9 @@ def count(dimension: str, pledges: QuerySet) -> list[dict]:
     if dimension == "coverage":
         through = Pledge.objectives.through
         if through._meta.db_table in {join.table_name for join in pledges.query.alias_map.values()}:
+            groups = COVERAGE_ROWS
             rows = through.objects.filter(pledge_id__in=pledges.values("pk"))
         else:
-            groups = {"objective": "objectives__number", "actor_kind": "lead__kind"}
             # An inner join: a pledge without objectives is in no group.
             rows = pledges.filter(objectives__isnull=False)
     if dimension == "freshness":

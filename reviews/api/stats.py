@@ -98,5 +98,9 @@ class StatsView(APIView):
         return response
 
 
+# The endpoints, one per dimension.
+STATS = stats.DIMENSIONS
+
+
 def stats_views():
-    return {name: StatsView.as_view(dimension=name) for name in stats.DIMENSIONS}
+    return {name: StatsView.as_view(dimension=name) for name in STATS}
