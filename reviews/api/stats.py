@@ -1,11 +1,11 @@
 """Reporting aggregates: the public pledges counted along one dimension.
 
 The set is the pledge list's and the exports' (published and withdrawn pledges), filtered by the
-same FilterSet, so a count here equals the number of rows of the matching export.
+same FilterSet, so a count here equals the number of rows of the matching export. The queries
+and their cache are reviews.stats; this is the HTTP side.
 """
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.utils.cache import patch_cache_control
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,10 +20,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import AutoSchema
+from reviews import stats
 from reviews.filters import PledgeFilter
-from reviews.models import (
-    Pledge,
-)
+
+# Seconds a browser or a shared cache may keep an anonymous answer.
+PUBLIC_MAX_AGE = 60
 
 
 def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
@@ -63,25 +64,18 @@ STATS_DESCRIPTION = (
     "`status=withdrawn` to count one of them. Only published pledges still under way (planned or "
     "in progress) have a reporting freshness: on `freshness/`, withdrawn, completed and "
     "discontinued pledges are the group `null`, and the `freshness` filter leaves them out. "
-    "`coverage/` counts a pledge once per objective; the others count it once."
+    "`coverage/` counts a pledge once per objective; the others count it once. Answers are "
+    "cached per filter until a pledge they count changes (a freshness answer at most a minute); "
+    "anonymous answers carry `Cache-Control: public, max-age=60`."
 )
 
 
 class StatsView(APIView):
-    """Public pledges counted one way, in one SQL query, filtered like the pledge list."""
+    """Public pledges counted one way (reviews.stats), filtered like the pledge list."""
 
     permission_classes = [AllowAny]
     schema = AutoSchema()
     dimension = ""
-    groups: dict = {}
-
-    def get_queryset(self):
-        pledge_filter = PledgeFilter(self.request.GET, queryset=Pledge.objects.public())
-        if not pledge_filter.is_valid():
-            raise ValidationError(pledge_filter.errors)
-        # Group the chosen pledges in a query of their own (a subquery: still one SQL query),
-        # or a filter on objectives would also narrow the objectives they are counted under.
-        return Pledge.objects.filter(pk__in=pledge_filter.qs.values("pk"))
 
     @extend_schema(
         description=STATS_DESCRIPTION,
@@ -89,44 +83,24 @@ class StatsView(APIView):
         responses={200: STATS_RESPONSE},
     )
     def get(self, request):
-        queryset = self.get_queryset()
-        if self.dimension == "freshness":
-            queryset = queryset.with_freshness()
-        if self.dimension == "month":
-            queryset = queryset.annotate(month=TruncMonth("published_at"))
-        keys = list(self.groups)
-        rows = (
-            queryset.order_by()
-            .values(*self.groups.values())
-            .annotate(count=Count("pk", distinct=True))
-            .order_by(*self.groups.values())
-        )
-        results = [
-            {key: _plain(row[field]) for key, field in zip(keys, self.groups.values(), strict=True)}
-            | {"count": row["count"]}
-            for row in rows
-        ]
-        return Response({"dimension": self.dimension, "results": results})
+        try:
+            results = stats.counts(self.dimension, request.GET)
+        except stats.InvalidFilter as error:
+            raise ValidationError(error.errors) from None
+        response = Response({"dimension": self.dimension, "results": results})
+        if not request.user.is_authenticated:
+            # Anyone's answer is the same and nobody changes pledges anonymously, so a shared
+            # cache may keep it a minute; a signed-in reader, who may just have published a
+            # pledge, always asks again (the server's cache is never stale after a write).
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
 
-def _plain(value):
-    if hasattr(value, "date") and callable(value.date):
-        return value.date().isoformat()[:7]
-    return value
-
-
-STATS = {
-    "coverage": {"objective": "objectives__number", "actor_kind": "lead__kind"},
-    "region": {"region": "lead__region"},
-    "country": {"country": "lead__country"},
-    "cycle": {"cycle": "cycle__slug"},
-    "month": {"month": "month"},
-    "implementation-status": {"implementation_status": "implementation_status"},
-    "freshness": {"freshness": "freshness"},
-}
+# The endpoints, one per dimension.
+STATS = stats.DIMENSIONS
 
 
 def stats_views():
-    return {
-        name: StatsView.as_view(dimension=name, groups=groups) for name, groups in STATS.items()
-    }
+    return {name: StatsView.as_view(dimension=name) for name in STATS}
