@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -27,6 +28,10 @@ S = Pledge.Status
 LIST = reverse("reviews:pledge-list")
 API_LIST = reverse("api:pledge-list")
 CSV = reverse("reviews:export", args=["pledges", "csv"])
+BEFORE_SEARCH = [
+    ("actors", "0014_actor_name_trigram_indexes"),
+    ("reviews", "0010_remove_single_source_fields"),
+]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the stored vector and its indexes are PostgreSQL's"
 )
@@ -319,3 +324,21 @@ def test_the_reading_agrees_with_postgresql(text):
     with connection.cursor() as cursor:
         cursor.execute("SELECT websearch_to_tsquery('simple', %s)::text", [text])
         assert cursor.fetchone()[0] == ours
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_backfills_the_pledges_it_finds():
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(BEFORE_SEARCH)
+        executor.loader.build_graph()
+        old = executor.loader.project_state(BEFORE_SEARCH).apps
+        lead = old.get_model("actors", "Actor").objects.create(
+            name="Okapi Trust", slug="okapi", kind="civil-society"
+        )
+        old.get_model("reviews", "Pledge").objects.create(lead=lead, title="Corridors")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert search.matching(Pledge.objects.all(), "okapi corridors").count() == 1
