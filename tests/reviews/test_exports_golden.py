@@ -131,3 +131,15 @@ def test_each_export_is_byte_for_byte_the_pinned_file(client, fixed_selection, r
     if os.environ.get("EXPORT_GOLDEN_WRITE"):
         path.write_bytes(body)
     assert body == path.read_bytes()
+
+
+def test_text_that_looks_like_the_boundary_of_two_json_objects_stays_inside_its_value(client):
+    tricky = 'a}, {"id": 1, "title": "b'
+    PledgeFactory(published=True, title=tricky)
+    PledgeFactory(published=True, summary=tricky)
+
+    _, body = download(client, "pledges", "json")
+
+    rows = json.loads(body)
+    assert rows[0]["title"] == tricky and rows[1]["summary"] == tricky
+    assert body.decode().count("\n{") == 2
