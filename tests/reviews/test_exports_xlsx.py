@@ -9,6 +9,8 @@ import logging
 
 import pytest
 import time_machine
+from crontask import scheduler
+from crontask.management.commands.crontask import Command as CrontaskCommand
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -194,3 +196,14 @@ def test_the_open_data_page_tells_when_an_xlsx_export_is_prepared_in_the_backgro
     page = client.get(reverse("reviews:open-data")).text
 
     assert f"more than {LIMIT} rows is prepared in the background" in page
+
+
+def test_the_scheduler_prunes_the_exports_every_night():
+    CrontaskCommand().load_tasks({})  # what `manage.py crontask` does first
+    job = {job.name: job for job in scheduler.get_jobs()}["prune_exports"]
+
+    assert job.func == prune_exports.enqueue
+    start = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
+    night = job.trigger.get_next_fire_time(None, start)
+    assert (night.hour, night.minute) == (3, 45)
+    assert job.trigger.get_next_fire_time(night, night) - night == dt.timedelta(days=1)
