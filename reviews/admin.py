@@ -10,6 +10,7 @@ from reviews.models import (
     Comment,
     DeclarationParagraph,
     DeclarationParagraphObjective,
+    ExportJob,
     Flag,
     GuidingPrinciple,
     Milestone,
@@ -328,3 +329,23 @@ class ModerationLogEntryAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ("action", "target_type")
     search_fields = ("target_label", "reason", "moderator__display_name")
     list_select_related = ("moderator",)
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Read-only: a job is the record of what a worker built for someone; the nightly
+    prune_exports removes it with its file."""
+
+    list_display = ("pk", "resource", "fmt", "requester", "status", "rows_done", "rows_total")
+    list_filter = ("status", "resource")
+    list_select_related = ("requester",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
-"""Scheduled work of the reviews app, queued by the scheduler (`manage.py crontask`)."""
+"""Work of the reviews app for the task workers: scheduled by `manage.py crontask`, or queued by a
+request (`build_export`, defined with the exports it builds)."""
 
 from crontask import cron
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.tasks import task
 
 from actors.notifications import send_daily_digests
 from portal.requestid import carries_request_id
+from reviews.exports.jobs import build_export, prune_export_jobs
 from reviews.services.moderation import send_moderator_digest
 
 
@@ -20,3 +22,14 @@ def send_digests() -> dict[str, int]:
     moderators = send_moderator_digest()
     people = send_daily_digests()
     return {"personal": people, "moderators": moderators}
+
+
+@cron("45 3 * * *")
+@task
+@carries_request_id
+def prune_exports() -> dict[str, int]:
+    """Every night: the large exports older than EXPORT_FILE_DAYS go, with their files."""
+    return {"pruned": prune_export_jobs()}
+
+
+__all__ = ["build_export", "prune_exports", "send_digests"]

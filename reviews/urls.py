@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from reviews import exports
+from reviews.exports import views as export_views
 from reviews.views import comments, moderation, pledges, reference
 
 app_name = "reviews"
@@ -34,6 +35,12 @@ urlpatterns = [
         r"^exports/(?P<resource>pledges|comments|progress-updates)\.(?P<fmt>csv|xlsx|json)$",
         exports.export,
         name="export",
+    ),
+    path("exports/jobs/<int:pk>/", export_views.export_job, name="export-job"),
+    path(
+        "exports/jobs/<int:pk>/download/",
+        export_views.export_job_download,
+        name="export-job-download",
     ),
     path("comments/new/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),

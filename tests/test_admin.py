@@ -10,7 +10,15 @@ from actors import services as actor_services
 from actors.models import Coalition, JoinRequest, Membership, Notification, User
 from actors.models.notifications import Kind
 from reviews import services
-from reviews.models import Comment, Flag, ModerationLogEntry, Objective, Pledge, ProgressUpdate
+from reviews.models import (
+    Comment,
+    ExportJob,
+    Flag,
+    ModerationLogEntry,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+)
 from tests.factories import (
     FlagFactory,
     MembershipFactory,
@@ -77,6 +85,7 @@ def one_of_each(administrator, actor_a):
     MembershipFactory(actor=actor_a, role=Membership.Role.FOCAL_POINT)
     actor_services.join_request_create(user=VerifiedUserFactory(), actor=actor_a)
     Notification.objects.create(user=administrator, kind=Kind.MODERATION, title="Hi", url="/")
+    ExportJob.objects.create(requester=administrator, resource="pledges", params=[["q", "x"]])
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

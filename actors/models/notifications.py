@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
         "moderation-queue",
         "Pledges submitted for review, and the daily summary of what waits (moderators)",
     )
+    EXPORT = "export", "My large exports, ready to download or failed"
 
 
 # Kinds only moderators receive; the settings page shows them to moderators only.

@@ -7,6 +7,7 @@ from reviews.models.citations import (
     RoundTableCitation,
 )
 from reviews.models.comments import Comment, Flag, ModerationLogEntry
+from reviews.models.exports import ExportJob
 from reviews.models.lifecycle import PledgeTransition
 from reviews.models.pledges import Pledge, PledgePartner
 from reviews.models.progress import ProgressUpdate
@@ -26,6 +27,7 @@ __all__ = [
     "DeclarationParagraph",
     "DeclarationParagraphCitation",
     "DeclarationParagraphObjective",
+    "ExportJob",
     "Flag",
     "GuidingPrinciple",
     "GuidingPrincipleCitation",

@@ -1,5 +1,6 @@
 """Public pages of the reference data: objectives, principles, cycles, timeline, sources."""
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -145,5 +146,10 @@ def open_data(request):
     return render(
         request,
         "reviews/open_data.html",
-        {"exports": documentation(), "pledge_filters": filters.documentation()},
+        {
+            "exports": documentation(),
+            "pledge_filters": filters.documentation(),
+            "xlsx_direct_rows": settings.EXPORT_XLSX_DIRECT_ROWS,
+            "export_file_days": settings.EXPORT_FILE_DAYS,
+        },
     )

@@ -290,6 +290,7 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
         Kind.PARTNERSHIP,
         Kind.JOIN_REQUEST,
         Kind.MEMBERSHIP,
+        Kind.EXPORT,
     ]
     assert all(field.initial == Frequency.IMMEDIATE for field in form.fields.values())
 
@@ -303,7 +304,7 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
     )
     assert saved == every_kind(reply="daily", moderation="immediate", pledge_workflow="daily")
     client.post(SETTINGS, every_kind(moderation="daily"))
-    assert NotificationPreference.objects.filter(user=verified_user).count() == 7
+    assert NotificationPreference.objects.filter(user=verified_user).count() == 8
     assert tell(verified_user).frequency == Frequency.OFF
     assert client.get(SETTINGS).context["form"]["moderation"].initial == Frequency.DAILY
     assert client.get(SETTINGS).context["form"]["pledge-workflow"].initial == Frequency.OFF

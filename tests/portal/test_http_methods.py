@@ -65,6 +65,9 @@ def _routes(w):
         "reviews:transparency": (PAGE, []),
         "reviews:open-data": (PAGE, []),
         "reviews:export": (PAGE, ["pledges", "csv"]),
+        # No such job: the methods are refused before the job is looked up.
+        "reviews:export-job": (PAGE, [1]),
+        "reviews:export-job-download": (PAGE, [1]),
         "reviews:comment-create": (ACTION, []),
         "reviews:comment-edit": (FORM, [w["comment"].pk]),
         "reviews:comment-delete": (ACTION, [w["comment"].pk]),

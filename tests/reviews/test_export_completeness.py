@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from reviews import exports
+from reviews.exports import sql, streams
 from tests.factories import (
     CommentFactory,
     PledgeFactory,
@@ -47,16 +47,19 @@ class DatabaseGone(Exception):
 
 
 def failing_after(monkeypatch, good: int):
-    """Make the rows of any export stop with an error after `good` of them."""
-    real_rows = exports.rows
+    """Make the rows of any export stop with an error after `good` of them, each row fetched
+    and sent on its own (one-row batches, every batch flushed) so that the good ones are out."""
+    real_batches = sql.batches
+    monkeypatch.setattr(sql, "BATCH", 1)
+    monkeypatch.setattr(streams, "CHUNK_BYTES", 1)
 
-    def rows(*args, **kwargs):
-        for number, row in enumerate(real_rows(*args, **kwargs)):
+    def batches(*args, **kwargs):
+        for number, batch in enumerate(real_batches(*args, **kwargs)):
             if number == good:
                 raise DatabaseGone("connection lost")
-            yield row
+            yield batch
 
-    monkeypatch.setattr(exports, "rows", rows)
+    monkeypatch.setattr(sql, "batches", batches)
 
 
 def streamed_until_failure(response) -> bytes:

@@ -1,0 +1,201 @@
+"""What each export holds: its columns (name, SQL expression, kind, description) and the public
+rows it may be taken from, filtered by the list's own FilterSet."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.db import connection
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import StringAgg as _StringAgg
+from django.db.models.functions import Cast, Coalesce, NullIf
+
+from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
+from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
+
+
+class Kind(Enum):
+    """How a column's values are written (see reviews.exports.sql): the kind decides the SQL
+    cast, and whether a spreadsheet could take the value for a formula."""
+
+    INT = "int"
+    # Written by people (titles, names, bodies): a leading = + - @ TAB CR is neutralised.
+    TEXT = "text"
+    # Chosen from a list or validated as a code (statuses, slugs, ISO codes): never a formula.
+    CODE = "code"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    expression: object
+    description: str
+    kind: Kind = Kind.TEXT
+
+
+INT, CODE, DECIMAL, DATE, DATETIME = Kind.INT, Kind.CODE, Kind.DECIMAL, Kind.DATE, Kind.DATETIME
+
+
+def StringAgg(expression, delimiter=",", **kwargs):
+    return _StringAgg(expression, delimiter=Value(delimiter), **kwargs)
+
+
+def _joined(model, through_filter, field, *, delimiter=",", **extra):
+    """A comma-separated list from a related table, as a subquery of one row per parent.
+
+    Built when a query is made: the ordered aggregate exists on PostgreSQL only (on SQLite the
+    values come in the order of the related rows).
+    """
+
+    def expression():
+        ordered = connection.features.supports_aggregate_order_by_clause
+        rows = (
+            model.objects.filter(**through_filter, **extra)
+            .order_by()
+            .values(next(iter(through_filter)))
+            .annotate(
+                joined=StringAgg(
+                    Cast(field, CharField()),
+                    delimiter=delimiter,
+                    **({"order_by": field} if ordered else {}),
+                )
+            )
+            .values("joined")
+        )
+        return Coalesce(Subquery(rows), Value(""), output_field=CharField())
+
+    return expression
+
+
+PLEDGE_OBJECTIVES = Pledge.objectives.through
+PLEDGE_PRINCIPLES = Pledge.principles.through
+
+PLEDGE_COLUMNS = [
+    Column("id", F("pk"), "The pledge's number on the portal.", INT),
+    Column("title", F("title"), "Title."),
+    Column("summary", F("summary"), "One-line summary."),
+    Column("lead_id", F("lead_id"), "Number of the lead organisation.", INT),
+    Column("lead_name", F("lead__name"), "Name of the lead organisation."),
+    Column("lead_kind", F("lead__kind"), "Stakeholder kind of the lead (member-state, …).", CODE),
+    Column(
+        "lead_country", F("lead__country"), "ISO 3166 code of the lead's country, if any.", CODE
+    ),
+    Column("lead_region", F("lead__region"), "Region of the lead, if any.", CODE),
+    Column(
+        "partners",
+        _joined(
+            PledgePartner,
+            {"pledge": OuterRef("pk")},
+            "actor__name",
+            delimiter="; ",
+            status=PledgePartner.Status.CONFIRMED,
+        ),
+        "Confirmed partner organisations, separated by semicolons (names may hold commas).",
+    ),
+    Column(
+        "objectives",
+        _joined(PLEDGE_OBJECTIVES, {"pledge": OuterRef("pk")}, "objective__number"),
+        "Objective numbers (1–23), comma-separated.",
+        CODE,
+    ),
+    Column("primary_objective", F("primary_objective__number"), "The primary objective.", INT),
+    Column(
+        "principles",
+        _joined(PLEDGE_PRINCIPLES, {"pledge": OuterRef("pk")}, "guidingprinciple__number"),
+        "Guiding principle numbers (1–10), comma-separated.",
+        CODE,
+    ),
+    Column("cycle", F("cycle__slug"), "Review cycle (e.g. imrf-2026).", CODE),
+    Column("kind", F("kind"), "individual, joint or matching.", CODE),
+    Column("matches", F("matches_id"), "For a matching pledge: the pledge it answers.", INT),
+    Column("support", F("support"), "Form of support.", CODE),
+    Column("amount", F("amount"), "Amount of a financial pledge.", DECIMAL),
+    Column("currency", F("currency"), "ISO 4217 currency of the amount."),
+    Column("scope", F("scope"), "local, national, regional or global.", CODE),
+    Column(
+        "countries",
+        F("countries"),
+        "Countries concerned (ISO 3166 codes, comma-separated).",
+        CODE,
+    ),
+    Column("start_date", F("start_date"), "Start date.", DATE),
+    Column("end_date", F("end_date"), "End date.", DATE),
+    Column("status", F("status"), "published or withdrawn.", CODE),
+    Column("implementation_status", F("implementation_status"), "Stage of implementation.", CODE),
+    Column(
+        "last_reported_at",
+        F("last_reported_at"),
+        "Publication or latest progress report.",
+        DATETIME,
+    ),
+    Column("created_at", F("created_at"), "When the draft was started (UTC).", DATETIME),
+    Column("submitted_at", F("submitted_at"), "When it was last submitted (UTC).", DATETIME),
+    Column("published_at", F("published_at"), "When it was published (UTC).", DATETIME),
+    Column("updated_at", F("updated_at"), "Last change (UTC).", DATETIME),
+]
+
+COMMENT_COLUMNS = [
+    Column("id", F("pk"), "The comment's number.", INT),
+    Column("pledge", F("pledge_id"), "The pledge commented on, if any.", INT),
+    Column("objective", F("objective__number"), "The objective commented on, if any.", INT),
+    Column("paragraph", F("paragraph_id"), "The Declaration paragraph commented on, if any.", INT),
+    Column("round_table", F("round_table_id"), "The round table commented on, if any.", INT),
+    Column("progress_update", F("progress_update_id"), "The progress report, if any.", INT),
+    Column("parent", F("parent_id"), "The comment this one replies to, if any.", INT),
+    Column(
+        "author",
+        Coalesce(NullIf(F("author__display_name"), Value("")), Value("member")),
+        "The author's display name.",
+    ),
+    Column("actor_name", F("actor__name"), "The organisation written for, if any."),
+    Column("actor_kind", F("actor__kind"), "Its stakeholder kind.", CODE),
+    Column("body", F("body"), "The text (Markdown)."),
+    Column("created_at", F("created_at"), "Posted (UTC).", DATETIME),
+    Column("edited_at", F("edited_at"), "Last edited (UTC), if edited.", DATETIME),
+]
+
+UPDATE_COLUMNS = [
+    Column("id", F("pk"), "The progress report's number.", INT),
+    Column("pledge", F("pledge_id"), "The pledge reported on.", INT),
+    Column("pledge_title", F("pledge__title"), "Its title."),
+    Column("date", F("date"), "Date of the report.", DATE),
+    Column("stage", F("stage"), "planned, in-progress, completed or discontinued.", CODE),
+    Column("actor_name", F("actor__name"), "The reporting organisation."),
+    Column("actor_kind", F("actor__kind"), "Its stakeholder kind.", CODE),
+    Column("narrative", F("narrative"), "What was reported."),
+    Column("created_at", F("created_at"), "Posted (UTC).", DATETIME),
+]
+
+
+def _public_comments():
+    # A reply to a hidden comment is hidden with it; public() leaves out both.
+    return Comment.objects.public().filter(deleted_at__isnull=True)
+
+
+def _public_updates():
+    return ProgressUpdate.objects.public()
+
+
+# resource: (the list's FilterSet, what may be exported at all, the columns)
+RESOURCES = {
+    "pledges": (PledgeFilter, Pledge.objects.public, PLEDGE_COLUMNS),
+    "comments": (CommentFilter, _public_comments, COMMENT_COLUMNS),
+    "progress-updates": (ProgressUpdateFilter, _public_updates, UPDATE_COLUMNS),
+}
+
+
+def selection(resource: str, params):
+    """The bound FilterSet of the export: `.is_valid()` says whether the filters make sense."""
+    filterset_class, public, _ = RESOURCES[resource]
+    return filterset_class(params, queryset=public())
+
+
+def columns_of(resource: str) -> list[Column]:
+    return RESOURCES[resource][2]
+
+
+def documentation():
+    """The columns of every export, for the open data page."""
+    return [(name, columns) for name, (_, _, columns) in RESOURCES.items()]
