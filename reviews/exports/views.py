@@ -1,5 +1,7 @@
 """The export addresses: /exports/<resource>.<format>, and the page and file of a large export."""
 
+import itertools
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
@@ -47,9 +49,19 @@ def export(request, resource, fmt):
             )
         )
     stream = streams.csv_stream if fmt == "csv" else streams.json_stream
-    response = StreamingHttpResponse(stream(resource, filters), content_type=CONTENT_TYPES[fmt])
+    response = StreamingHttpResponse(
+        _primed(stream(resource, filters)), content_type=CONTENT_TYPES[fmt]
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _hardened(response)
+
+
+def _primed(chunks):
+    """The stream with its first chunk already made, so that the first query runs in the view:
+    a database that cannot be reached is then a 503 (DatabaseUnavailableMiddleware), not a 200
+    whose body stops short after the headers went out."""
+    first = next(chunks, None)
+    return chunks if first is None else itertools.chain([first], chunks)
 
 
 def _large_xlsx(request, resource):

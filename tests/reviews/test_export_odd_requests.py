@@ -1,9 +1,11 @@
 """Odd filter values on the exports are refused clearly or ignored, never a server error; odd
 words are searched literally."""
 
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
+from django.db import OperationalError, connections
 from django.urls import reverse
 
 from tests.reviews.test_exports import FORMATS, RESOURCES, download, exported_ids
@@ -60,3 +62,23 @@ def test_odd_words_are_searched_literally(client, conversation, query):
     expected = set() if query["q"].strip() else conversation["pledges"]
 
     assert set(exported_ids("csv", download(client, "pledges", "csv", query)[1])) == expected
+
+
+# The database down ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_a_streamed_export_is_a_503_not_a_cut_off_200_while_the_database_is_down(
+    client, resource, fmt
+):
+    """Unfiltered, nothing is asked of the database before the stream begins: its first query
+    must still run before the headers go, so that the refusal can be a 503."""
+    refused = OperationalError("connection to server failed: Connection refused")
+    client.raise_request_exception = False
+    with mock.patch.object(connections["default"], "ensure_connection", side_effect=refused):
+        response = client.get(reverse("reviews:export", args=[resource, fmt]))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert not response.streaming
