@@ -1,7 +1,7 @@
 """Metric d: the open data exports of all public pledges against `COPY (SELECT …) TO STDOUT`.
 
-The COPY runs the export's own query: the queryset `reviews.exports.rows` reads (the public
-pledges, the export's columns as annotations, `values_list`), compiled by Django with
+The COPY runs the export's own query, `reviews.exports.sql.selected` (the public pledges, the
+export's columns cast and formatted as annotations, `values_list`), compiled by Django with
 `sql_with_params()` and bound by psycopg. So the ratio is the cost of everything the export
 does beyond reading its rows from PostgreSQL. Memory is the peak of Python allocations
 (tracemalloc) while the body streams, measured apart from the timed runs, which it would slow.
@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
-from reviews import exports
+from reviews.exports import sql
 
 FORMATS = ("csv", "json", "xlsx")
 # The streamed formats, whose memory must stay flat (XLSX goes through a temporary file).
@@ -31,20 +31,8 @@ class Failed(Exception):
 
 
 def export_queryset(params: QueryDict):
-    """The queryset `reviews.exports.rows` iterates, for the pledges."""
-    columns = exports.columns_of("pledges")
-    filters = exports.selection("pledges", params)
-    ordering = [*filters.qs.query.order_by, "pk"]
-    queryset = filters.qs.order_by(*ordering)
-    if getattr(queryset.query, "distinct", False):
-        queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by(*ordering)
-    annotated = queryset.annotate(
-        **{
-            f"x_{c.name}": c.expression() if callable(c.expression) else c.expression
-            for c in columns
-        }
-    )
-    return annotated.values_list(*[f"x_{c.name}" for c in columns])
+    """The queryset the CSV export streams: its rows, cast and formatted by the database."""
+    return sql.selected("pledges", params, "csv")
 
 
 def copy_seconds(params: QueryDict) -> tuple[float, int]:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actors.models import Actor, Membership, User
-from reviews import bulkload
+from reviews import bulkload, stats
 from reviews.models import (
     Comment,
     GuidingPrinciple,
@@ -129,12 +129,17 @@ def seed_pledges(count: int, *, seed: int = 2026) -> int:
         (rng.choice([S.PUBLISHED] * 6 + [S.DRAFT, S.SUBMITTED, S.WITHDRAWN]), rng.randint(0, 36))
         for _ in range(max(0, count - len(SHOWCASE_PLAN)))
     ]
-    return _batches(
-        len(plan),
-        PLEDGE_BATCH,
-        "pledges",
-        lambda start, stop: _create_batch(plan[start:stop], start, rng, world),
-    )
+    try:
+        return _batches(
+            len(plan),
+            PLEDGE_BATCH,
+            "pledges",
+            lambda start, stop: _create_batch(plan[start:stop], start, rng, world),
+        )
+    finally:
+        # Bulk inserts (COPY) send no model signals: retire the cached statistics here, for
+        # what was committed even when a later batch failed.
+        stats.invalidate()
 
 
 PLEDGE_FIELDS = [

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.db.models import Count, F
+from django.urls import reverse
 
 from actors.models import Actor, Membership, User
 from actors.permissions import has_mfa
@@ -115,3 +116,15 @@ def test_a_failed_seed_says_what_it_had_committed(settings, monkeypatch):
         call_command("seed_demo", pledges=20, comments=300, verbosity=0)
     assert Pledge.objects.count() == 20
     assert Comment.objects.count() == 110
+
+
+def test_seeded_pledges_retire_the_cached_statistics(settings, client):
+    """Its bulk inserts send no model signals: seed_demo itself retires the statistics' cache."""
+    settings.DEBUG = True
+    call_command("seed_demo", pledges=0, comments=0, verbosity=0)
+    url = reverse("api:stats-coverage")
+    before = client.get(url).json()
+
+    call_command("seed_demo", pledges=30, comments=0, verbosity=0)
+
+    assert client.get(url).json() != before
