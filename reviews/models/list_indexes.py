@@ -5,9 +5,8 @@ indexes whose condition is `public_pledge_q()` itself, so that the planner match
 `Pledge.objects.public()`'s `status IN ('published', 'withdrawn')` (an index on (status, …) does
 not serve one order across two statuses). A B-tree reads backwards too, so one index serves a
 sort and its reverse: the API cursor's orders (CURSOR_SORTS in reviews/api/pledges.py: newest and
-oldest by `listed_at`, title, updated). The HTML list's `published_at DESC NULLS LAST` has no
-index of its own: SQLite cannot index NULLS LAST; ordering the public set by `listed_at` (or by
-`-published_at`, which every public pledge has) would read `pledge_public_listed`.
+oldest by `listed_at`, title, updated). The HTML list's `published_at … NULLS LAST` orders are
+served on PostgreSQL by the two indexes of migration reviews 0014 (SQLite cannot index NULLS LAST).
 tests/reviews/test_list_indexes.py checks the plans on PostgreSQL.
 """
 

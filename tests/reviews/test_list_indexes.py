@@ -1,10 +1,13 @@
 """The public pledge lists' orders are read from an index with a LIMIT, not sorted: the first
-page's plan has no Sort above the scan of the pledges (reviews/models/list_indexes.py)."""
+page's plan has no Sort above the scan of the pledges (reviews/models/list_indexes.py, and the
+HTML list's NULLS LAST orders in migration reviews 0014)."""
 
 import json
 
 import pytest
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from reviews.models import Pledge
@@ -102,3 +105,38 @@ def test_the_indexes_condition_is_the_public_sets_own():
     assert (
         Pledge.objects.public().query.where == Pledge.objects.filter(public_pledge_q()).query.where
     )
+
+
+def _html_page_query(params) -> tuple[str, tuple]:
+    """The SQL and parameters with which the HTML list read its page of pledges."""
+    executed = []
+
+    def record(execute, sql, sql_params, many, context):
+        executed.append((sql, sql_params))
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = Client().get(reverse("reviews:pledge-list"), params)
+    assert response.status_code == 200
+    pages = [
+        query
+        for query in executed
+        if query[0].startswith('SELECT "reviews_pledge"."id"') and "ORDER BY" in query[0]
+    ]
+    assert pages, executed
+    return pages[0]
+
+
+@postgresql
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [
+        ({}, "pledge_public_newest"),
+        ({"sort": "newest"}, "pledge_public_newest"),
+        ({"sort": "oldest"}, "pledge_public_oldest"),
+        ({"sort": "title"}, "pledge_public_title"),
+        ({"sort": "updated"}, "pledge_public_updated"),
+    ],
+)
+def test_each_html_list_order_reads_its_index(public_and_private, params, index):
+    assert_read_in_order(_html_page_query(params), index)
