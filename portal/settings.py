@@ -11,6 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from portal import databases, objectstore
 from portal.mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -122,52 +123,16 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite in the project folder by default, PostgreSQL (psycopg 3) via DATABASE_URL.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # An unreachable database fails a request within seconds (a 503), instead of holding a
-    # worker for the operating system's TCP timeout of minutes.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
-else:
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        # WAL lets the web server read while a worker writes; IMMEDIATE avoids lock upgrades.
-        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        transaction_mode="IMMEDIATE",
-    )
-# Scale-out (portal.dbrouter): read replicas, DATABASE_REPLICA_URLS=postgres://…,postgres://…,
-# become the aliases replica_1… that anonymous reads use; a replica that does not answer within
-# DATABASE_REPLICA_CONNECT_TIMEOUT is set aside for REPLICA_RETRY_SECONDS. A person's reads stay
-# on the primary for REPLICA_PIN_SECONDS after each of their writes. DATABASE_POOL=1 gives each
-# process a psycopg pool per database (then CONN_MAX_AGE must be 0); PgBouncer in transaction
-# mode in front of PostgreSQL is the alternative (deploy/README.md).
-for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
-    DATABASES[f"replica_{_number}"] = {
-        **environ.Env.db_url_config(_url),
-        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
-        "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)},
-        # The tests read the replicas' aliases from the test database itself.
-        "TEST": {"MIRROR": "default"},
-    }
+# Databases (portal/databases.py): SQLite in the project folder by default, PostgreSQL via
+# DATABASE_URL, read replicas via DATABASE_REPLICA_URLS (portal.dbrouter sends anonymous reads
+# there; a person's reads stay on the primary for REPLICA_PIN_SECONDS after each of their writes,
+# and a replica that does not answer is set aside for REPLICA_RETRY_SECONDS), DATABASE_POOL=1 for
+# psycopg's pool.
+DATABASES = databases.from_environment(env, BASE_DIR)
 DATABASE_ROUTERS = ["portal.dbrouter.ReplicaRouter"] if len(DATABASES) > 1 else []
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=5)
-if env.bool("DATABASE_POOL", default=False):
-    for _database in DATABASES.values():
-        if _database["ENGINE"] == "django.db.backends.postgresql":
-            _database["CONN_MAX_AGE"] = 0
-            _database["OPTIONS"]["pool"] = {
-                "min_size": env.int("DATABASE_POOL_MIN", default=1),
-                "max_size": env.int("DATABASE_POOL_MAX", default=4),
-                # Waiting longer for a connection than a request may take helps no one.
-                "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
-            }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "actors.User"
@@ -336,12 +301,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# Uploaded files (pledge attachments). By default they live on this server's disk under
-# MEDIA_ROOT, which is fine for one app server; several app servers share an S3-compatible object
-# store, chosen by AWS_STORAGE_BUCKET_NAME. Either way they are only ever read back through the
-# storage by the permission-checking download view, never from a public URL: objects carry no ACL
-# of their own (the bucket stays private), any URL the storage makes is signed and short-lived,
-# and a new file never replaces an existing one.
+# Uploaded files: on this server's disk under MEDIA_ROOT by default, in an S3-compatible object
+# store with AWS_STORAGE_BUCKET_NAME (STORAGES below, from portal/objectstore.py).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 # Uploads are bounded. A pledge's attachment may have ATTACHMENT_MAX_BYTES; the upload handler
@@ -359,44 +320,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-_bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
-_object_store = {
-    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
-    "region_name": env.str("AWS_S3_REGION_NAME", default=None),
-    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default=None),
-    # Without keys, boto3 looks further (AWS_SESSION_TOKEN, ~/.aws, an instance role).
-    "access_key": env.str("AWS_ACCESS_KEY_ID", default=None),
-    "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=None),
-}
-if _bucket:
-    _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": _bucket,
-            **{name: value for name, value in _object_store.items() if value},
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            "file_overwrite": False,
-            # A download larger than this spools to a temporary file rather than memory.
-            "max_memory_size": 2 * 1024 * 1024,
-        },
-    }
-elif _object_store["endpoint_url"] or _object_store["region_name"]:
-    # Files would silently land on the local disk of each app server.
-    raise ImproperlyConfigured(
-        "AWS_S3_ENDPOINT_URL or AWS_S3_REGION_NAME is set but AWS_STORAGE_BUCKET_NAME is not."
-    )
-else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-STORAGES = {
-    "default": _default_storage,
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
+STORAGES = objectstore.storages(env, debug=DEBUG)
 # XLSX exports are assembled in a temporary file (constant memory) before they stream. One of
 # more than EXPORT_XLSX_DIRECT_ROWS rows is built by a task into the default storage instead, for
 # the signed-in person who asked, who is notified with a link; the file is kept EXPORT_FILE_DAYS.

@@ -116,6 +116,13 @@ def test_postgres_connections_give_up_after_a_few_seconds_by_default():
     assert options["connect_timeout"] == 5
 
 
+def test_an_empty_database_url_means_the_default_sqlite_database():
+    """`DATABASE_URL=` (set, but to nothing, as an env file template leaves it) is not an error."""
+    options = database_options(DATABASE_URL="")
+
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
 def test_the_postgres_connect_timeout_comes_from_the_environment():
     options = database_options(
         DATABASE_URL="postgres://portal@127.0.0.1:5432/portal", DATABASE_CONNECT_TIMEOUT="2"
@@ -297,7 +304,12 @@ def test_the_settings_parser_finds_every_kind_of_read():
 
 
 def test_env_example_documents_every_variable_the_settings_read():
-    read = variables_read_by((settings.BASE_DIR / "portal" / "settings.py").read_text())
+    read = set().union(
+        *(
+            variables_read_by((settings.BASE_DIR / "portal" / name).read_text())
+            for name in ("settings.py", "databases.py", "objectstore.py")
+        )
+    )
     lines = (settings.BASE_DIR / ".env.example").read_text().splitlines()
     documented = {
         m[1]: number for number, line in enumerate(lines) if (m := EXAMPLE_LINE.match(line))
