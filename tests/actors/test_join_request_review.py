@@ -107,11 +107,11 @@ def test_the_requests_page_costs_the_same_queries_for_one_request_or_many(
     ask(1)
     requests_page(client, actor_a)  # warm the session
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = requests_page(client, actor_a)
     assert response.content.decode().count("(focal point)") == 3
     ask(9)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = requests_page(client, actor_a)
     assert response.content.decode().count("(focal point)") == 30
 
