@@ -23,6 +23,11 @@ PRIMARY_CLUSTER="${PRIMARY_CLUSTER:-main}"
 PRIMARY_PORT="${PRIMARY_PORT:-5432}"
 REPLICA_CLUSTER="${REPLICA_CLUSTER:-portal_replica}"
 REPLICA_PORT="${REPLICA_PORT:-5433}"
+# The primary keeps the WAL the replica has not received yet in this replication slot, so that
+# a replica stopped for a while (the soak's fault, or between runs) catches up when it starts;
+# at most REPLICA_WAL_KEEP of it, after which the replica is rebuilt.
+REPLICA_SLOT="${REPLICA_SLOT:-portal_replica}"
+REPLICA_WAL_KEEP="${REPLICA_WAL_KEEP:-2GB}"
 read -r -a APP_PORTS <<<"${APP_PORTS:-8101 8102}"
 REDIS_DB="${REDIS_DB:-0}"
 STATE="${PROD_LOCAL_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/gcm-portal-prod-local}"
@@ -64,18 +69,42 @@ create_replica() {
 	# The fresh cluster's own files give way to a copy of the primary; -R writes standby.signal
 	# and primary_conninfo, -X stream copies the WAL written meanwhile.
 	find "$data" -mindepth 1 -delete
-	as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$data" -R -X stream -c fast
+	if [ "$(psql_on "$PRIMARY_PORT" -tAc 'SHOW max_slot_wal_keep_size')" = "-1" ]; then
+		say "bounding the WAL the primary keeps for replication slots to $REPLICA_WAL_KEEP (reload)"
+		psql_on "$PRIMARY_PORT" -tAc "ALTER SYSTEM SET max_slot_wal_keep_size = '$REPLICA_WAL_KEEP'" >/dev/null
+		psql_on "$PRIMARY_PORT" -tAc 'SELECT pg_reload_conf()' >/dev/null
+	fi
+	psql_on "$PRIMARY_PORT" -tAc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$REPLICA_SLOT'" >/dev/null
+	as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$data" -R -X stream -c fast \
+		-C -S "$REPLICA_SLOT"
 	chmod 700 "$data"
 	# The replica lets in the clients the primary lets in (Debian keeps pg_hba.conf in /etc).
 	install -o postgres -g postgres -m 640 "$(psql_on "$PRIMARY_PORT" -tAc 'SHOW hba_file')" \
 		"/etc/postgresql/$PG_VERSION/$REPLICA_CLUSTER/pg_hba.conf"
 }
 
+replica_streams() {
+	# The replica receives the primary's WAL (a replica whose WAL the primary no longer has
+	# answers queries but never catches up).
+	for _ in $(seq 20); do
+		[ "$(psql_on "$REPLICA_PORT" -tAc 'SELECT status FROM pg_stat_wal_receiver' 2>/dev/null)" = streaming ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
 start_replica() {
 	replica_exists || create_replica
 	pg_ctlcluster "$PG_VERSION" "$REPLICA_CLUSTER" start 2>/dev/null || true
 	for _ in $(seq 30); do
-		psql_on "$REPLICA_PORT" -tAc 'SELECT 1' >/dev/null 2>&1 && return 0
+		if psql_on "$REPLICA_PORT" -tAc 'SELECT 1' >/dev/null 2>&1; then
+			replica_streams && return 0
+			[ "${1:-}" != rebuilt ] || die "the rebuilt replica does not stream; see /var/log/postgresql/postgresql-$PG_VERSION-$REPLICA_CLUSTER.log"
+			say "the replica fell behind what the primary keeps: rebuilding it"
+			pg_dropcluster --stop "$PG_VERSION" "$REPLICA_CLUSTER"
+			start_replica rebuilt
+			return
+		fi
 		sleep 1
 	done
 	die "the replica did not start; see /var/log/postgresql/postgresql-$PG_VERSION-$REPLICA_CLUSTER.log"
