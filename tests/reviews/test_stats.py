@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from actors.models import Actor, Region
 from reviews import stats
 from reviews.models import GuidingPrinciple, Objective, Pledge, ReviewCycle
+from tests.api.test_api_stats import PYTHON, _freshness
 from tests.factories import ActorFactory, PledgeFactory, PledgePartnerFactory
 from tests.reviews.test_public_set import export_ids
 
@@ -60,23 +61,8 @@ def world(actor_a, actor_b):
         pledge(senegal, [7, 6], [1, 2], [actor_a], status=status, countries=["SN"])
 
 
-def _freshness(pledge) -> str | None:
-    colour = pledge.freshness_at(timezone.now())
-    return colour.value if colour else None
-
-
 # dimension: the keys one pledge is counted under (coverage: one per objective)
-KEYS = {
-    "coverage": lambda p: [
-        {"objective": o.number, "actor_kind": p.lead.kind} for o in p.objectives.all()
-    ],
-    "region": lambda p: [{"region": p.lead.region}],
-    "country": lambda p: [{"country": p.lead.country.code}],
-    "cycle": lambda p: [{"cycle": p.cycle.slug if p.cycle else None}],
-    "month": lambda p: [{"month": p.published_at.strftime("%Y-%m")}],
-    "implementation-status": lambda p: [{"implementation_status": p.implementation_status}],
-    "freshness": lambda p: [{"freshness": _freshness(p)}],
-}
+KEYS = PYTHON
 
 # Each value of a filter, as a test on one pledge.
 TESTS = {
