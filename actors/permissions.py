@@ -8,44 +8,93 @@ everyone else, on every page and in the API; `administration_access` (staff, wit
 second factor) opens the Django admin.
 """
 
+from datetime import UTC, datetime
+
 from allauth.mfa.models import Authenticator
 from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 
 from actors.models import MODERATORS_GROUP, Actor, Membership, Notification, User
 from portal.access import Access
+from portal.expressions import RelatedList
 
 __all__ = ["MODERATORS_GROUP", "Access"]
 
 
-def _load_roles(user) -> None:
-    """Cache on the user, in one query, what every signed-in page asks of them: the moderator
-    role, a TOTP authenticator, the unread notifications of the layout's bell (three queries
-    on every page before; DESIGN §8 allows an HTML page 8)."""
-    one = User.objects.filter(pk=user.pk)
-    facts = one.annotate(
-        is_moderator=Exists(
-            User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP)
+def _unread_count():
+    return Coalesce(
+        Subquery(
+            Notification.objects.filter(user_id=OuterRef("pk"))
+            .unread()
+            .values("user_id")
+            .annotate(n=Count("pk"))
+            .values("n")
         ),
-        has_mfa=Exists(
-            Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
-        ),
-        unread=Coalesce(
-            Subquery(
-                Notification.objects.filter(user_id=OuterRef("pk"))
-                .unread()
-                .values("user_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
-    ).values_list("is_moderator", "has_mfa", "unread")
-    user._is_moderator, user._has_mfa, user._unread_notifications = facts.first() or (
-        False,
-        False,
         0,
     )
+
+
+def _fields(model) -> dict:
+    return {field.attname: field.attname for field in model._meta.concrete_fields}
+
+
+def with_roles(users):
+    """`users` annotated with what every signed-in request asks of a person, so that it is read
+    with the person in one query (actors.backends loads the signed-in user this way): the
+    moderator role, a TOTP authenticator, the unread notifications of the layout's bell, and
+    their memberships with the organisations (a role query and a membership query on every
+    signed-in page and API request before; DESIGN §8 allows an API list 4 queries)."""
+    memberships = Membership.objects.filter(user_id=OuterRef("pk")).order_by("pk")
+    actor = {f"actor__{name}": f"actor__{column}" for name, column in _fields(Actor).items()}
+    return users.annotate(
+        roles_is_moderator=Exists(
+            User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP)
+        ),
+        roles_has_mfa=Exists(
+            Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+        ),
+        roles_unread=_unread_count(),
+        roles_memberships=RelatedList(
+            memberships.values(item=JSONObject(**_fields(Membership), **actor)), objects=True
+        ),
+    )
+
+
+def _instance(model, values: dict, prefix: str = ""):
+    """A model instance from a JSON object of its concrete fields (as the database wrote them)."""
+    names, row = [], []
+    for field in model._meta.concrete_fields:
+        value = field.to_python(values[prefix + field.attname])
+        if isinstance(value, datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)  # SQLite's JSON holds UTC without offset
+        names.append(field.attname)
+        row.append(value)
+    return model.from_db(None, names, row)
+
+
+def take_roles(user, found) -> None:
+    """Cache on `user` the facts that with_roles() read into `found` (the same person)."""
+    user._is_moderator = bool(found.roles_is_moderator)
+    user._has_mfa = bool(found.roles_has_mfa)
+    user._unread_notifications = found.roles_unread
+    memberships = {}
+    for values in found.roles_memberships:
+        membership = _instance(Membership, values)
+        membership.actor = _instance(Actor, values, prefix="actor__")
+        memberships[membership.actor_id] = membership
+    user._memberships_by_actor = memberships
+
+
+def _load_roles(user) -> None:
+    """The facts of with_roles() for a user that was not loaded with them (one query)."""
+    found = with_roles(User.objects.filter(pk=user.pk)).first()
+    if found is None:  # the account is gone: no role, nothing to read
+        user._is_moderator = user._has_mfa = False
+        user._unread_notifications = 0
+        user._memberships_by_actor = {}
+        return
+    take_roles(user, found)
 
 
 def unread_notifications(user) -> int:
@@ -71,9 +120,7 @@ def memberships_by_actor(user) -> dict[int, Membership]:
     if not user.is_authenticated:
         return {}
     if not hasattr(user, "_memberships_by_actor"):
-        user._memberships_by_actor = {
-            m.actor_id: m for m in Membership.objects.filter(user=user).select_related("actor")
-        }
+        _load_roles(user)
     return user._memberships_by_actor
 
 

@@ -136,9 +136,11 @@ REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "actors.User"
+# Django's and allauth's backends, reading the signed-in person with their roles in one query
+# (actors.backends). A session signed in through another backend path ends: sign in again.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "actors.backends.PortalModelBackend",
+    "actors.backends.PortalAuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "actors:my-organisations"
@@ -151,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Cache: shared by every app server, so the database by default and Redis with CACHE_URL.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache")}
+# Keeps apart the keys of portals that share one Redis (django-environ drops ?key_prefix=).
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 # E-mail: printed to the console in development unless EMAIL_URL names a real server
 # (smtp+tls://user:pw@host:587); production never falls back to the console, where mail would be
