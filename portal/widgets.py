@@ -27,18 +27,26 @@ class FastSelect(forms.Select):
     """A `Select` rendered without a template per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        name_attr = conditional_escape(widget["name"])
-        html = [f'<select name="{name_attr}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _ in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
+        # As ChoiceWidget.optgroups() and Select's templates, without a dict per option: the
+        # first option whose value is the field's is selected; a choice whose label is a list
+        # is an <optgroup>.
+        chosen = self.format_value(value)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        html = [f'<select name="{conditional_escape(name)}"{attributes}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            group = isinstance(option_label, (list, tuple))
+            if group:
+                html.append(format_html('\n  <optgroup label="{}">', option_value))
+            for subvalue, sublabel in option_label if group else ((option_value, option_label),):
+                text = "" if subvalue is None else str(subvalue)
+                selected = not has_selected and text in chosen
+                has_selected |= selected
                 html.append(
-                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                    f"{_attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>"
+                    f'\n  <option value="{conditional_escape(text)}"'
+                    f"{' selected' if selected else ''}>{conditional_escape(sublabel)}</option>"
                 )
-            if group_name:
+            if group:
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return mark_safe("".join(html))  # noqa: S308 — every value above is escaped
