@@ -1,11 +1,13 @@
 """The pledge list's rows as plain values, serialised without model instances.
 
 PledgeSerializer stays the list's contract (and its OpenAPI schema); building a model instance
-per pledge, per partner and per principle to fill it was most of the list's time. Here one
-query reads the page: the pledge's columns, its lead, cycle and primary objective through joins,
-and its objectives, principles and partners as lists in the same row (RelatedList). Each value
-is then written by the serializer's own field, so dates, amounts and nulls read exactly as the
-detail's (tests/api/test_api_fast_list.py compares the two field by field).
+per pledge, per partner and per principle to fill it was most of the list's time. Here the page
+is chosen first, by a query of ids and cursor positions (filters, visibility, order); then one
+query reads its rows: the pledge's columns, its lead, cycle and primary objective through joins,
+and its objectives, principles and partners as lists in the same row (RelatedList), compiled
+once (portal.compiled). Each value is then written by the serializer's own field, so dates,
+amounts and nulls read exactly as the detail's (tests/api/test_api_fast_list.py compares the
+two field by field).
 """
 
 from functools import cache
@@ -14,6 +16,7 @@ from django.db.models import F, OuterRef
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 
+from portal.compiled import CompiledRows
 from portal.expressions import RelatedList
 from reviews.models import Pledge, PledgePartner
 from reviews.models import freshness as reporting
@@ -86,15 +89,28 @@ def _related_lists():
     }
 
 
-def values(queryset, ordering_fields=()):
-    """The list's queryset (filtered and ordered) as the rows the list writes.
+def values(queryset):
+    """The queryset's pledges as the rows the list writes."""
+    return queryset.values(*{*COLUMNS.values(), *FORMATTED, *EXTRA}, **_related_lists())
 
-    `ordering_fields` are the cursor's order fields (an annotation such as `listed_at`), read too
-    so that the pagination can take its position from a row.
-    """
-    names = {*COLUMNS.values(), *FORMATTED, *EXTRA}
-    extra = [name for name in ordering_fields if name not in names]
-    return queryset.values(*names, *extra, **_related_lists())
+
+# The columns the cursor may order by (`sort`, `ordering`), read with the page's ids.
+POSITIONS = ("pk", "title", "updated_at")
+
+_ROWS = CompiledRows(Pledge, values)
+
+
+def positions(queryset, annotations=()):
+    """The list's queryset (filtered, in its order) reduced to the ids and the values a cursor
+    takes its position from (`annotations` such as `listed_at` too): the page is chosen with
+    this cheap query, and its rows read by rows_of()."""
+    return queryset.values(*POSITIONS, *annotations)
+
+
+def rows_of(page, using: str) -> list[dict]:
+    """The rows of a page of positions(), in the page's order (one query, compiled once)."""
+    found = {row["pk"]: row for row in _ROWS.fetch([item["pk"] for item in page], using)}
+    return [found[item["pk"]] for item in page if item["pk"] in found]
 
 
 @cache

@@ -142,8 +142,9 @@ class PledgeViewSet(
         """PledgeSerializer's shape (the schema's), written from one query's values."""
         pledges = self.filter_queryset(self.get_queryset())
         cursor_fields = [name for name in ("listed_at",) if name in pledges.query.annotations]
-        page = self.paginate_queryset(pledge_rows.values(pledges, cursor_fields))
-        items = pledge_rows.render(page, request, timezone.now(), self.format_kwarg)
+        page = self.paginate_queryset(pledge_rows.positions(pledges, cursor_fields))
+        rows = pledge_rows.rows_of(page, pledges.db)
+        items = pledge_rows.render(rows, request, timezone.now(), self.format_kwarg)
         return self.get_paginated_response(items)
 
     def _detail(self, pledge, status_code=status.HTTP_200_OK):
