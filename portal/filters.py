@@ -59,7 +59,21 @@ class FilterSet(django_filters.FilterSet):
         return filters
 
 
+# The API lists' parameters that no FilterSet reads: the cursor pagination's and the format's.
+NOT_FILTERS = frozenset({"cursor", "page_size", "format"})
+
+
 class DjangoFilterBackend(BaseDjangoFilterBackend):
-    """The API's filter backend: FilterSets made from `filterset_fields` use the portal's base."""
+    """The API's filter backend: FilterSets made from `filterset_fields` use the portal's base.
+
+    A request without any filter parameter gets the queryset as it is: the FilterSet would
+    select every row of it (an empty filter filters nothing, and no FilterSet of the portal
+    filters by default), and building one deep-copies every filter and form field, a tenth of
+    an unfiltered list's time."""
 
     filterset_base = FilterSet
+
+    def filter_queryset(self, request, queryset, view):
+        if request.query_params.keys() <= NOT_FILTERS:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
