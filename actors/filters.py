@@ -2,17 +2,16 @@
 
 import django_filters
 from django.db.models import Q
-from django_countries import countries
 
 from actors.models import Actor, Region
-from portal.filters import FilterSet
+from portal.filters import FilterSet, country_choices
 
 
 class ActorFilter(FilterSet):
     q = django_filters.CharFilter(method="filter_name", label="Name or acronym")
     kind = django_filters.ChoiceFilter(choices=Actor.Kind.choices, empty_label="Any kind")
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="Any region")
-    country = django_filters.ChoiceFilter(choices=countries, empty_label="Any country")
+    country = django_filters.ChoiceFilter(choices=country_choices, empty_label="Any country")
 
     class Meta:
         model = Actor

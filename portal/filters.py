@@ -6,9 +6,16 @@ columns are filtered through an IntegerField bounded to what a column can hold, 
 a form error (400 with the parameter's name on the API). Text filters are bounded in length.
 """
 
+import copy
+import functools
+
 import django_filters
 from django import forms
 from django.db import models
+from django.http import QueryDict
+from django.utils import translation
+from django_countries import countries
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from django_filters.rest_framework import DjangoFilterBackend as BaseDjangoFilterBackend
 
 from portal.widgets import FastSelect
@@ -41,10 +48,49 @@ def _integer_defaults(defaults: dict) -> dict:
     return {**defaults, **overrides}
 
 
+class ListedModelChoiceIterator(ModelChoiceIterator):
+    """The choices of a model choice filter read with one plain query. Django reads them with
+    iterator(), to spare memory on long lists: on PostgreSQL a server-side cursor, three round
+    trips (DECLARE, FETCH, CLOSE) for each of the pledge list's short reference lists."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(ModelChoiceField):
+    iterator = ListedModelChoiceIterator
+
+
 class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, with integer columns filtered as whole numbers."""
 
     FILTER_DEFAULTS = _integer_defaults(django_filters.FilterSet.FILTER_DEFAULTS)
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django-filter's BaseFilterSet.__init__, with each filter copied shallowly instead of
+        # deeply: a filter's per-request state is its model, its parent and the form field it
+        # makes (never shared: a queryset may depend on the request), all set on the copy. The
+        # deep copy of every filter with its choices and querysets was a tenth of the pledge
+        # list's time. (tests/portal/test_filters.py holds django-filter to this.)
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            vars(filter_).pop("_field", None)
+            filter_.model = queryset.model
+            filter_.parent = self
+            self.filters[name] = filter_
 
     @classmethod
     def get_filters(cls):
@@ -56,6 +102,8 @@ class FilterSet(django_filters.FilterSet):
             if type(text) in (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter):
                 # The HTML lists' filter forms: the same <select>, far cheaper to render.
                 text.extra.setdefault("widget", FastSelect)
+            if type(text) is django_filters.ModelChoiceFilter:
+                text.field_class = ListedModelChoiceField
         return filters
 
 
@@ -77,3 +125,22 @@ class DjangoFilterBackend(BaseDjangoFilterBackend):
         if request.query_params.keys() <= NOT_FILTERS:
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+@functools.cache
+def _countries_in(language: str | None) -> list[tuple[str, str]]:
+    return list(countries)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries as choices, named and sorted in the active language, made once per
+    language: django-countries translates and sorts its 250 names on every iteration, which
+    was a fifth of the pledge list's time (a filter form iterates them to render and to
+    validate)."""
+    return _countries_in(translation.get_language())
+
+
+def choices_of(choice_filter) -> list:
+    """A ChoiceFilter's choices as a list (they may be given as a callable, as the countries)."""
+    choices = choice_filter.extra["choices"]
+    return list(choices() if callable(choices) else choices)

@@ -5,11 +5,10 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import F, Q
-from django_countries import countries
 from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
-from portal.filters import FilterSet, IntegerFilter
+from portal.filters import FilterSet, IntegerFilter, choices_of, country_choices
 from reviews import search
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.freshness import Freshness
@@ -73,7 +72,7 @@ class PledgeFilter(FilterSet):
         empty_label="Any region",
     )
     country = django_filters.ChoiceFilter(
-        choices=countries,
+        choices=country_choices,
         method="filter_country",
         label="Country (concerned, or the lead's)",
         empty_label="Any country",
@@ -192,7 +191,7 @@ def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str
         if isinstance(field, django_filters.ModelChoiceFilter):
             values = f"a {field.extra['to_field_name']}"
         elif isinstance(field, django_filters.ChoiceFilter):
-            choices = [value for value, _ in field.extra["choices"]]
+            choices = [value for value, _ in choices_of(field)]
             values = ", ".join(choices) if len(choices) <= 12 else "a two-letter ISO 3166 code"
         else:
             values = "text"

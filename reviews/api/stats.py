@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import AutoSchema
+from portal.filters import choices_of
 from reviews import stats
 from reviews.filters import PledgeFilter
 
@@ -35,7 +36,7 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
         if isinstance(field, ModelChoiceFilter) and field.extra.get("to_field_name") == "number":
             kind = OpenApiTypes.INT
         elif isinstance(field, ChoiceFilter) and not isinstance(field, ModelChoiceFilter):
-            choices = list(field.extra["choices"])
+            choices = choices_of(field)
             # Short lists become an enum; the 250 countries stay a string (a two-letter code).
             enum = [value for value, _ in choices] if len(choices) <= 30 else None
         description = ". ".join(
