@@ -5,6 +5,8 @@ pledge list's filter form, with 250 countries and every objective, principle and
 more time in those includes than the rest of the page together. The HTML is the same.
 """
 
+import html
+
 from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -23,6 +25,11 @@ def _attributes(attrs: dict) -> str:
     return "".join(parts)
 
 
+def _escape(text) -> str:
+    """conditional_escape() without its lazy-string wrapper (the same HTML: html.escape)."""
+    return text.__html__() if hasattr(text, "__html__") else html.escape(str(text))
+
+
 class FastSelect(forms.Select):
     """A `Select` rendered without a template per option."""
 
@@ -32,21 +39,21 @@ class FastSelect(forms.Select):
         # is an <optgroup>.
         chosen = self.format_value(value)
         attributes = _attributes(self.build_attrs(self.attrs, attrs))
-        html = [f'<select name="{conditional_escape(name)}"{attributes}>']
+        parts = [f'<select name="{conditional_escape(name)}"{attributes}>']
         has_selected = False
         for option_value, option_label in self.choices:
             group = isinstance(option_label, (list, tuple))
             if group:
-                html.append(format_html('\n  <optgroup label="{}">', option_value))
+                parts.append(format_html('\n  <optgroup label="{}">', option_value))
             for subvalue, sublabel in option_label if group else ((option_value, option_label),):
                 text = "" if subvalue is None else str(subvalue)
                 selected = not has_selected and text in chosen
                 has_selected |= selected
-                html.append(
-                    f'\n  <option value="{conditional_escape(text)}"'
-                    f"{' selected' if selected else ''}>{conditional_escape(sublabel)}</option>"
+                parts.append(
+                    f'\n  <option value="{_escape(text)}"'
+                    f"{' selected' if selected else ''}>{_escape(sublabel)}</option>"
                 )
             if group:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308 — every value above is escaped
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped

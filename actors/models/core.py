@@ -5,11 +5,11 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 from actors.models.sources import SourcedQuerySet
+from portal.addresses import address
 
 # The group whose members are the portal's moderators (the secretariat).
 MODERATORS_GROUP = "Moderators"
@@ -212,7 +212,7 @@ class Actor(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actors:actor-detail", args=[self.slug])
+        return address("actors:actor-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -257,7 +257,7 @@ class Coalition(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("actors:coalition-detail", args=[self.slug])
+        return address("actors:coalition-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -5,7 +5,8 @@ each public page can show its provenance; a fact the sources do not give is left
 """
 
 from django.db import models
-from django.urls import reverse
+
+from portal.addresses import address
 
 
 class SourceDocumentQuerySet(models.QuerySet):
@@ -45,7 +46,7 @@ class SourceDocument(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("reviews:source-detail", args=[self.slug])
+        return address("reviews:source-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

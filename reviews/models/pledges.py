@@ -9,12 +9,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django_cleanup import cleanup
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from portal.addresses import address
 from reviews.attachments import MediaType
 from reviews.models import freshness as reporting
 from reviews.models.constraints import FieldCheckConstraint
@@ -246,7 +246,7 @@ class Pledge(models.Model):
         return self.title or f"Pledge {self.pk}"
 
     def get_absolute_url(self):
-        return reverse("reviews:pledge-detail", args=[self.pk])
+        return address("reviews:pledge-detail", self.pk)
 
     @property
     def is_editable(self) -> bool:

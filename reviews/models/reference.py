@@ -9,10 +9,10 @@ are addressed by natural keys (an objective's number, a cycle's slug…) so the 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
-from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import SourcedQuerySet
+from portal.addresses import address
 
 
 class ObjectiveQuerySet(SourcedQuerySet):
@@ -39,7 +39,7 @@ class Objective(models.Model):
         return f"Objective {self.number}: {self.short_label}"
 
     def get_absolute_url(self):
-        return reverse("reviews:objective-detail", args=[self.number])
+        return address("reviews:objective-detail", self.number)
 
     def natural_key(self):
         return (self.number,)
@@ -165,7 +165,7 @@ class ReviewCycle(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reviews:cycle-detail", args=[self.slug])
+        return address("reviews:cycle-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
