@@ -73,8 +73,9 @@ class FilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # django-filter's BaseFilterSet.__init__, with each filter copied shallowly instead of
-        # deeply: a filter's per-request state is its model, its parent and the form field it
-        # makes (never shared: a queryset may depend on the request), all set on the copy. The
+        # deeply: a filter's per-request state is its model, its parent, the form field it
+        # makes (never shared: a queryset may depend on the request) and the FilterMethod that
+        # calls its parent's `method`, all set on the copy. The
         # deep copy of every filter with its choices and querysets was a tenth of the pledge
         # list's time. (tests/portal/test_filters.py holds django-filter to this.)
         if queryset is None:
@@ -88,6 +89,8 @@ class FilterSet(django_filters.FilterSet):
         for name, base in self.base_filters.items():
             filter_ = copy.copy(base)
             vars(filter_).pop("_field", None)
+            if filter_.method is not None:
+                filter_.method = filter_.method  # a FilterMethod of the copy, not of the base
             filter_.model = queryset.model
             filter_.parent = self
             self.filters[name] = filter_

@@ -32,6 +32,26 @@ def test_each_filterset_has_filters_and_fields_of_its_own():
         assert "_field" not in vars(PledgeFilter.base_filters[name])
 
 
+def test_method_filters_call_their_own_filtersets_method():
+    from tests.factories import PledgeFactory
+
+    found = PledgeFactory(published=True, title="Remittances corridor")
+    PledgeFactory(published=True, title="Something else")
+    calls = []
+
+    class Counting(PledgeFilter):
+        def filter_text(self, queryset, name, value):
+            calls.append(self)
+            return super().filter_text(queryset, name, value)
+
+    first = Counting({"q": "remittances"}, queryset=Pledge.objects.all())
+    second = Counting({"q": "else"}, queryset=Pledge.objects.all())
+
+    assert list(first.qs) == [found]
+    assert list(second.qs) != [found]
+    assert calls == [first, second]
+
+
 def test_a_queryset_made_from_the_request_is_the_requests_own():
     class ByRequest(FilterSet):
         objective = django_filters.ModelChoiceFilter(
