@@ -168,7 +168,11 @@ def _json_value(value):
 
 
 def _encode(keys, row) -> str:
-    values = [getattr(row, key.field.attname) for key in keys]
+    # A row is a model instance, or a dict of values() named by the columns' attnames.
+    if isinstance(row, dict):
+        values = [row[key.field.attname] for key in keys]
+    else:
+        values = [getattr(row, key.field.attname) for key in keys]
     text = json.dumps(values, default=_json_value, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 

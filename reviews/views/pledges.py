@@ -16,55 +16,30 @@ from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.pagination import page_of
-from reviews import attachments, permissions, services
+from reviews import attachments, cards, permissions, services
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
-from reviews.models import Objective, Pledge, PledgePartner, ReviewCycle
+from reviews.models import Pledge, PledgePartner, ReviewCycle
 from reviews.views.comments import load_thread_groups, thread_context
 
 PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
 # one bounded query whatever the table's size (DESIGN §8: no COUNT over the whole table).
 COUNT_LIMIT = 10_000
-# What a pledge card shows, and the sort keys its page links carry: nothing more is read (the
-# description, contacts and the rest of the lead's and cycle's rows are wide and unused here).
-CARD_FIELDS = (
-    "title",
-    "summary",
-    "kind",
-    "status",
-    "implementation_status",
-    "published_at",
-    "updated_at",
-    "lead__name",
-    "lead__kind",
-    "cycle__name",
-)
-
-
-def _cards():
-    """The public pledges as the list's cards show them: two queries per page of any size."""
-    return (
-        Pledge.objects.public()
-        .select_related("lead", "cycle")
-        .only(*CARD_FIELDS)
-        .prefetch_related(Prefetch("objectives", queryset=Objective.objects.only("number")))
-        .with_freshness()
-    )
-
-
 @require_safe
 def pledge_list(request):
-    pledge_filter = PledgeFilter(request.GET, queryset=_cards())
+    pledge_filter = PledgeFilter(request.GET, queryset=Pledge.objects.public())
     if not pledge_filter.is_valid():
         # As the API and the exports: a filter that makes no sense lists nothing (it is not
         # dropped to list everything), and the form says what is wrong.
         page = page_of(Pledge.objects.none(), request, PAGE_SIZE)
         context = {"filter": pledge_filter, "page": page}
         return render(request, "reviews/pledge_list.html", context, status=400)
+    selection = pledge_filter.sorted_qs()
     page = page_of(
-        pledge_filter.sorted_qs(), request, PAGE_SIZE, count_limit=COUNT_LIMIT, keyset=True
+        cards.positions(selection), request, PAGE_SIZE, count_limit=COUNT_LIMIT, keyset=True
     )
+    page.rows = cards.cards_of(page.rows, selection.db, timezone.now())
     return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
 
 
