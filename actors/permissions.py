@@ -61,8 +61,8 @@ def with_roles(users):
     )
 
 
-def _instance(model, values: dict, prefix: str = ""):
-    """A model instance from a JSON object of its concrete fields (as the database wrote them)."""
+def _instance(model, db: str | None, values: dict, prefix: str = ""):
+    """A model instance from a JSON object of its concrete fields (as database `db` wrote them)."""
     names, row = [], []
     for field in model._meta.concrete_fields:
         value = field.to_python(values[prefix + field.attname])
@@ -70,7 +70,7 @@ def _instance(model, values: dict, prefix: str = ""):
             value = timezone.make_aware(value, UTC)  # SQLite's JSON holds UTC without offset
         names.append(field.attname)
         row.append(value)
-    return model.from_db(None, names, row)
+    return model.from_db(db, names, row)
 
 
 def take_roles(user, found) -> None:
@@ -80,8 +80,8 @@ def take_roles(user, found) -> None:
     user._unread_notifications = found.roles_unread
     memberships = {}
     for values in found.roles_memberships:
-        membership = _instance(Membership, values)
-        membership.actor = _instance(Actor, values, prefix="actor__")
+        membership = _instance(Membership, found._state.db, values)
+        membership.actor = _instance(Actor, found._state.db, values, prefix="actor__")
         memberships[membership.actor_id] = membership
     user._memberships_by_actor = memberships
 

@@ -139,7 +139,8 @@ class PledgeViewSet(
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     def list(self, request, *args, **kwargs):
-        """PledgeSerializer's shape (the schema's), written from one query's values."""
+        """PledgeSerializer's shape (the schema's), written from values: the page is chosen by
+        a query of ids and cursor positions, its rows read by one query (pledge_rows)."""
         pledges = self.filter_queryset(self.get_queryset())
         cursor_fields = [name for name in ("listed_at",) if name in pledges.query.annotations]
         page = self.paginate_queryset(pledge_rows.positions(pledges, cursor_fields))

@@ -26,6 +26,8 @@ PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
 # one bounded query whatever the table's size (DESIGN §8: no COUNT over the whole table).
 COUNT_LIMIT = 10_000
+
+
 @require_safe
 def pledge_list(request):
     pledge_filter = PledgeFilter(request.GET, queryset=Pledge.objects.public())
