@@ -1,4 +1,5 @@
-"""Statistics of the public pledges: one grouped query per dimension, cached per filter.
+"""Statistics of the public pledges: one grouped query per dimension, cached per filter; and
+the pledge list's bounded count of its selection, cached alike (`total`).
 
 The set is the pledge list's and the exports' (published and withdrawn pledges) filtered by the
 same FilterSet, so a count equals the number of rows of the matching export.
@@ -107,7 +108,7 @@ def _plain(value):
     return value
 
 
-def cache_key(dimension: str, data) -> str:
+def cache_key(answer: str, data) -> str:
     """The endpoint and its filter parameters, normalised: only the FilterSet's own, in a fixed
     order, an empty value as none. Values stay as given: only an answer to parameters that
     validated is ever stored, so a key names valid parameters or nothing."""
@@ -117,13 +118,30 @@ def cache_key(dimension: str, data) -> str:
         if any(values):
             params[name] = values
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
-    return f"stats:{dimension}:{digest}"
+    return f"stats:{answer}:{digest}"
 
 
 def counts(dimension: str, data) -> list[dict]:
     """`count()` of the pledges the parameters choose, from the cache when no write has
     changed them since (one cache read), else computed and stored."""
-    key = cache_key(dimension, data)
+    return _cached(dimension, data, lambda: count(dimension, selection(data)))
+
+
+def total(data, limit: int, pledges: QuerySet | None = None) -> tuple[int, bool]:
+    """How many public pledges the parameters choose, counted up to `limit` (the pledge list's
+    count: `(limit, True)` means "at least that many"), cached as the counts are. `pledges` is
+    their selection when the caller has it already (the list's own, validated FilterSet)."""
+
+    def compute() -> int:
+        chosen = selection(data) if pledges is None else pledges
+        return chosen.order_by()[:limit].count()
+
+    found = _cached(f"total-{limit}", data, compute)
+    return found, found >= limit
+
+
+def _cached(name: str, data, compute):
+    key = cache_key(name, data)
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
@@ -134,8 +152,8 @@ def counts(dimension: str, data) -> list[dict]:
         version = cache.get(VERSION_KEY)
     # The token is read before the count: a write that commits meanwhile replaces it, so this
     # answer, stored under the old one, is never served.
-    results = count(dimension, selection(data))
-    clock = dimension == "freshness" or bool(data.get("freshness"))
+    results = compute()
+    clock = name == "freshness" or bool(data.get("freshness"))
     cache.set(key, (version, results), FRESHNESS_SECONDS if clock else CACHE_SECONDS)
     return results
 

@@ -16,7 +16,7 @@ from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.pagination import page_of
-from reviews import attachments, cards, permissions, services
+from reviews import attachments, cards, permissions, services, stats
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
 from reviews.models import Pledge, PledgePartner, ReviewCycle
@@ -24,7 +24,8 @@ from reviews.views.comments import load_thread_groups, thread_context
 
 PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
-# one bounded query whatever the table's size (DESIGN §8: no COUNT over the whole table).
+# one bounded query whatever the table's size (DESIGN §8: no COUNT over the whole table), and
+# is cached with the statistics until a pledge changes (reviews.stats.total).
 COUNT_LIMIT = 10_000
 
 
@@ -38,9 +39,8 @@ def pledge_list(request):
         context = {"filter": pledge_filter, "page": page}
         return render(request, "reviews/pledge_list.html", context, status=400)
     selection = pledge_filter.sorted_qs()
-    page = page_of(
-        cards.positions(selection), request, PAGE_SIZE, count_limit=COUNT_LIMIT, keyset=True
-    )
+    page = page_of(cards.positions(selection), request, PAGE_SIZE, keyset=True)
+    page.count, page.count_capped = stats.total(request.GET, COUNT_LIMIT, pledge_filter.qs)
     page.rows = cards.cards_of(page.rows, selection.db, timezone.now())
     return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
 

@@ -225,3 +225,42 @@ def test_anonymous_answers_may_be_kept_a_minute_and_signed_in_ones_are_not(publi
     assert signed_in["Cache-Control"] == "private, no-cache"
     assert "max-age" not in refused.get("Cache-Control", "")
     assert anonymous.json() == signed_in.json()
+
+
+def _list_count(client, **query):
+    page = client.get(reverse("reviews:pledge-list"), query).context["page"]
+    return page.count, page.count_capped
+
+
+def test_the_pledge_lists_count_is_cached_and_follows_a_publication(
+    client,
+    actor_a,
+    focal_a,
+    moderator,
+    published,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    pledge = PledgeFactory(lead=actor_a, title="Waiting for review")
+    services.pledge_submit(pledge=pledge, by=focal_a)
+    assert _list_count(client) == (1, False)
+    assert _list_count(client, q="waiting") == (0, False)  # each filter has its own count
+
+    # page ids, cards, the filter form's objective, principle and cycle choices: no count
+    with django_assert_num_queries(5):
+        assert _list_count(client) == (1, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pledge_publish(pledge=pledge, by=moderator)
+
+    assert _list_count(client) == (2, False)
+    assert _list_count(client, q="waiting") == (1, False)
+
+
+def test_the_pledge_lists_cached_count_keeps_its_limit(client, actor_a, monkeypatch):
+    from reviews.views import pledges as pledge_views
+
+    bulk_pledges(3, lead=actor_a, published=True)
+    monkeypatch.setattr(pledge_views, "COUNT_LIMIT", 2)
+
+    assert _list_count(client) == (2, True)
+    assert _list_count(client) == (2, True)
