@@ -3,13 +3,13 @@
 
 import datetime as dt
 
-from crontask import cron
 from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
 from portal import throttling
 from portal.requestid import carries_request_id
+from portal.scheduling import cron
 from portal.taskqueue import tasks_requeue_stuck
 
 

@@ -1,12 +1,12 @@
 """Work of the reviews app for the task workers: scheduled by `manage.py crontask`, or queued by a
 request (`build_export`, defined with the exports it builds)."""
 
-from crontask import cron
 from django.conf import settings
 from django.tasks import task
 
 from actors.notifications import send_daily_digests
 from portal.requestid import carries_request_id
+from portal.scheduling import cron
 from reviews.exports.jobs import build_export, prune_export_jobs
 from reviews.services.moderation import send_moderator_digest
 

@@ -28,6 +28,7 @@ from actors import outbox
 from actors.models import OutgoingEmail
 from actors.tasks import send_email
 from portal import tasks as portal_tasks
+from portal.scheduling import task_of
 from portal.taskqueue import tasks_requeue_stuck
 from reviews import tasks as reviews_tasks
 from tests.actors.mail_support import (
@@ -191,8 +192,8 @@ def test_the_scheduler_queues_the_recovery_every_minute_and_the_digests_daily():
     jobs = {job.name: job for job in scheduler.get_jobs()}
 
     recovery, digests = jobs["requeue_stuck_tasks"], jobs["send_digests"]
-    assert recovery.func == portal_tasks.requeue_stuck_tasks.enqueue
-    assert digests.func == reviews_tasks.send_digests.enqueue
+    assert task_of(recovery) is portal_tasks.requeue_stuck_tasks
+    assert task_of(digests) is reviews_tasks.send_digests
     start = dt.datetime(2026, 5, 4, 12, 0, 30, tzinfo=dt.UTC)
     first = recovery.trigger.get_next_fire_time(None, start)
     assert first - start <= dt.timedelta(minutes=1)
@@ -200,7 +201,7 @@ def test_the_scheduler_queues_the_recovery_every_minute_and_the_digests_daily():
     day = digests.trigger.get_next_fire_time(None, start)
     assert (day.hour, day.minute) == (6, 0)
     assert digests.trigger.get_next_fire_time(day, day) - day == dt.timedelta(days=1)
-    assert jobs["prune_task_results"].func == portal_tasks.prune_task_results.enqueue
+    assert task_of(jobs["prune_task_results"]) is portal_tasks.prune_task_results
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from actors.models import Notification
 from actors.models.notifications import Kind
+from portal.scheduling import task_of
 from reviews.exports import jobs
 from reviews.models import ExportJob
 from reviews.tasks import prune_exports
@@ -202,7 +203,7 @@ def test_the_scheduler_prunes_the_exports_every_night():
     CrontaskCommand().load_tasks({})  # what `manage.py crontask` does first
     job = {job.name: job for job in scheduler.get_jobs()}["prune_exports"]
 
-    assert job.func == prune_exports.enqueue
+    assert task_of(job) is prune_exports
     start = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
     night = job.trigger.get_next_fire_time(None, start)
     assert (night.hour, night.minute) == (3, 45)
