@@ -23,6 +23,27 @@ def test_every_writer_gets_a_working_token_and_editors_their_organisation(demo):
     for entry in issued["editors"]:
         membership = Membership.objects.get(user__email=entry["email"])
         assert entry["lead"] == membership.actor_id
+    assert len(issued["commenters"]) == accounts.FRESH_COMMENTERS
+
+
+def test_each_run_comments_with_new_verified_people(demo):
+    from allauth.account.models import EmailAddress
+
+    first = {e["email"] for e in accounts.issue()["commenters"]}
+    second = {e["email"] for e in accounts.issue()["commenters"]}
+
+    assert len(first) == len(second) == accounts.FRESH_COMMENTERS
+    assert not first & second and not first & set(accounts.COMMENTERS)
+    assert EmailAddress.objects.filter(email__in=first | second, verified=True).count() == len(
+        first | second
+    )
+
+
+def test_without_fresh_people_the_demo_accounts_comment(demo, monkeypatch):
+    monkeypatch.setattr(accounts, "FRESH_COMMENTERS", 0)
+
+    issued = accounts.issue()
+
     assert {e["email"] for e in issued["commenters"]} == set(accounts.COMMENTERS)
 
 
