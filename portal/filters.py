@@ -75,9 +75,9 @@ class FilterSet(django_filters.FilterSet):
         # django-filter's BaseFilterSet.__init__, with each filter copied shallowly instead of
         # deeply: a filter's per-request state is its model, its parent, the form field it
         # makes (never shared: a queryset may depend on the request) and the FilterMethod that
-        # calls its parent's `method`, all set on the copy. The
-        # deep copy of every filter with its choices and querysets was a tenth of the pledge
-        # list's time. (tests/portal/test_filters.py holds django-filter to this.)
+        # calls its parent's `method`, all set on the copy. The deep copy of every filter with
+        # its choices and querysets was a tenth of the pledge list's time.
+        # (tests/portal/test_filters.py holds django-filter to this.)
         if queryset is None:
             queryset = self._meta.model._default_manager.all()
         self.is_bound = data is not None
