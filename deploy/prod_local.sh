@@ -194,10 +194,17 @@ start_process() {
 	local name="$1"
 	shift
 	if running "$name"; then
-		say "$name is already running (pid $(cat "$STATE/$name.pid"))"
-		return 0
+		# The state directory is per user, not per checkout: a process started from another
+		# checkout, or from other code in this one, would answer for code it does not run.
+		if [ "$(cat "$STATE/$name.code" 2>/dev/null)" = "$(code_fingerprint)" ]; then
+			say "$name is already running (pid $(cat "$STATE/$name.pid"))"
+			return 0
+		fi
+		say "$name runs other code ($(cat "$STATE/$name.code" 2>/dev/null || echo unknown)): restarting it"
+		stop_process "$name"
 	fi
 	rm -f "$STATE/$name.pid"
+	code_fingerprint >"$STATE/$name.code"
 	# The new session's first process writes its own pid (= its process group) and becomes the
 	# command, so that the pid file names the command itself, not a shell around it.
 	(cd "$ROOT" && ENV_FILE="$ENV_FILE" setsid -f sh -c 'echo $$ >"$0"; exec "$@"' "$STATE/$name.pid" "$@" \
@@ -207,6 +214,12 @@ start_process() {
 }
 
 running() { [ -s "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+# Which code a process runs: the checkout, its commit and a digest of its uncommitted changes.
+code_fingerprint() {
+	printf '%s@%s+%s\n' "$ROOT" "$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo none)" \
+		"$( (git -C "$ROOT" diff HEAD && git -C "$ROOT" status --porcelain) 2>/dev/null | sha1sum | cut -c1-12)"
+}
 
 stop_process() {
 	local name="$1" signal="${2:-TERM}" pid

@@ -1,15 +1,16 @@
 """Factories for the portal's models; tests and demo data build on them."""
 
 import datetime as dt
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -166,8 +167,10 @@ def give_mfa(user) -> str:
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now for this secret."""
-    counter = next(iter(yield_hotp_counters_from_time()))
+    """The code an authenticator app shows now for this secret: the current window's, so that it
+    stays valid for as long as the tolerance allows (not the oldest code still accepted, which
+    expires when the clock crosses into the next window)."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(secret, counter))
 
 

@@ -1,7 +1,12 @@
 """The deployment files say what they should: gunicorn's settings from the environment, a
 compose file that parses and holds the whole topology, units that use the gunicorn config."""
 
+import contextlib
+import os
 import runpy
+import shutil
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,3 +86,53 @@ def test_the_systemd_web_unit_runs_gunicorn_with_the_config_file():
     unit = (DEPLOY / "systemd" / "portal-web.service").read_text()
 
     assert "--config deploy/gunicorn.conf.py" in unit
+
+
+def test_prod_local_restarts_a_process_that_another_checkout_started(tmp_path):
+    # make prod-local keeps its pid files per user: a worker left running by another checkout
+    # must not answer for this one's code (a soak would then test the wrong code).
+    fake_python = tmp_path / "python"
+    fake_python.write_text("#!/bin/sh\nexec sleep 300\n")
+    fake_python.chmod(0o755)
+    state = tmp_path / "state"
+    state.mkdir()
+    checkouts = []
+    for name in ("one", "two"):
+        (tmp_path / name / "deploy").mkdir(parents=True)
+        script = tmp_path / name / "deploy" / "prod_local.sh"
+        script.write_text((DEPLOY / "prod_local.sh").read_text())
+        checkouts.append(script)
+    environ = {**os.environ, "PY": str(fake_python), "PROD_LOCAL_DIR": str(state)}
+
+    def start_worker(script):
+        done = subprocess.run(
+            [shutil.which("bash"), str(script), "start-worker"],
+            env=environ,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout, int((state / "worker.pid").read_text())
+
+    def alive(pid):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    _, first = start_worker(checkouts[0])
+    try:
+        again_output, again = start_worker(checkouts[0])
+        assert again == first
+        assert "already running" in again_output
+
+        other_output, other = start_worker(checkouts[1])
+        assert "runs other code" in other_output
+        assert other != first
+        assert alive(other)
+        assert not alive(first)
+    finally:
+        for pid_file in state.glob("*.pid"):
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.killpg(int(pid_file.read_text()), signal.SIGKILL)
