@@ -5,7 +5,10 @@ SQLite in the project folder by default (also when DATABASE_URL is set but empty
 postgres://… become the aliases replica_1… that anonymous reads use; a replica that does not
 answer within DATABASE_REPLICA_CONNECT_TIMEOUT is set aside for a while. DATABASE_POOL=1 gives each
 process a psycopg pool per database (then CONN_MAX_AGE must be 0); PgBouncer in transaction mode
-in front of PostgreSQL is the alternative (deploy/README.md).
+in front of PostgreSQL is the alternative (deploy/README.md): DATABASE_PGBOUNCER=1 then turns
+off what transaction pooling cannot carry from one transaction to the next, server-side cursors
+and the list rows' prepared statement (portal.compiled); DATABASE_PREPARED_STATEMENTS=1 keeps
+the latter for PgBouncer 1.21 and later with `max_prepared_statements` set.
 """
 
 from pathlib import Path
@@ -42,6 +45,12 @@ def from_environment(env: environ.Env, base_dir: Path) -> dict[str, dict]:
             # The tests read the replicas' aliases from the test database itself.
             "TEST": {"MIRROR": "default"},
         }
+    pgbouncer = env.bool("DATABASE_PGBOUNCER", default=False)
+    prepared = env.bool("DATABASE_PREPARED_STATEMENTS", default=not pgbouncer)
+    for database in databases.values():
+        if database["ENGINE"] == POSTGRESQL:
+            database["DISABLE_SERVER_SIDE_CURSORS"] = pgbouncer
+            database["PREPARED_STATEMENTS"] = prepared
     if env.bool("DATABASE_POOL", default=False):
         for database in databases.values():
             if database["ENGINE"] == POSTGRESQL:

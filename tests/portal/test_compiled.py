@@ -58,3 +58,41 @@ def test_a_page_keeps_the_order_it_was_chosen_in(pledges):
     assert [row["pk"] for row in pledge_rows.rows_of(page, "default")] == [
         pledge.pk for pledge in reversed(pledges)
     ]
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_rows_query_is_the_connections_one_prepared_statement(pledges):
+    rows = CompiledRows(Pledge, pledge_rows.values)
+    ids = [pledge.pk for pledge in pledges]
+
+    with CaptureQueriesContext(connection) as queries:
+        first = rows.fetch(ids, "default")
+        second = rows.fetch(ids[:1], "default")
+        rows.fetch([10**12], "default")  # an id of another size: the same statement
+
+    # Still seen (and counted) as Django's queries, and read as the values query reads them.
+    assert len(queries) == 3
+    expected = list(pledge_rows.values(Pledge.objects.filter(pk__in=ids)).order_by("pk"))
+    assert sorted(first, key=lambda row: row["pk"]) == expected
+    assert second == expected[:1]
+    prepared = _prepared_statements()
+    assert len(prepared) == 1
+    assert "= ANY($" in prepared[0]
+    # Django's own queries stay unprepared.
+    list(Pledge.objects.filter(pk__in=ids))
+    assert len(_prepared_statements()) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_behind_pgbouncer_the_rows_query_is_not_prepared(pledges, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "PREPARED_STATEMENTS", False)
+    rows = CompiledRows(Pledge, pledge_rows.values)
+
+    assert len(rows.fetch([pledge.pk for pledge in pledges], "default")) == 3
+    assert _prepared_statements() == []

@@ -116,6 +116,46 @@ def test_postgres_connections_give_up_after_a_few_seconds_by_default():
     assert options["connect_timeout"] == 5
 
 
+def database_flags(**env):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, portal.settings as s; print(json.dumps({alias: [d.get("
+            "'DISABLE_SERVER_SIDE_CURSORS'), d.get('PREPARED_STATEMENTS')]"
+            " for alias, d in s.DATABASES.items()}))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "ENV_FILE": os.devnull + ".absent",
+            "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+            "DATABASE_REPLICA_URLS": "postgres://portal@127.0.0.1:5433/portal",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgres_keeps_server_side_cursors_and_prepares_the_list_rows_by_default():
+    assert database_flags() == {"default": [False, True], "replica_1": [False, True]}
+
+
+def test_behind_pgbouncer_neither_server_side_cursors_nor_prepared_statements_are_used():
+    assert database_flags(DATABASE_PGBOUNCER="1") == {
+        "default": [True, False],
+        "replica_1": [True, False],
+    }
+    # PgBouncer 1.21 and later keeps prepared statements (max_prepared_statements).
+    assert database_flags(DATABASE_PGBOUNCER="1", DATABASE_PREPARED_STATEMENTS="1") == {
+        "default": [True, True],
+        "replica_1": [True, True],
+    }
+
+
 def test_an_empty_database_url_means_the_default_sqlite_database():
     """`DATABASE_URL=` (set, but to nothing, as an env file template leaves it) is not an error."""
     options = database_options(DATABASE_URL="")
