@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actors import services
 from actors.models import (
@@ -46,7 +48,10 @@ class MembershipForm(forms.ModelForm):
 
 def _naming(membership: Membership, error: ValidationError) -> ValidationError:
     # One page may save several memberships: say which one the service refused.
-    return ValidationError(f"{membership}: {' '.join(error.messages)}")
+    return ValidationError(
+        gettext("%(membership)s: %(refusal)s")
+        % {"membership": membership, "refusal": " ".join(error.messages)}
+    )
 
 
 def change_role(membership: Membership, *, by: User) -> None:
@@ -105,10 +110,10 @@ class UserAdmin(MembershipsThroughServices, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name")}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -140,12 +145,13 @@ class UserAdmin(MembershipsThroughServices, BaseUserAdmin):
             services.user_deactivate(user=obj, by=request.user)
 
     @admin.action(
-        description="Disable the selected accounts and end their sessions", permissions=["change"]
+        description=_("Disable the selected accounts and end their sessions"),
+        permissions=["change"],
     )
     def deactivate(self, request, queryset):
         for user in queryset.filter(is_active=True):
             services.user_deactivate(user=user, by=request.user)
-        self.message_user(request, "The selected accounts are disabled.", messages.SUCCESS)
+        self.message_user(request, gettext("The selected accounts are disabled."), messages.SUCCESS)
 
 
 class CoalitionMembershipInline(admin.TabularInline):
@@ -176,19 +182,26 @@ class ActorAdmin(MembershipsThroughServices, ProvenanceAdmin):
     inlines = [MembershipInline]
     actions = ["accredit", "decline"]
 
-    @admin.action(description="Accredit the selected organisations", permissions=["change"])
+    @admin.action(description=_("Accredit the selected organisations"), permissions=["change"])
     def accredit(self, request, queryset):
         for actor in queryset.select_related("proposed_by"):
             services.actor_accredit(actor=actor, by=request.user)
-        self.message_user(request, "The selected organisations are accredited.", messages.SUCCESS)
+        self.message_user(
+            request, gettext("The selected organisations are accredited."), messages.SUCCESS
+        )
 
-    @admin.action(description="Decline the selected proposals", permissions=["change"])
+    @admin.action(description=_("Decline the selected proposals"), permissions=["change"])
     def decline(self, request, queryset):
         for actor in queryset:
             try:
                 services.actor_decline(actor=actor, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{actor}: {error.messages[0]}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(actor)s: %(refusal)s")
+                    % {"actor": actor, "refusal": error.messages[0]},
+                    messages.ERROR,
+                )
 
 
 @admin.register(Coalition)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActorsConfig(AppConfig):
     name = "actors"
-    verbose_name = "Actors and coalitions"
+    verbose_name = _("Actors and coalitions")
 
     def ready(self):
         # allauth announces credential changes only through signals; each one ends the

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.utils.translation import gettext
 from rest_framework import authentication, exceptions
 
 from actors.models import ApiToken
@@ -31,5 +32,5 @@ class HashedTokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         token = ApiToken.objects.authenticate(key)
         if token is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid or revoked token."))
         return token.user, token

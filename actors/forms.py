@@ -4,6 +4,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Membership, User
 from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
@@ -16,7 +18,7 @@ class JoinRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
         max_length=2000,
         required=False,
-        help_text="Tell the focal points who you are and what you will do for the organisation.",
+        help_text=_("Tell the focal points who you are and what you will do for the organisation."),
     )
 
 
@@ -28,7 +30,7 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         max_length=2000,
-        help_text="The requester is told this reason.",
+        help_text=_("The requester is told this reason."),
     )
 
 
@@ -56,7 +58,7 @@ class ActorProposalForm(forms.ModelForm):
             "description",
             "proposal_note",
         ]
-        labels = {"proposal_note": "Why should it take part?"}
+        labels = {"proposal_note": _("Why should it take part?")}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "proposal_note": forms.Textarea(attrs={"rows": 4}),
@@ -73,21 +75,27 @@ _RESERVED_NAME = re.compile(rf"(member\s*\d+|{re.escape(User.FORMER_MEMBER)})", 
 
 def validate_display_name(value: str) -> None:
     """A public name must not pass for a name the portal gives, nor publish an e-mail address."""
-    if _RESERVED_NAME.fullmatch(value.strip()):
-        raise ValidationError("The portal uses this name for others; choose your own.")
+    name = value.strip()
+    # The English names, and that of a former member in the language the person reads.
+    if _RESERVED_NAME.fullmatch(name) or name.casefold() == gettext(User.FORMER_MEMBER).casefold():
+        raise ValidationError(gettext("The portal uses this name for others; choose your own."))
     try:
         validate_email(value.strip())
     except ValidationError:
         return
-    raise ValidationError("Others would see this name: use your name, not an e-mail address.")
+    raise ValidationError(
+        gettext("Others would see this name: use your name, not an e-mail address.")
+    )
 
 
 def display_name_field(*, required: bool) -> forms.CharField:
     """The person's public name, asked the same way by the profile and the sign-up form."""
     field = User._meta.get_field("display_name").formfield(
-        label="Your name as others see it",
-        help_text="Others see it beside what you write, and focal points see it when you ask to "
-        "join their organisation. Without one you are shown as “Member” and a number.",
+        label=_("Your name as others see it"),
+        help_text=_(
+            "Others see it beside what you write, and focal points see it when you ask to "
+            "join their organisation. Without one you are shown as “Member” and a number."
+        ),
         required=required,
     )
     field.widget.attrs["autocomplete"] = "name"
@@ -100,7 +108,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "language"]
 
 
 class SignupForm(AllauthSignupForm):
@@ -113,11 +121,13 @@ class SignupForm(AllauthSignupForm):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Your current password, to confirm it is you.",
+        help_text=_("Your current password, to confirm it is you."),
     )
     confirm = forms.BooleanField(
-        label="I understand that my account is deleted for good; what I wrote stays, "
-        "signed “former member”."
+        label=_(
+            "I understand that my account is deleted for good; what I wrote stays, "
+            "signed “former member”."
+        )
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -127,7 +137,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("This is not your current password.")
+            raise forms.ValidationError(gettext("This is not your current password."))
         return password
 
 
@@ -136,7 +146,7 @@ class ActingForForm(forms.Form):
 
     def __init__(self, *args, memberships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Myself")] + [
+        self.fields["actor"].choices = [("", gettext("Myself"))] + [
             (m.actor_id, m.actor.name) for m in memberships
         ]
 
@@ -165,5 +175,5 @@ class ApiTokenRevokeForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text="What the token is for, e.g. “ministry reporting system”."
+        max_length=100, help_text=_("What the token is for, e.g. “ministry reporting system”.")
     )

@@ -6,6 +6,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.translation import gettext
 
 security_log = logging.getLogger("portal.security")
 
@@ -47,4 +48,4 @@ class SessionLifetimeMiddleware:
             return
         security_log.info("session ended (%s): user=%s", reason, request.user.pk)
         logout(request)
-        messages.info(request, "Your session has ended. Please sign in again.")
+        messages.info(request, gettext("Your session has ended. Please sign in again."))

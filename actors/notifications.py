@@ -5,11 +5,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from actors.models import Notification, NotificationPreference, User
 from actors.models.notifications import DEFAULT_FREQUENCY, Frequency, Kind
 from actors.outbox import email_queue
+from portal.language import of_user
 
 
 def frequency_for(user: User, kind: str) -> str:
@@ -22,28 +24,33 @@ def notify_user(
 ) -> Notification:
     """Add a notification to the person's bell; e-mail it now if that is their choice.
 
-    `about` names what the body quotes (see `quoted_text_changed`)."""
+    `about` names what the body quotes (see `quoted_text_changed`). The notification and its
+    mail are worded in the person's language (portal.language.of_user): a lazy title or body
+    (gettext_lazy, portal.i18n.interpolate_lazy) is translated for them; one the caller already
+    worded stays in the caller's language."""
     frequency = frequency_for(user, kind)
-    notification = Notification.objects.create(
-        user=user,
-        kind=kind,
-        frequency=frequency,
-        title=title[:300],
-        url=url,
-        body=body,
-        about=about,
-    )
-    if frequency == Frequency.IMMEDIATE and user.is_active:
-        email_queue(
-            to=user.email,
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"[:200],
-            body=render_to_string(
-                "actors/email/notification.txt",
-                {"notification": notification, "site_url": settings.SITE_URL},
-            ),
+    with translation.override(of_user(user)):
+        title = str(title)
+        notification = Notification.objects.create(
+            user=user,
+            kind=kind,
+            frequency=frequency,
+            title=title[:300],
+            url=url,
+            body=str(body),
+            about=about,
         )
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+        if frequency == Frequency.IMMEDIATE and user.is_active:
+            email_queue(
+                to=user.email,
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{title}"[:200],
+                body=render_to_string(
+                    "actors/email/notification.txt",
+                    {"notification": notification, "site_url": settings.SITE_URL},
+                ),
+            )
+            notification.emailed_at = timezone.now()
+            notification.save(update_fields=["emailed_at"])
     return notification
 
 
@@ -98,14 +105,16 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
     for notifications in by_user.values():
         user = notifications[0].user
         if user.is_active:
-            email_queue(
-                to=user.email,
-                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your daily digest",
-                body=render_to_string(
-                    "actors/email/digest.txt",
-                    {"notifications": notifications, "site_url": settings.SITE_URL},
-                ),
-            )
+            with translation.override(of_user(user)):  # the person's language
+                subject = gettext("Your daily digest")
+                email_queue(
+                    to=user.email,
+                    subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+                    body=render_to_string(
+                        "actors/email/digest.txt",
+                        {"notifications": notifications, "site_url": settings.SITE_URL},
+                    ),
+                )
             sent += 1
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=now)
     return sent

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from actors.models import Actor, ApiToken, Coalition, CoalitionMembership, Region
@@ -7,11 +8,12 @@ class CitationSerializer(serializers.Serializer):
     """One source a curated record cites, where in it, and what it supports."""
 
     source = serializers.CharField(
-        source="source.slug", read_only=True, help_text="The cited source document's slug."
+        source="source.slug", read_only=True, help_text=_("The cited source document's slug.")
     )
     locator = serializers.CharField(read_only=True)
     supports = serializers.CharField(
-        read_only=True, help_text="What the source supports; empty when it is the whole record."
+        read_only=True,
+        help_text=_("What the source supports; empty when it is the whole record."),
     )
 
 
@@ -29,7 +31,7 @@ class ActorSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", allow_blank=True, read_only=True)
     # Empty values are part of the contract (the schema says so): no region, site, parent…
     region = serializers.ChoiceField(choices=Region.choices, allow_blank=True, read_only=True)
-    website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
+    website = serializers.CharField(read_only=True, help_text=_("A web address, or empty."))
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -68,7 +70,7 @@ class CoalitionSerializer(serializers.ModelSerializer):
     )
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     citations = CitationSerializer(many=True, read_only=True)
-    website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
+    website = serializers.CharField(read_only=True, help_text=_("A web address, or empty."))
     members = CoalitionMemberSerializer(source="memberships", many=True, read_only=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext
 
 from actors.models import Actor, ApiToken, JoinRequest, Membership, User
 from actors.models.notifications import Kind
@@ -21,7 +22,7 @@ security_log = logging.getLogger("portal.security")
 def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinRequest:
     """Ask to act for an organisation; its focal points are notified."""
     if Membership.objects.filter(user=user, actor=actor).exists():
-        raise ValidationError("You already belong to this organisation.")
+        raise ValidationError(gettext("You already belong to this organisation."))
     join_request = JoinRequest(user=user, actor=actor, message=message.strip())
     join_request.full_clean()
     with transaction.atomic():
@@ -29,7 +30,8 @@ def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinR
         notify_users(
             users=User.objects.focal_points_of(actor),
             kind=Kind.JOIN_REQUEST,
-            title=f"{_requester_name(user)} asks to join {actor.name}",
+            title=gettext("%(requester)s asks to join %(actor)s")
+            % {"requester": _requester_name(user), "actor": actor.name},
             url=reverse("actors:join-requests", args=[actor.slug]),
             body=_join_request_body(join_request),
         )
@@ -37,26 +39,33 @@ def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinR
 
 
 def _requester_name(user: User) -> str:
-    return user.display_name or "Someone who gave no name"
+    return user.display_name or gettext("Someone who gave no name")
 
 
 def _join_request_body(join_request: JoinRequest) -> str:
     """Who is asking, as the focal points' mail tells it: their name and their organisations.
     The e-mail address stays on the requests page, behind the focal points' sign-in."""
     others = [
-        f"{m.actor.name} ({m.get_role_display().lower()})"
+        gettext("%(actor)s (%(role)s)")
+        % {"actor": m.actor.name, "role": m.get_role_display().lower()}
         for m in JoinRequest.objects.waiting_for(join_request.actor)
         .get(pk=join_request.pk)
         .user.requester_memberships
     ]
     lines = [
-        f"{_requester_name(join_request.user)} asks to act for {join_request.actor.name}.",
-        f"They act for: {', '.join(others)}." if others else "They act for no other organisation.",
+        gettext("%(requester)s asks to act for %(actor)s.")
+        % {"requester": _requester_name(join_request.user), "actor": join_request.actor.name},
+        gettext("They act for: %(actors)s.") % {"actors": ", ".join(others)}
+        if others
+        else gettext("They act for no other organisation."),
     ]
     if join_request.message:
-        lines.append(f"Their message: {join_request.message}")
+        lines.append(gettext("Their message: %(message)s") % {"message": join_request.message})
     lines.append(
-        "See who is asking and approve or refuse the request on the organisation's requests page."
+        gettext(
+            "See who is asking and approve or refuse the request on the organisation's requests "
+            "page."
+        )
     )
     return "\n\n".join(lines)
 
@@ -65,7 +74,7 @@ def _decide(join_request: JoinRequest, *, by: User, status: str, **fields) -> Jo
     # Lock the row so two focal points deciding at once cannot both act on it.
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
-        raise ValidationError("This request has already been decided.")
+        raise ValidationError(gettext("This request has already been decided."))
     locked.status = status
     locked.decided_by = by
     locked.decided_at = timezone.now()
@@ -80,7 +89,7 @@ def _decide(join_request: JoinRequest, *, by: User, status: str, **fields) -> Jo
 def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> Membership:
     """Approve a request with the given role; the requester is notified."""
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose contributor or focal point."})
+        raise ValidationError({"role": gettext("Choose contributor or focal point.")})
     decided = _decide(join_request, by=by, status=JoinRequest.Status.APPROVED, role=role)
     membership, _ = Membership.objects.update_or_create(
         user=decided.user, actor=decided.actor, defaults={"role": role}
@@ -88,10 +97,10 @@ def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> M
     notify_user(
         user=decided.user,
         kind=Kind.MEMBERSHIP,
-        title=f"You can now act for {decided.actor.name}",
+        title=gettext("You can now act for %(actor)s") % {"actor": decided.actor.name},
         url=reverse("actors:my-organisations"),
-        body=f"Your request to act for {decided.actor.name} was approved: you are now its "
-        f"{decided.get_role_display().lower()}.",
+        body=gettext("Your request to act for %(actor)s was approved: you are now its %(role)s.")
+        % {"actor": decided.actor.name, "role": decided.get_role_display().lower()},
     )
     return membership
 
@@ -101,14 +110,15 @@ def join_request_refuse(*, join_request: JoinRequest, by: User, reason: str) -> 
     """Refuse a request with a reason; the requester is notified."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the request is refused."})
+        raise ValidationError({"reason": gettext("Say why the request is refused.")})
     decided = _decide(join_request, by=by, status=JoinRequest.Status.REFUSED, reason=reason)
     notify_user(
         user=decided.user,
         kind=Kind.MEMBERSHIP,
-        title=f"Your request to act for {decided.actor.name} was refused",
+        title=gettext("Your request to act for %(actor)s was refused")
+        % {"actor": decided.actor.name},
         url=reverse("actors:my-organisations"),
-        body=f"The reason given: {decided.reason}",
+        body=gettext("The reason given: %(reason)s") % {"reason": decided.reason},
     )
     return decided
 
@@ -121,15 +131,17 @@ def _ensure_another_focal_point(membership: Membership) -> None:
     )
     if not others.exists():
         raise ValidationError(
-            "An organisation needs at least one focal point: name another before this one "
-            "steps down."
+            gettext(
+                "An organisation needs at least one focal point: name another before this one "
+                "steps down."
+            )
         )
 
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     if role not in Membership.Role.values:
-        raise ValidationError({"role": "Choose contributor or focal point."})
+        raise ValidationError({"role": gettext("Choose contributor or focal point.")})
     if membership.role == Membership.Role.FOCAL_POINT and role != membership.role:
         _ensure_another_focal_point(membership)
     membership.role = role
@@ -188,11 +200,14 @@ def actor_accredit(*, actor: Actor, by: User) -> Actor:
         notify_user(
             user=actor.proposed_by,
             kind=Kind.MEMBERSHIP,
-            title=f"{actor.name} is accredited",
+            title=gettext("%(actor)s is accredited") % {"actor": actor.name},
             url=actor.get_absolute_url(),
-            body=f"{actor.name}, which you proposed, is now accredited on the portal and you are "
-            "its first focal point. Set up two-factor authentication to use your focal point "
-            "powers, then invite colleagues to ask to join.",
+            body=gettext(
+                "%(actor)s, which you proposed, is now accredited on the portal and you are "
+                "its first focal point. Set up two-factor authentication to use your focal point "
+                "powers, then invite colleagues to ask to join."
+            )
+            % {"actor": actor.name},
         )
     return actor
 
@@ -200,7 +215,7 @@ def actor_accredit(*, actor: Actor, by: User) -> Actor:
 @transaction.atomic
 def actor_decline(*, actor: Actor, by: User) -> Actor:
     if actor.status != Actor.Status.PROPOSED:
-        raise ValidationError("Only a proposed organisation can be declined.")
+        raise ValidationError(gettext("Only a proposed organisation can be declined."))
     actor.status = Actor.Status.DECLINED
     actor.save(update_fields=["status"])
     return actor
@@ -260,8 +275,11 @@ def user_delete(*, user: User) -> User:
     ]
     if orphaned:
         raise ValidationError(
-            "You are the only focal point of " + ", ".join(orphaned) + ". Name another focal "
-            "point before deleting your account."
+            gettext(
+                "You are the only focal point of %(actors)s. Name another focal point before "
+                "deleting your account."
+            )
+            % {"actors": ", ".join(orphaned)}
         )
     # The row is kept, so its tokens are too: revoked, like its sessions ended.
     credentials_revoke(user=user)

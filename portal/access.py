@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 security_log = logging.getLogger("portal.security")
@@ -47,7 +48,7 @@ class Conflict(Exception):
         return {"detail": " ".join(str(m) for m in messages_)}
 
 
-MFA_MESSAGE = (
+MFA_MESSAGE = _(
     "Set up two-factor authentication (an authenticator app) before using the powers of your role."
 )
 
@@ -75,7 +76,7 @@ def enforce(request, access: Access, what: str):
     if access is Access.LOGIN_REQUIRED:
         return redirect_to_login(request.get_full_path())
     if access is Access.MFA_REQUIRED:
-        messages.warning(request, MFA_MESSAGE)
+        messages.warning(request, str(MFA_MESSAGE))
         return redirect("mfa_activate_totp")
     if access is Access.CONFLICT:
         return render(request, "409.html", {"what": what}, status=409)

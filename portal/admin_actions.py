@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 
 class ReasonForm(forms.Form):
@@ -43,9 +44,11 @@ def report_each(
             apply(target)
         except ValidationError as error:
             why = " ".join(error.messages)
-            modeladmin.message_user(request, f"{target}: {why}", messages.ERROR)
+            message = gettext("%(target)s: %(refusal)s") % {"target": target, "refusal": why}
+            modeladmin.message_user(request, message, messages.ERROR)
         else:
-            modeladmin.message_user(request, f"{target}: {done}.", messages.SUCCESS)
+            message = gettext("%(target)s: %(done)s.") % {"target": target, "done": done}
+            modeladmin.message_user(request, message, messages.SUCCESS)
 
 
 def ask_reason(

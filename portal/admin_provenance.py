@@ -8,6 +8,7 @@ from functools import cache
 
 from django.contrib import admin
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -21,8 +22,8 @@ def citation_inline(model) -> type[admin.TabularInline]:
             "fields": ("source", "locator", "supports"),
             "extra": 0,
             "min_num": 0,
-            "verbose_name": "citation",
-            "verbose_name_plural": "Provenance: the sources cited, where and for what",
+            "verbose_name": _("citation"),
+            "verbose_name_plural": _("Provenance: the sources cited, where and for what"),
         },
     )
 
@@ -36,7 +37,7 @@ class ProvenanceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_citations()
 
-    @admin.display(description="Provenance")
+    @admin.display(description=_("Provenance"))
     def provenance(self, obj):
         citations = list(obj.citations.all())
         if not citations:

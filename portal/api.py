@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, serializers, status
@@ -24,10 +26,10 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 200
     ordering = "-pk"
 
-    page_size_query_description = (
+    page_size_query_description = _(
         "Rows per page, a whole number from 1 (default 20; larger asks get 200)."
     )
-    invalid_page_size_message = "Give a whole number of rows per page, 1 or more."
+    invalid_page_size_message = _("Give a whole number of rows per page, 1 or more.")
 
     def get_page_size(self, request):
         # DRF falls back to the default for "abc", "null" or "-1": the schema says integer ≥ 1,
@@ -77,13 +79,13 @@ SLUG = "[-a-zA-Z0-9_]+"
 
 class StateConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The resource is not in a state that allows this."
+    default_detail = _("The resource is not in a state that allows this.")
     default_code = "conflict"
 
 
 class TooManyRequests(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "Too many requests; please wait a little."
+    default_detail = _("Too many requests; please wait a little.")
     default_code = "throttled"
 
 
@@ -99,7 +101,9 @@ def require(request, access: Access, what: str) -> None:
     elif access is Access.NOT_FOUND:
         error = exceptions.NotFound()
     elif access is Access.CONFLICT:
-        error = StateConflict(f"This {what} is not possible in the current state.")
+        error = StateConflict(
+            gettext("This %(what)s is not possible in the current state.") % {"what": what}
+        )
     else:
         error = exceptions.PermissionDenied()
     error.logged = True
@@ -126,7 +130,8 @@ def exception_handler(exc, context):
         return Response({"detail": " ".join(exc.messages)}, status=429)
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            {"detail": "The request is too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            {"detail": gettext("The request is too large.")},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, DjangoValidationError):
         return Response(_validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
@@ -158,7 +163,7 @@ def not_found(request, path=""):
             match = None
         if match is not None and match.func is not not_found:
             return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
-    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return JsonResponse({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
 
 
 # The OpenAPI description of the errors every operation can answer with.
@@ -170,34 +175,40 @@ class ErrorSerializer(serializers.Serializer):
 
 class ConflictSerializer(ErrorSerializer):
     current_version = serializers.IntegerField(
-        required=False, help_text="The pledge's version now, after a version conflict."
+        required=False, help_text=_("The pledge's version now, after a version conflict.")
     )
 
 
 FIELD_ERRORS = {
     "type": "object",
-    "description": "Field errors ({field: [messages]}, `non_field_errors`) or {detail}.",
+    "description": _("Field errors ({field: [messages]}, `non_field_errors`) or {detail}."),
     "additionalProperties": {},
 }
 
 ERROR_RESPONSES = {
-    "400": (FIELD_ERRORS, "Invalid input; field errors or {detail}."),
-    "401": (ErrorSerializer, "Sign in or send `Authorization: Token …`; or the token is invalid."),
-    "403": (ErrorSerializer, "Your role does not allow this (or MFA is needed), or CSRF failed."),
-    "404": (ErrorSerializer, "Not found, or not visible to you (or an invalid cursor)."),
-    "409": (ConflictSerializer, "Version conflict, or not possible in the current state."),
-    "413": (ErrorSerializer, "The request body is too large."),
-    "415": (ErrorSerializer, "Send JSON (`Content-Type: application/json`)."),
-    "429": (ErrorSerializer, "Too many requests."),
+    "400": (FIELD_ERRORS, _("Invalid input; field errors or {detail}.")),
+    "401": (
+        ErrorSerializer,
+        _("Sign in or send `Authorization: Token …`; or the token is invalid."),
+    ),
+    "403": (
+        ErrorSerializer,
+        _("Your role does not allow this (or MFA is needed), or CSRF failed."),
+    ),
+    "404": (ErrorSerializer, _("Not found, or not visible to you (or an invalid cursor).")),
+    "409": (ConflictSerializer, _("Version conflict, or not possible in the current state.")),
+    "413": (ErrorSerializer, _("The request body is too large.")),
+    "415": (ErrorSerializer, _("Send JSON (`Content-Type: application/json`).")),
+    "429": (ErrorSerializer, _("Too many requests.")),
 }
 # Responses of an operation that lists its own; AutoSchema adds the bodies.
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input; field errors or {detail}."),
-    401: OpenApiResponse(description="Sign in or send `Authorization: Token …`."),
-    403: OpenApiResponse(description="Your role does not allow this (or MFA is needed)."),
-    404: OpenApiResponse(description="Not found, or not visible to you."),
-    409: OpenApiResponse(description="Version conflict, or not possible in the current state."),
-    429: OpenApiResponse(description="Too many requests."),
+    400: OpenApiResponse(description=_("Invalid input; field errors or {detail}.")),
+    401: OpenApiResponse(description=_("Sign in or send `Authorization: Token …`.")),
+    403: OpenApiResponse(description=_("Your role does not allow this (or MFA is needed).")),
+    404: OpenApiResponse(description=_("Not found, or not visible to you.")),
+    409: OpenApiResponse(description=_("Version conflict, or not possible in the current state.")),
+    429: OpenApiResponse(description=_("Too many requests.")),
 }
 
 READ_ERRORS = ("400", "401", "404", "429")

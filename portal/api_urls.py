@@ -1,6 +1,8 @@
 """The API under /api/v1/, its OpenAPI schema and its documentation (no CDN: sidecar assets)."""
 
+from django.conf import settings
 from django.urls import include, path, re_path
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -16,6 +18,18 @@ from reviews.api import (
     ProgressUpdateViewSet,
     stats_views,
 )
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in the portal's default language (English) unless `?lang=` asks for
+    another: its descriptions, the labels of its enums among them, are the same for every client
+    whatever its Accept-Language, so that a client generated from it or a copy compared with it
+    does not change with the reader."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().dispatch(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("objectives", ObjectiveViewSet, basename="objective")
@@ -39,7 +53,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/stats/", include(stats_patterns)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script from /api/docs/?script: the page's content
     # security policy allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = "GCM Review Portal"
+    verbose_name = _("GCM Review Portal")
 
     def ready(self):
         from portal import lookups

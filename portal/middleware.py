@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.defaults import server_error as default_server_error
 
 from portal import dbrouter, health, requestid
@@ -17,7 +18,7 @@ log = logging.getLogger("portal")
 
 # What "the database cannot be reached" raises; an IntegrityError or a ProgrammingError is a bug.
 UNAVAILABLE = (OperationalError, InterfaceError)
-UNAVAILABLE_DETAIL = "The service is temporarily unavailable; please try again shortly."
+UNAVAILABLE_DETAIL = _("The service is temporarily unavailable; please try again shortly.")
 API_PREFIX = "/api/"
 
 
@@ -91,7 +92,7 @@ def unavailable(request, error: Exception) -> HttpResponse:
     """The answer while the database cannot be reached: JSON for the API, a page for the site."""
     log.error("database unavailable: %s %s (%r)", request.method, request.path, error)
     if request.path_info.startswith(API_PREFIX):
-        response = JsonResponse({"detail": UNAVAILABLE_DETAIL}, status=503)
+        response = JsonResponse({"detail": str(UNAVAILABLE_DETAIL)}, status=503)
     else:
         # Rendered without the request: the context processors would ask the database again.
         response = HttpResponse(render_to_string("503.html"), status=503)

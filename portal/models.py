@@ -1,6 +1,7 @@
 """The portal's own tables (the cache table is made by its migration, not a model)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiThrottleWindow(models.Model):
@@ -11,7 +12,7 @@ class ApiThrottleWindow(models.Model):
     """
 
     key = models.TextField()
-    bucket = models.BigIntegerField(help_text="The window's start, in seconds since the epoch.")
+    bucket = models.BigIntegerField(help_text=_("The window's start, in seconds since the epoch."))
     hits = models.PositiveIntegerField(default=1)
 
     class Meta:

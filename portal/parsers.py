@@ -4,6 +4,7 @@ A module of its own: DRF's views read the setting when they are imported, and po
 imports those views.
 """
 
+from django.utils.translation import gettext, ngettext
 from rest_framework import exceptions, parsers
 
 # No request the API understands nests deeper than a few levels; a deeper body is refused
@@ -37,11 +38,18 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise exceptions.ParseError("JSON parse error - the body nests too deeply.") from None
+            raise exceptions.ParseError(
+                gettext("JSON parse error - the body nests too deeply.")
+            ) from None
         except LookupError:
-            raise exceptions.ParseError("JSON parse error - unknown charset.") from None
+            raise exceptions.ParseError(gettext("JSON parse error - unknown charset.")) from None
         if json_depth(data) > MAX_JSON_DEPTH:
             raise exceptions.ParseError(
-                f"JSON parse error - the body nests deeper than {MAX_JSON_DEPTH} levels."
+                ngettext(
+                    "JSON parse error - the body nests deeper than %(depth)d level.",
+                    "JSON parse error - the body nests deeper than %(depth)d levels.",
+                    MAX_JSON_DEPTH,
+                )
+                % {"depth": MAX_JSON_DEPTH}
             )
         return data

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's saved language where no cookie chose one (portal.language).
+    "portal.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: it tells the person why their session ended.
     "actors.middleware.SessionLifetimeMiddleware",
@@ -287,7 +289,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LANGUAGE_CODE = "en"
-# The six official UN languages; the interface is in English until translations are added.
+# The six official UN languages (catalogues in locale/, `make messages`; portal.language).
 LANGUAGES = [
     ("ar", "العربية"),
     ("zh-hans", "中文"),

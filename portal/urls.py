@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from actors.views.accounts import secure_admin
-from portal import health, views
+from portal import health, language, views
 
 # The admin signs in through the portal's own login, and needs MFA like every power.
 secure_admin(admin.site)
@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("actors.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("portal.api_urls")),
+    # The language switcher, and the translations of static/js/portal.js's strings, loaded
+    # before it by base.html (portal.language).
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    path("jsi18n/<str:language>/", language.javascript_catalog, name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from actors.permissions import can_oversee
@@ -178,7 +180,7 @@ class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         content = [f for f in self.get_fields(request, obj) if f not in self.workflow_fields]
-        return [(None, {"fields": content}), ("Workflow", {"fields": self.workflow_fields})]
+        return [(None, {"fields": content}), (_("Workflow"), {"fields": self.workflow_fields})]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting to a past version would rewrite content and status outside the workflow.
@@ -186,18 +188,19 @@ class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    @admin.action(description="Publish the selected submitted pledges", permissions=["moderate"])
+    @admin.action(description=_("Publish the selected submitted pledges"), permissions=["moderate"])
     def publish(self, request, queryset):
         report_each(
             self,
             request,
             queryset,
             lambda pledge: services.pledge_publish(pledge=pledge, by=request.user),
-            done="published",
+            done=pgettext_lazy("what an admin action did", "published"),
         )
 
     @admin.action(
-        description="Return the selected submitted pledges for changes", permissions=["moderate"]
+        description=_("Return the selected submitted pledges for changes"),
+        permissions=["moderate"],
     )
     def return_for_changes(self, request, queryset):
         return ask_reason(
@@ -205,22 +208,22 @@ class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
             request,
             queryset,
             action="return_for_changes",
-            done="returned for changes",
-            help_text="The organisation reads it: say what to change.",
+            done=pgettext_lazy("what an admin action did", "returned for changes"),
+            help_text=_("The organisation reads it: say what to change."),
             apply=lambda pledge, reason: services.pledge_return(
                 pledge=pledge, by=request.user, reason=reason
             ),
         )
 
-    @admin.action(description="Reject the selected submitted pledges", permissions=["moderate"])
+    @admin.action(description=_("Reject the selected submitted pledges"), permissions=["moderate"])
     def reject(self, request, queryset):
         return ask_reason(
             self,
             request,
             queryset,
             action="reject",
-            done="rejected",
-            help_text="The organisation reads it.",
+            done=pgettext_lazy("what an admin action did", "rejected"),
+            help_text=_("The organisation reads it."),
             apply=lambda pledge, reason: services.pledge_reject(
                 pledge=pledge, by=request.user, reason=reason
             ),
@@ -231,22 +234,25 @@ class HideAndRestore(Moderated):
     """Hiding and restoring a comment or an update, logged, and for an update followed by its
     pledge's implementation status: the moderation services do it all."""
 
-    @admin.action(description="Hide the selected %(verbose_name_plural)s", permissions=["moderate"])
+    @admin.action(
+        description=_("Hide the selected %(verbose_name_plural)s"), permissions=["moderate"]
+    )
     def hide(self, request, queryset):
         return ask_reason(
             self,
             request,
             queryset,
             action="hide",
-            done="hidden",
-            help_text="The author reads it.",
+            done=pgettext_lazy("what an admin action did", "hidden"),
+            help_text=_("The author reads it."),
             apply=lambda item, reason: services.item_hide(
                 item=item, moderator=request.user, reason=reason
             ),
         )
 
     @admin.action(
-        description="Restore the selected hidden %(verbose_name_plural)s", permissions=["moderate"]
+        description=_("Restore the selected hidden %(verbose_name_plural)s"),
+        permissions=["moderate"],
     )
     def restore(self, request, queryset):
         return ask_reason(
@@ -254,9 +260,9 @@ class HideAndRestore(Moderated):
             request,
             queryset,
             action="restore",
-            done="restored",
+            done=pgettext_lazy("what an admin action did", "restored"),
             required=False,
-            help_text="The author reads it.",
+            help_text=_("The author reads it."),
             apply=lambda item, reason: services.item_restore(
                 item=item, moderator=request.user, reason=reason
             ),
@@ -295,7 +301,7 @@ class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
     actions = ["dismiss"]
 
     @admin.action(
-        description="Dismiss the open flags of the flagged items", permissions=["moderate"]
+        description=_("Dismiss the open flags of the flagged items"), permissions=["moderate"]
     )
     def dismiss(self, request, queryset):
         items = []
@@ -305,14 +311,16 @@ class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
             if item not in items:
                 items.append(item)
         if not items:
-            self.message_user(request, "The selected flags are dismissed already.", messages.INFO)
+            self.message_user(
+                request, gettext("The selected flags are dismissed already."), messages.INFO
+            )
             return None
         return ask_reason(
             self,
             request,
             queryset,
             action="dismiss",
-            done="its open flags are dismissed",
+            done=pgettext_lazy("what an admin action did", "its open flags are dismissed"),
             targets=items,
             required=False,
             apply=lambda item, reason: services.flags_dismiss(

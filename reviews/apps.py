@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
-    verbose_name = "Reviews and reference data"
+    verbose_name = _("Reviews and reference data")
 
     def ready(self):
         from reviews import stats

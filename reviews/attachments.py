@@ -14,25 +14,33 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class MediaType(models.TextChoices):
     """The only media types a pledge's attachment is stored and served with."""
 
-    PDF = "application/pdf", "PDF"
-    OLE2 = "application/x-ole-storage", "Word, Excel or PowerPoint 97–2003"
+    PDF = "application/pdf", _("PDF")
+    OLE2 = "application/x-ole-storage", _("Word, Excel or PowerPoint 97–2003")
     DOCX = (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word document",
+        _("Word document"),
     )
-    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"
+    XLSX = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _("Excel workbook"),
+    )
     PPTX = (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "PowerPoint presentation",
+        _("PowerPoint presentation"),
     )
-    ODT = "application/vnd.oasis.opendocument.text", "OpenDocument text"
-    ODS = "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet"
-    ODP = "application/vnd.oasis.opendocument.presentation", "OpenDocument presentation"
+    ODT = "application/vnd.oasis.opendocument.text", _("OpenDocument text")
+    ODS = "application/vnd.oasis.opendocument.spreadsheet", _("OpenDocument spreadsheet")
+    ODP = (
+        "application/vnd.oasis.opendocument.presentation",
+        _("OpenDocument presentation"),
+    )
 
 
 # The endings a download name may have for each type; the first is added to any other name, so
@@ -71,7 +79,7 @@ MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # what all members together declare
 MAX_CONTENT_TYPES_BYTES = 256 * 1024  # how much of [Content_Types].xml is searched
 MAX_MIMETYPE_BYTES = 128
 
-ALLOWED = "a PDF, or a Word, Excel, PowerPoint or OpenDocument file"
+ALLOWED = _("a PDF, or a Word, Excel, PowerPoint or OpenDocument file")
 
 
 def max_bytes() -> int:
@@ -167,23 +175,31 @@ def validate_attachment(file) -> str:
     if getattr(file, "refused", False):
         # Stopped while it arrived (portal.uploads): its size is not known, only that it is over.
         raise ValidationError(
-            f"This file is too large: attachments are limited to {limit}. It was not kept; "
-            "choose a smaller one."
+            gettext(
+                "This file is too large: attachments are limited to %(limit)s. It was not kept; "
+                "choose a smaller one."
+            )
+            % {"limit": limit}
         )
     if file.size > max_bytes():
         raise ValidationError(
-            f"The file is {filesizeformat(file.size)}; attachments are limited to {limit}."
+            gettext("The file is %(size)s; attachments are limited to %(limit)s.")
+            % {"size": filesizeformat(file.size), "limit": limit}
         )
     try:
         media_type = sniff(file)
     except ArchiveTooLarge:
         raise ValidationError(
-            "This archive holds too many parts or expands too far to be a document; "
-            f"attachments are {ALLOWED}."
+            gettext(
+                "This archive holds too many parts or expands too far to be a document; "
+                "attachments are %(allowed)s."
+            )
+            % {"allowed": ALLOWED}
         ) from None
     if media_type is None:
         raise ValidationError(
-            f"This file is not {ALLOWED} (its content was checked, not its name)."
+            gettext("This file is not %(allowed)s (its content was checked, not its name).")
+            % {"allowed": ALLOWED}
         )
     return media_type
 

@@ -5,8 +5,8 @@ the ids and the values its orders page by (positions()); the cards of the page a
 one query compiled once (portal.compiled): the card's columns, the lead's and the cycle's names
 and the objectives' numbers as a list. Building a pledge, its lead, its cycle and its objectives
 as model instances, and calling their methods from the template, was a third of the page.
-Labels are the choices' own (as get_FOO_display gives them) and the freshness is the model's
-rule (reviews.models.freshness.colour) at the time of the request.
+Labels are the choices' own (as get_FOO_display gives them, in the reader's language) and the
+freshness is the model's rule (reviews.models.freshness.colour) at the time of the request.
 """
 
 from dataclasses import dataclass
@@ -80,8 +80,10 @@ class Card:
 
 
 def _label(choices, value) -> str:
-    # As get_FOO_display(): the choice's label, or the value itself when it is not a choice.
-    return choices.get(value, value)
+    # As get_FOO_display(): the choice's label (translated now), or the value itself when it is
+    # not a choice.
+    label = choices.get(value, value)
+    return label if label is None else str(label)
 
 
 def cards_of(page, using: str, now) -> list[Card]:

@@ -5,22 +5,24 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from actors.models import Actor, Region
 from portal.filters import FilterSet, IntegerFilter, choices_of, country_choices
 from reviews import search
 from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
-from reviews.models.freshness import Freshness
+from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
 # The orders a pledge list may be read in: `sort` value → (label, ordering). The first is the
 # default. Publication dates come last when empty (a member's own drafts, on the API).
 PLEDGE_SORTS = {
-    "newest": ("Newest published", (F("published_at").desc(nulls_last=True), "-pk")),
-    "oldest": ("Oldest published", (F("published_at").asc(nulls_last=True), "pk")),
-    "title": ("Title A–Z", ("title", "pk")),
-    "updated": ("Last updated", ("-updated_at", "-pk")),
+    "newest": (_("Newest published"), (F("published_at").desc(nulls_last=True), "-pk")),
+    "oldest": (_("Oldest published"), (F("published_at").asc(nulls_last=True), "pk")),
+    "title": (_("Title A–Z"), ("title", "pk")),
+    "updated": (_("Last updated"), ("-updated_at", "-pk")),
 }
 
 
@@ -35,81 +37,91 @@ class PledgeFilter(FilterSet):
 
     q = django_filters.CharFilter(
         method="filter_text",
-        label="Words",
-        help_text='Every word, in the title, summary, description or the lead\'s name; "a phrase" '
-        "as written; -word to leave a word out; or between alternatives.",
+        label=_("Words"),
+        help_text=_(
+            'Every word, in the title, summary, description or the lead\'s name; "a phrase" '
+            "as written; -word to leave a word out; or between alternatives."
+        ),
     )
     objective = django_filters.ModelChoiceFilter(
         field_name="objectives",
         queryset=Objective.objects.all(),
         to_field_name="number",
-        label="Objective",
-        empty_label="Any objective",
+        label=_("Objective"),
+        empty_label=_("Any objective"),
     )
     principle = django_filters.ModelChoiceFilter(
         field_name="principles",
         queryset=GuidingPrinciple.objects.all(),
         to_field_name="number",
-        label="Guiding principle",
-        empty_label="Any principle",
+        label=_("Guiding principle"),
+        empty_label=_("Any principle"),
     )
     kind = django_filters.ChoiceFilter(
-        choices=Pledge.Kind.choices, label="Kind of pledge", empty_label="Any kind"
+        choices=Pledge.Kind.choices, label=_("Kind of pledge"), empty_label=_("Any kind")
     )
     support = django_filters.ChoiceFilter(
-        choices=Pledge.Support.choices, label="Form of support", empty_label="Any form of support"
+        choices=Pledge.Support.choices,
+        label=_("Form of support"),
+        empty_label=_("Any form of support"),
     )
     actor_kind = django_filters.ChoiceFilter(
         field_name="lead__kind",
         choices=Actor.Kind.choices,
-        label="Stakeholder kind of the lead",
-        empty_label="Any stakeholder",
+        label=_("Stakeholder kind of the lead"),
+        empty_label=_("Any stakeholder"),
     )
     region = django_filters.ChoiceFilter(
         field_name="lead__region",
         choices=Region.choices,
-        label="Region of the lead",
-        empty_label="Any region",
+        label=_("Region of the lead"),
+        empty_label=_("Any region"),
     )
     country = django_filters.ChoiceFilter(
         choices=country_choices,
         method="filter_country",
-        label="Country (concerned, or the lead's)",
-        empty_label="Any country",
+        label=_("Country (concerned, or the lead's)"),
+        empty_label=_("Any country"),
     )
     cycle = django_filters.ModelChoiceFilter(
         queryset=ReviewCycle.objects.all(),
         to_field_name="slug",
-        label="Review cycle",
-        empty_label="Any cycle",
+        label=_("Review cycle"),
+        empty_label=_("Any cycle"),
     )
     status = django_filters.ChoiceFilter(
         choices=PUBLIC_STATUS_CHOICES,
-        label="Status",
-        empty_label="Published or withdrawn",
-        help_text="Withdrawn pledges stay visible, marked as withdrawn; choose one status to see "
-        "only those.",
+        label=_("Status"),
+        empty_label=_("Published or withdrawn"),
+        help_text=_(
+            "Withdrawn pledges stay visible, marked as withdrawn; choose one status to see "
+            "only those."
+        ),
     )
     implementation_status = django_filters.ChoiceFilter(
         choices=Pledge.ImplementationStatus.choices,
-        label="Stage of implementation",
-        empty_label="Any stage",
+        label=_("Stage of implementation"),
+        empty_label=_("Any stage"),
     )
     freshness = django_filters.ChoiceFilter(
-        choices=Freshness.choices,
+        choices=FRESHNESS_CHOICES,
         method="filter_freshness",
-        label="Reporting (pledges under way only)",
-        empty_label="Any reporting",
-        help_text="How recently a published pledge still under way (planned or in progress) "
-        "reported progress. Only those owe reports: choosing a colour leaves out withdrawn, "
-        "completed and discontinued pledges.",
+        label=_("Reporting (pledges under way only)"),
+        empty_label=_("Any reporting"),
+        help_text=_(
+            "How recently a published pledge still under way (planned or in progress) "
+            "reported progress. Only those owe reports: choosing a colour leaves out withdrawn, "
+            "completed and discontinued pledges."
+        ),
     )
     sort = django_filters.ChoiceFilter(
-        choices=[(value, label) for value, (label, _) in PLEDGE_SORTS.items()],
+        choices=[(value, label) for value, (label, _ordering) in PLEDGE_SORTS.items()],
         method="filter_sort",
-        label="Sort by",
+        label=_("Sort by"),
         empty_label=None,
-        help_text="The order of the list (and of the exports): newest, oldest, title or updated.",
+        help_text=_(
+            "The order of the list (and of the exports): newest, oldest, title or updated."
+        ),
     )
 
     class Meta:
@@ -176,12 +188,16 @@ class PledgeSearchFilter(PledgeFilter):
 
     search = django_filters.CharFilter(
         method="filter_text",
-        label="Words",
-        help_text='Full-text search, as `q`: all words, "a phrase", -excluded, or.',
+        label=_("Words"),
+        help_text=_('Full-text search, as `q`: all words, "a phrase", -excluded, or.'),
     )
 
     class Meta(PledgeFilter.Meta):
         fields = [*PledgeFilter.Meta.fields, "search"]
+
+
+# What the values of a filter on a related row are, by the field that names the row.
+KEY_VALUES = {"number": _("a number"), "slug": _("a slug")}
 
 
 def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str]]:
@@ -189,12 +205,15 @@ def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str
     rows = []
     for name, field in filterset_class.base_filters.items():
         if isinstance(field, django_filters.ModelChoiceFilter):
-            values = f"a {field.extra['to_field_name']}"
+            key = field.extra["to_field_name"]
+            values = KEY_VALUES.get(key) or gettext("a %(key)s") % {"key": key}
         elif isinstance(field, django_filters.ChoiceFilter):
-            choices = [value for value, _ in choices_of(field)]
-            values = ", ".join(choices) if len(choices) <= 12 else "a two-letter ISO 3166 code"
+            choices = [value for value, _label in choices_of(field)]
+            values = (
+                ", ".join(choices) if len(choices) <= 12 else gettext("a two-letter ISO 3166 code")
+            )
         else:
-            values = "text"
+            values = gettext("text")
         label = str(field.label or name.replace("_", " ").capitalize())
         rows.append((name, label, str(field.extra.get("help_text") or ""), values))
     return rows

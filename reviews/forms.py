@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
 from reviews.attachments import validate_attachment
@@ -24,7 +26,7 @@ class PledgeForm(forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
         queryset=Actor.objects.accredited(),
         required=False,
-        help_text="For a joint pledge: the partner organisations. Their focal points confirm.",
+        help_text=_("For a joint pledge: the partner organisations. Their focal points confirm."),
         widget=forms.SelectMultiple(attrs={"size": 8, "data-chooser": "partners"}),
     )
 
@@ -72,10 +74,13 @@ class PledgeForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         if self.lead is not None:
             self.fields["partners"].queryset = Actor.objects.accredited().exclude(pk=self.lead.pk)
-        self.fields["description"].help_text = (
-            f"Between {DESCRIPTION_MIN} and {DESCRIPTION_MAX} characters: what you will do, "
-            "with whom, for whom, and how you will know it worked."
-        )
+        self.fields["description"].help_text = ngettext(
+            "Between %(min)d and %(max)d character: what you will do, with whom, for whom, and "
+            "how you will know it worked.",
+            "Between %(min)d and %(max)d characters: what you will do, with whom, for whom, and "
+            "how you will know it worked.",
+            DESCRIPTION_MAX,
+        ) % {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX}
 
     def full_clean(self):
         self._cleaned = False
@@ -98,8 +103,11 @@ class PledgeForm(forms.ModelForm):
             return
         super().add_error(
             "attachment",
-            f"“{upload.name}” was not saved, because of the other errors: choose the file again "
-            "before you save.",
+            gettext(
+                "“%(name)s” was not saved, because of the other errors: choose the file again "
+                "before you save."
+            )
+            % {"name": upload.name},
         )
 
     def clean_attachment(self):
@@ -134,7 +142,7 @@ class OptionalReasonForm(ReasonForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    actor = forms.TypedChoiceField(coerce=int, label="Reported on behalf of")
+    actor = forms.TypedChoiceField(coerce=int, label=_("Reported on behalf of"))
 
     class Meta:
         model = ProgressUpdate

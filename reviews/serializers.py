@@ -1,4 +1,6 @@
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,10 +90,10 @@ class CycleSerializer(serializers.ModelSerializer):
 class DeclarationParagraphSerializer(serializers.ModelSerializer):
     cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     objectives = serializers.SerializerMethodField(
-        help_text="Numbers of the objectives the paragraph speaks to."
+        help_text=_("Numbers of the objectives the paragraph speaks to.")
     )
     editorial_objectives = serializers.SerializerMethodField(
-        help_text="Those of `objectives` linked by the curators' own reading, not by a source."
+        help_text=_("Those of `objectives` linked by the curators' own reading, not by a source.")
     )
     citations = CitationSerializer(many=True, read_only=True)
 
@@ -130,9 +132,18 @@ class PartnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class EnglishCharField(serializers.CharField):
+    """A text the portal words itself (the name it gives a member without one, "former member"),
+    read in English: the API's values are the same whatever the client's language."""
+
+    def get_attribute(self, instance):
+        with translation.override("en"):
+            return super().get_attribute(instance)
+
+
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     actor = ActorBriefSerializer(read_only=True)
-    author = serializers.CharField(
+    author = EnglishCharField(
         source="author.public_name", read_only=True, default=None, allow_null=True
     )
 
@@ -145,8 +156,10 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
     actor = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.accredited(),
-        help_text="The organisation reporting (the lead or a confirmed partner); defaults to the "
-        "lead when the person belongs to it.",
+        help_text=_(
+            "The organisation reporting (the lead or a confirmed partner); defaults to the "
+            "lead when the person belongs to it."
+        ),
         required=False,
     )
 
@@ -244,7 +257,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     The pledge's rules are the model's and the services', as for the web form."""
 
     lead = serializers.PrimaryKeyRelatedField(
-        queryset=Actor.objects.accredited(), help_text="Your organisation (create only)."
+        queryset=Actor.objects.accredited(), help_text=_("Your organisation (create only).")
     )
     objectives = serializers.SlugRelatedField(
         slug_field="number", many=True, queryset=Objective.objects.all(), required=False
@@ -268,7 +281,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
         queryset=Pledge.objects.answerable(), required=False, allow_null=True
     )
     version = serializers.IntegerField(
-        required=False, help_text="The version you edited (required to edit)."
+        required=False, help_text=_("The version you edited (required to edit).")
     )
 
     class Meta:
@@ -281,12 +294,14 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
         codes = [code.upper() for code in value]
         unknown = [code for code in codes if code not in dict(countries)]
         if unknown:
-            raise serializers.ValidationError(f"Unknown country codes: {', '.join(unknown)}.")
+            raise serializers.ValidationError(
+                gettext("Unknown country codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
         return codes
 
     def validate(self, attrs):
         if self.instance is not None and "version" not in attrs:
-            raise serializers.ValidationError({"version": "Give the version you edited."})
+            raise serializers.ValidationError({"version": gettext("Give the version you edited.")})
         return attrs
 
 
@@ -303,7 +318,7 @@ class OptionalReasonSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.public_name", read_only=True)
+    author = EnglishCharField(source="author.public_name", read_only=True)
     actor = ActorBriefSerializer(read_only=True, allow_null=True)
     body = serializers.SerializerMethodField()
     body_html = serializers.SerializerMethodField()

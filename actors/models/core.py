@@ -1,11 +1,14 @@
 """Users, the organisations (actors) they act for, and the coalitions those actors form."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from actors.models.sources import SourcedQuerySet
@@ -61,22 +64,32 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person using the portal; they sign in with their e-mail address."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     display_name = models.CharField(
-        max_length=150, blank=True, help_text="How the portal names this person to others."
+        max_length=150, blank=True, help_text=_("How the portal names this person to others.")
     )
     is_staff = models.BooleanField(
-        default=False, help_text="Whether the user can log into the admin site."
+        default=False, help_text=_("Whether the user can log into the admin site.")
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the person deleted their account."
+        null=True, blank=True, help_text=_("When the person deleted their account.")
     )
     posting_blocked_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set by a moderator: the person may no longer post comments or flags.",
+        help_text=_("Set by a moderator: the person may no longer post comments or flags."),
+    )
+    # The interface's language when no switcher cookie says otherwise, and the e-mails' (issue 12).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the portal and of your e-mails; empty: the one your browser asks for."
+        ),
     )
 
     objects = UserManager()
@@ -91,11 +104,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 Lower("email"),
                 name="user_email_unique_ci",
-                violation_error_message="A user with this e-mail address already exists.",
+                violation_error_message=_("A user with this e-mail address already exists."),
             ),
         ]
 
-    FORMER_MEMBER = "former member"
+    # The name of someone who deleted their account (in English here: the sign-up form refuses
+    # it as anyone's own name; public_name shows it translated).
+    FORMER_MEMBER = gettext_noop("former member")
 
     def __str__(self):
         return self.public_name
@@ -104,8 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def public_name(self):
         """How others see this person: their chosen name, never their e-mail address."""
         if self.deleted_at:
-            return self.FORMER_MEMBER
-        return self.display_name or f"Member {self.pk}"
+            return gettext(self.FORMER_MEMBER)
+        return self.display_name or gettext("Member %(number)s") % {"number": self.pk}
 
     def get_full_name(self):
         return self.display_name or self.email
@@ -117,12 +132,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Region(models.TextChoices):
     """The regions of the regional reviews, one per UN regional economic commission."""
 
-    AFRICA = "africa", "Africa"
-    ARAB = "arab", "Arab region"
-    ASIA_PACIFIC = "asia-pacific", "Asia and the Pacific"
-    EUROPE_NORTH_AMERICA = "europe-north-america", "Europe and North America"
-    LATIN_AMERICA_CARIBBEAN = "latin-america-caribbean", "Latin America and the Caribbean"
-    GLOBAL = "global", "Global"
+    AFRICA = "africa", _("Africa")
+    ARAB = "arab", _("Arab region")
+    ASIA_PACIFIC = "asia-pacific", _("Asia and the Pacific")
+    EUROPE_NORTH_AMERICA = "europe-north-america", _("Europe and North America")
+    LATIN_AMERICA_CARIBBEAN = "latin-america-caribbean", _("Latin America and the Caribbean")
+    GLOBAL = "global", pgettext_lazy("region", "Global")
 
 
 class ActorQuerySet(SourcedQuerySet):
@@ -145,26 +160,26 @@ class Actor(models.Model):
     """An organisation with a stake in the Compact: a state, a UN entity, a city, an NGO…"""
 
     class Kind(models.TextChoices):
-        MEMBER_STATE = "member-state", "Member state"
-        UN_ENTITY = "un-entity", "UN entity"
-        IOM = "iom", "IOM"
-        LOCAL_GOVERNMENT = "local-government", "Local government"
-        CIVIL_SOCIETY = "civil-society", "Civil society"
-        YOUTH = "youth", "Youth organisation"
-        MIGRANT_DIASPORA = "migrant-diaspora", "Migrant or diaspora organisation"
-        NHRI = "nhri", "National human rights institution"
-        TRADE_UNION = "trade-union", "Trade union"
-        ACADEMIA = "academia", "Academia"
-        PRIVATE_SECTOR = "private-sector", "Private sector"
-        OTHER = "other", "Other"
+        MEMBER_STATE = "member-state", _("Member state")
+        UN_ENTITY = "un-entity", _("UN entity")
+        IOM = "iom", _("IOM")
+        LOCAL_GOVERNMENT = "local-government", _("Local government")
+        CIVIL_SOCIETY = "civil-society", _("Civil society")
+        YOUTH = "youth", _("Youth organisation")
+        MIGRANT_DIASPORA = "migrant-diaspora", _("Migrant or diaspora organisation")
+        NHRI = "nhri", _("National human rights institution")
+        TRADE_UNION = "trade-union", _("Trade union")
+        ACADEMIA = "academia", _("Academia")
+        PRIVATE_SECTOR = "private-sector", _("Private sector")
+        OTHER = "other", pgettext_lazy("stakeholder kind", "Other")
 
     class Status(models.TextChoices):
-        ACCREDITED = "accredited", "Accredited"
-        PROPOSED = "proposed", "Proposed, awaiting accreditation"
-        DECLINED = "declined", "Not accredited"
+        ACCREDITED = "accredited", _("Accredited")
+        PROPOSED = "proposed", _("Proposed, awaiting accreditation")
+        DECLINED = "declined", _("Not accredited")
 
     name = models.CharField(max_length=300, unique=True)
-    short_name = models.CharField(max_length=40, blank=True, help_text="Acronym or short name.")
+    short_name = models.CharField(max_length=40, blank=True, help_text=_("Acronym or short name."))
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     country = CountryField(blank=True)
@@ -177,10 +192,10 @@ class Actor(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The organisation this one is part of, if any.",
+        help_text=_("The organisation this one is part of, if any."),
     )
     is_demo = models.BooleanField(
-        default=False, help_text="Made up for demonstrations; never real data."
+        default=False, help_text=_("Made up for demonstrations; never real data.")
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACCREDITED)
     proposed_by = models.ForeignKey(
@@ -189,10 +204,10 @@ class Actor(models.Model):
         null=True,
         blank=True,
         related_name="proposed_actors",
-        help_text="The user who proposed this organisation for accreditation.",
+        help_text=_("The user who proposed this organisation for accreditation."),
     )
     proposal_note = models.TextField(
-        blank=True, help_text="Why the proposer's organisation should take part."
+        blank=True, help_text=_("Why the proposer's organisation should take part.")
     )
 
     objects = ActorQuerySet.as_manager()
@@ -204,7 +219,7 @@ class Actor(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
                 name="actor_not_own_parent",
-                violation_error_message="An organisation cannot be its own parent.",
+                violation_error_message=_("An organisation cannot be its own parent."),
             ),
         ]
 
@@ -241,7 +256,7 @@ class Coalition(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The coalition this one is part of, e.g. an executive committee's network.",
+        help_text=_("The coalition this one is part of, e.g. an executive committee's network."),
     )
     website = models.URLField(blank=True)
     members = models.ManyToManyField(
@@ -270,12 +285,12 @@ class CoalitionMembershipQuerySet(SourcedQuerySet):
 
 class CoalitionMembership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        FOUNDING_MEMBER = "founding-member", "Founding member"
-        CHAIR = "chair", "Chair"
-        CO_CHAIR = "co-chair", "Co-chair"
-        COORDINATOR = "coordinator", "Coordinator"
-        CO_LEAD = "co-lead", "Co-lead"
+        MEMBER = "member", pgettext_lazy("coalition role", "Member")
+        FOUNDING_MEMBER = "founding-member", _("Founding member")
+        CHAIR = "chair", pgettext_lazy("coalition role", "Chair")
+        CO_CHAIR = "co-chair", _("Co-chair")
+        COORDINATOR = "coordinator", _("Coordinator")
+        CO_LEAD = "co-lead", _("Co-lead")
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="coalition_memberships")
@@ -297,12 +312,16 @@ class CoalitionMembership(models.Model):
                 | Q(joined_year__isnull=True)
                 | Q(left_year__gte=models.F("joined_year")),
                 name="coalition_membership_left_after_joined",
-                violation_error_message="A member cannot leave before it joined.",
+                violation_error_message=_("A member cannot leave before it joined."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.actor} – {self.get_role_display()} of {self.coalition}"
+        return gettext("%(actor)s – %(role)s of %(coalition)s") % {
+            "actor": self.actor,
+            "role": self.get_role_display(),
+            "coalition": self.coalition,
+        }
 
     def natural_key(self):
         return (*self.coalition.natural_key(), *self.actor.natural_key(), self.role)
@@ -314,8 +333,8 @@ class Membership(models.Model):
     """A user's place in an organisation: they act on its behalf as contributor or focal point."""
 
     class Role(models.TextChoices):
-        CONTRIBUTOR = "contributor", "Contributor"
-        FOCAL_POINT = "focal-point", "Focal point"
+        CONTRIBUTOR = "contributor", _("Contributor")
+        FOCAL_POINT = "focal-point", _("Focal point")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
@@ -329,4 +348,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} – {self.get_role_display()} of {self.actor}"
+        return gettext("%(user)s – %(role)s of %(actor)s") % {
+            "user": self.user,
+            "role": self.get_role_display(),
+            "actor": self.actor,
+        }

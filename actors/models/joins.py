@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from actors.models.core import Actor, Membership, User
 
@@ -35,9 +36,9 @@ class JoinRequest(models.Model):
     """A user's request to act for an organisation, decided by its focal points."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="join_requests")
@@ -47,9 +48,9 @@ class JoinRequest(models.Model):
         max_length=20,
         choices=Membership.Role.choices,
         blank=True,
-        help_text="The role granted on approval.",
+        help_text=_("The role granted on approval."),
     )
-    reason = models.TextField(max_length=2000, blank=True, help_text="Why it was refused.")
+    reason = models.TextField(max_length=2000, blank=True, help_text=_("Why it was refused."))
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -65,12 +66,12 @@ class JoinRequest(models.Model):
                 fields=["user", "actor"],
                 condition=Q(status="pending"),
                 name="join_request_one_pending_per_actor",
-                violation_error_message="You have already asked to join this organisation.",
+                violation_error_message=_("You have already asked to join this organisation."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="refused") | ~Q(reason=""),
                 name="join_request_refusal_has_reason",
-                violation_error_message="A refusal needs a reason.",
+                violation_error_message=_("A refusal needs a reason."),
             ),
         ]
 

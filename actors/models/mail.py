@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutgoingEmailQuerySet(models.QuerySet):
@@ -15,9 +16,9 @@ class OutgoingEmailQuerySet(models.QuerySet):
 
 class OutgoingEmail(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (given up)"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (given up)")
 
     # The mail's stable key: made when the mail is queued, carried by every task that sends it,
     # and the base of its fixed Message-ID.
@@ -25,10 +26,10 @@ class OutgoingEmail(models.Model):
     message_id = models.CharField(max_length=255, unique=True)
     to = models.EmailField(max_length=254)
     subject = models.TextField()
-    body = models.TextField(blank=True, help_text="Emptied once sent.")
+    body = models.TextField(blank=True, help_text=_("Emptied once sent."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times the SMTP server was asked to take it."
+        default=0, help_text=_("How many times the SMTP server was asked to take it.")
     )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -39,8 +40,8 @@ class OutgoingEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "outgoing e-mail"
-        verbose_name_plural = "outgoing e-mails"
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
         indexes = [models.Index(fields=["status", "created_at"], name="outgoing_email_status")]
         constraints = [
             models.CheckConstraint(

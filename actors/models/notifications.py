@@ -3,22 +3,29 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    REPLY = "reply", "A reply to my comment"
-    PLEDGE_COMMENT = "pledge-comment", "A comment on my organisation's pledge"
-    MODERATION = "moderation", "My content hidden or restored"
-    PLEDGE_WORKFLOW = "pledge-workflow", "My organisation's pledges returned, rejected or published"
-    PARTNERSHIP = "partnership", "My organisation named as partner of a pledge"
-    JOIN_REQUEST = "join-request", "Requests to join my organisation"
-    MEMBERSHIP = "membership", "Answers to my requests to join; organisations I proposed accredited"
-    MODERATOR_ALERT = "moderator-alert", "Items hidden automatically (moderators)"
+    REPLY = "reply", _("A reply to my comment")
+    PLEDGE_COMMENT = "pledge-comment", _("A comment on my organisation's pledge")
+    MODERATION = "moderation", _("My content hidden or restored")
+    PLEDGE_WORKFLOW = (
+        "pledge-workflow",
+        _("My organisation's pledges returned, rejected or published"),
+    )
+    PARTNERSHIP = "partnership", _("My organisation named as partner of a pledge")
+    JOIN_REQUEST = "join-request", _("Requests to join my organisation")
+    MEMBERSHIP = (
+        "membership",
+        _("Answers to my requests to join; organisations I proposed accredited"),
+    )
+    MODERATOR_ALERT = "moderator-alert", _("Items hidden automatically (moderators)")
     MODERATION_QUEUE = (
         "moderation-queue",
-        "Pledges submitted for review, and the daily summary of what waits (moderators)",
+        _("Pledges submitted for review, and the daily summary of what waits (moderators)"),
     )
-    EXPORT = "export", "My large exports, ready to download or failed"
+    EXPORT = "export", _("My large exports, ready to download or failed")
 
 
 # Kinds only moderators receive; the settings page shows them to moderators only.
@@ -26,9 +33,9 @@ MODERATOR_KINDS = frozenset({Kind.MODERATOR_ALERT, Kind.MODERATION_QUEUE})
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATE = "immediate", "Right away"
-    DAILY = "daily", "In a daily digest"
-    OFF = "off", "Only in the portal"
+    IMMEDIATE = "immediate", _("Right away")
+    DAILY = "daily", _("In a daily digest")
+    OFF = "off", _("Only in the portal")
 
 
 # Every kind defaults to an e-mail right away: a focal point with a deadline must not miss a
@@ -53,7 +60,7 @@ class Notification(models.Model):
     frequency = models.CharField(
         max_length=20,
         choices=Frequency.choices,
-        help_text="The person's choice for this kind when the notification was made.",
+        help_text=_("The person's choice for this kind when the notification was made."),
     )
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
@@ -62,8 +69,10 @@ class Notification(models.Model):
         max_length=60,
         blank=True,
         db_index=True,
-        help_text="What the notification quotes (e.g. comment:12), so that its text follows the "
-        "original: edited, deleted, or hidden by a moderator.",
+        help_text=_(
+            "What the notification quotes (e.g. comment:12), so that its text follows the "
+            "original: edited, deleted, or hidden by a moderator."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,8 @@ each public page can show its provenance; a fact the sources do not give is left
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.addresses import address
 
@@ -18,10 +20,10 @@ class SourceDocument(models.Model):
     """A document a curated fact comes from: an official text, an article, a book."""
 
     class Kind(models.TextChoices):
-        OFFICIAL = "official", "Official UN text"
-        ARTICLE = "article", "Article"
-        BOOK = "book", "Book"
-        REPORT = "report", "Report"
+        OFFICIAL = "official", _("Official UN text")
+        ARTICLE = "article", _("Article")
+        BOOK = "book", _("Book")
+        REPORT = "report", pgettext_lazy("kind of document", "Report")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
@@ -29,11 +31,13 @@ class SourceDocument(models.Model):
     authors = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
     published = models.CharField(
-        max_length=100, blank=True, help_text="Publication date as the document gives it."
+        max_length=100, blank=True, help_text=_("Publication date as the document gives it.")
     )
     url = models.URLField(blank=True)
     file_name = models.CharField(
-        max_length=200, blank=True, help_text="The file of this document in the project's sources."
+        max_length=200,
+        blank=True,
+        help_text=_("The file of this document in the project's sources."),
     )
     summary = models.TextField(blank=True)
 
@@ -93,12 +97,16 @@ class Citation(models.Model):
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+")
     locator = models.CharField(
         max_length=500,
-        help_text="Where in the source the fact stands: a phrase found word for word in its text.",
+        help_text=_(
+            "Where in the source the fact stands: a phrase found word for word in its text."
+        ),
     )
     supports = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What this source supports (fields or facts); empty when it is the whole record.",
+        help_text=_(
+            "What this source supports (fields or facts); empty when it is the whole record."
+        ),
     )
 
     objects = CitationQuerySet.as_manager()

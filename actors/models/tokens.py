@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 PREFIX_LENGTH = 8
 USE_RECORDED_EVERY = timedelta(seconds=60)
@@ -51,15 +52,17 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What it is for, e.g. “ministry IT system”.")
+    name = models.CharField(
+        max_length=100, help_text=_("What it is for, e.g. “ministry IT system”.")
+    )
     prefix = models.CharField(
-        max_length=PREFIX_LENGTH, help_text="The first characters, to recognise it."
+        max_length=PREFIX_LENGTH, help_text=_("The first characters, to recognise it.")
     )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(
-        null=True, blank=True, help_text="Where it was last used from."
+        null=True, blank=True, help_text=_("Where it was last used from.")
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
 

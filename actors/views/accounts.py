@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from actors import services
@@ -82,7 +83,9 @@ def acting_for(request):
     set_acting_for(request, chosen.actor if chosen else None)
     messages.success(
         request,
-        f"You now act for {chosen.actor.name}." if chosen else "You now act in your own name.",
+        gettext("You now act for %(actor)s.") % {"actor": chosen.actor.name}
+        if chosen
+        else gettext("You now act in your own name."),
     )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
@@ -111,9 +114,12 @@ def propose_organisation(request):
         else:
             messages.success(
                 request,
-                f"{actor.name} is proposed. An administrator will review it; you will be told "
-                "(as you chose in your notification settings), and become its first focal point "
-                "when it is accredited.",
+                gettext(
+                    "%(actor)s is proposed. An administrator will review it; you will be told "
+                    "(as you chose in your notification settings), and become its first focal "
+                    "point when it is accredited."
+                )
+                % {"actor": actor.name},
             )
             return redirect("actors:my-organisations")
     return render(request, "actors/actor_proposal_form.html", {"form": form})
@@ -125,7 +131,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, gettext("Your profile is saved."))
         return redirect("actors:profile")
     return render(request, "actors/profile_form.html", {"form": form})
 
@@ -154,7 +160,9 @@ def delete_account(request):
             form.add_error(None, error)
         else:
             logout(request)
-            messages.success(request, "Your account is deleted. Thank you for taking part.")
+            messages.success(
+                request, gettext("Your account is deleted. Thank you for taking part.")
+            )
             return redirect("home")
     return render(request, "actors/delete_account.html", {"form": form})
 
@@ -165,7 +173,7 @@ def notifications(request):
     if request.method == "POST":
         ids = parse_ids(request.POST.getlist("notification"))
         mark_read(user=request.user, notification_ids=ids or None)
-        messages.success(request, "Marked as read.")
+        messages.success(request, gettext("Marked as read."))
         return redirect("actors:notifications")
     page = page_of(Notification.objects.filter(user=request.user), request, 30)
     return render(request, "actors/notification_list.html", {"page": page})
@@ -177,7 +185,7 @@ def notification_settings(request):
     form = NotificationSettingsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         set_preferences(user=request.user, choices=form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, gettext("Your notification settings are saved."))
         return redirect("actors:notification-settings")
     return render(request, "actors/notification_settings.html", {"form": form})
 
@@ -199,13 +207,15 @@ def api_tokens(request):
         if "revoke" in request.POST:
             revoke = ApiTokenRevokeForm(request.POST)
             if not revoke.is_valid():
-                messages.error(request, "That is not one of your tokens; nothing was revoked.")
+                messages.error(
+                    request, gettext("That is not one of your tokens; nothing was revoked.")
+                )
                 return redirect("actors:api-tokens")
             revoked = ApiToken.objects.filter(
                 user=request.user, pk=revoke.cleaned_data["revoke"], revoked_at__isnull=True
             ).update(revoked_at=timezone.now())
             if revoked:
-                messages.success(request, "The token is revoked; it no longer works.")
+                messages.success(request, gettext("The token is revoked; it no longer works."))
             return redirect("actors:api-tokens")
         if form.is_valid():
             _, new_key = ApiToken.objects.create_for(

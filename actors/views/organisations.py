@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from actors import services
@@ -46,7 +47,11 @@ def join(request, slug):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"Your request was sent to the focal points of {actor.name}.")
+            messages.success(
+                request,
+                gettext("Your request was sent to the focal points of %(actor)s.")
+                % {"actor": actor.name},
+            )
             return redirect("actors:my-organisations")
     return render(
         request, "actors/join_request_form.html", {"actor": actor, "form": form, "pending": pending}
@@ -93,13 +98,19 @@ def decide(request, slug, pk, decision):
                 services.join_request_approve(
                     join_request=join_request, by=request.user, role=form.cleaned_data["role"]
                 )
-                messages.success(request, f"{join_request.user.public_name} can now act for you.")
+                messages.success(
+                    request,
+                    gettext("%(person)s can now act for you.")
+                    % {"person": join_request.user.public_name},
+                )
             else:
                 services.join_request_refuse(
                     join_request=join_request, by=request.user, reason=form.cleaned_data["reason"]
                 )
                 messages.success(
-                    request, f"The request of {join_request.user.public_name} is refused."
+                    request,
+                    gettext("The request of %(person)s is refused.")
+                    % {"person": join_request.user.public_name},
                 )
             return redirect("actors:join-requests", slug=actor.slug)
         except ValidationError as error:
@@ -130,7 +141,7 @@ def edit_profile(request, slug):
     form = ActorProfileForm(request.POST or None, instance=actor)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The organisation's profile is saved.")
+        messages.success(request, gettext("The organisation's profile is saved."))
         return redirect(actor)
     return render(request, "actors/actor_form.html", {"actor": actor, "form": form})
 
@@ -159,17 +170,25 @@ def member_update(request, slug, pk, action):
     try:
         if action == "remove":
             services.membership_remove(membership=membership, by=request.user)
-            messages.success(request, f"{membership.user.public_name} no longer acts for you.")
+            messages.success(
+                request,
+                gettext("%(person)s no longer acts for you.")
+                % {"person": membership.user.public_name},
+            )
         else:
             form = MemberRoleForm(request.POST)
             if not form.is_valid():
-                raise ValidationError(form.errors.get("role", ["Choose a role."]))
+                raise ValidationError(form.errors.get("role", [gettext("Choose a role.")]))
             services.membership_change_role(
                 membership=membership, role=form.cleaned_data["role"], by=request.user
             )
             messages.success(
                 request,
-                f"{membership.user.public_name} is now {membership.get_role_display().lower()}.",
+                gettext("%(person)s is now %(role)s.")
+                % {
+                    "person": membership.user.public_name,
+                    "role": membership.get_role_display().lower(),
+                },
             )
     except ValidationError as error:
         for message in error.messages:

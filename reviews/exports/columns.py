@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models import StringAgg as _StringAgg
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
 from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
@@ -73,16 +74,18 @@ PLEDGE_OBJECTIVES = Pledge.objectives.through
 PLEDGE_PRINCIPLES = Pledge.principles.through
 
 PLEDGE_COLUMNS = [
-    Column("id", F("pk"), "The pledge's number on the portal.", INT),
-    Column("title", F("title"), "Title."),
-    Column("summary", F("summary"), "One-line summary."),
-    Column("lead_id", F("lead_id"), "Number of the lead organisation.", INT),
-    Column("lead_name", F("lead__name"), "Name of the lead organisation."),
-    Column("lead_kind", F("lead__kind"), "Stakeholder kind of the lead (member-state, …).", CODE),
+    Column("id", F("pk"), _("The pledge's number on the portal."), INT),
+    Column("title", F("title"), _("Title.")),
+    Column("summary", F("summary"), _("One-line summary.")),
+    Column("lead_id", F("lead_id"), _("Number of the lead organisation."), INT),
+    Column("lead_name", F("lead__name"), _("Name of the lead organisation.")),
     Column(
-        "lead_country", F("lead__country"), "ISO 3166 code of the lead's country, if any.", CODE
+        "lead_kind", F("lead__kind"), _("Stakeholder kind of the lead (member-state, …)."), CODE
     ),
-    Column("lead_region", F("lead__region"), "Region of the lead, if any.", CODE),
+    Column(
+        "lead_country", F("lead__country"), _("ISO 3166 code of the lead's country, if any."), CODE
+    ),
+    Column("lead_region", F("lead__region"), _("Region of the lead, if any."), CODE),
     Column(
         "partners",
         _joined(
@@ -92,80 +95,84 @@ PLEDGE_COLUMNS = [
             delimiter="; ",
             status=PledgePartner.Status.CONFIRMED,
         ),
-        "Confirmed partner organisations, separated by semicolons (names may hold commas).",
+        _("Confirmed partner organisations, separated by semicolons (names may hold commas)."),
     ),
     Column(
         "objectives",
         _joined(PLEDGE_OBJECTIVES, {"pledge": OuterRef("pk")}, "objective__number"),
-        "Objective numbers (1–23), comma-separated.",
+        _("Objective numbers (1–23), comma-separated."),
         CODE,
     ),
-    Column("primary_objective", F("primary_objective__number"), "The primary objective.", INT),
+    Column("primary_objective", F("primary_objective__number"), _("The primary objective."), INT),
     Column(
         "principles",
         _joined(PLEDGE_PRINCIPLES, {"pledge": OuterRef("pk")}, "guidingprinciple__number"),
-        "Guiding principle numbers (1–10), comma-separated.",
+        _("Guiding principle numbers (1–10), comma-separated."),
         CODE,
     ),
-    Column("cycle", F("cycle__slug"), "Review cycle (e.g. imrf-2026).", CODE),
-    Column("kind", F("kind"), "individual, joint or matching.", CODE),
-    Column("matches", F("matches_id"), "For a matching pledge: the pledge it answers.", INT),
-    Column("support", F("support"), "Form of support.", CODE),
-    Column("amount", F("amount"), "Amount of a financial pledge.", DECIMAL),
-    Column("currency", F("currency"), "ISO 4217 currency of the amount."),
-    Column("scope", F("scope"), "local, national, regional or global.", CODE),
+    Column("cycle", F("cycle__slug"), _("Review cycle (e.g. imrf-2026)."), CODE),
+    Column("kind", F("kind"), _("individual, joint or matching."), CODE),
+    Column("matches", F("matches_id"), _("For a matching pledge: the pledge it answers."), INT),
+    Column("support", F("support"), _("Form of support."), CODE),
+    Column("amount", F("amount"), _("Amount of a financial pledge."), DECIMAL),
+    Column("currency", F("currency"), _("ISO 4217 currency of the amount.")),
+    Column("scope", F("scope"), _("local, national, regional or global."), CODE),
     Column(
         "countries",
         F("countries"),
-        "Countries concerned (ISO 3166 codes, comma-separated).",
+        _("Countries concerned (ISO 3166 codes, comma-separated)."),
         CODE,
     ),
-    Column("start_date", F("start_date"), "Start date.", DATE),
-    Column("end_date", F("end_date"), "End date.", DATE),
-    Column("status", F("status"), "published or withdrawn.", CODE),
-    Column("implementation_status", F("implementation_status"), "Stage of implementation.", CODE),
+    Column("start_date", F("start_date"), _("Start date."), DATE),
+    Column("end_date", F("end_date"), _("End date."), DATE),
+    Column("status", F("status"), _("published or withdrawn."), CODE),
+    Column(
+        "implementation_status", F("implementation_status"), _("Stage of implementation."), CODE
+    ),
     Column(
         "last_reported_at",
         F("last_reported_at"),
-        "Publication or latest progress report.",
+        _("Publication or latest progress report."),
         DATETIME,
     ),
-    Column("created_at", F("created_at"), "When the draft was started (UTC).", DATETIME),
-    Column("submitted_at", F("submitted_at"), "When it was last submitted (UTC).", DATETIME),
-    Column("published_at", F("published_at"), "When it was published (UTC).", DATETIME),
-    Column("updated_at", F("updated_at"), "Last change (UTC).", DATETIME),
+    Column("created_at", F("created_at"), _("When the draft was started (UTC)."), DATETIME),
+    Column("submitted_at", F("submitted_at"), _("When it was last submitted (UTC)."), DATETIME),
+    Column("published_at", F("published_at"), _("When it was published (UTC)."), DATETIME),
+    Column("updated_at", F("updated_at"), _("Last change (UTC)."), DATETIME),
 ]
 
 COMMENT_COLUMNS = [
-    Column("id", F("pk"), "The comment's number.", INT),
-    Column("pledge", F("pledge_id"), "The pledge commented on, if any.", INT),
-    Column("objective", F("objective__number"), "The objective commented on, if any.", INT),
-    Column("paragraph", F("paragraph_id"), "The Declaration paragraph commented on, if any.", INT),
-    Column("round_table", F("round_table_id"), "The round table commented on, if any.", INT),
-    Column("progress_update", F("progress_update_id"), "The progress report, if any.", INT),
-    Column("parent", F("parent_id"), "The comment this one replies to, if any.", INT),
+    Column("id", F("pk"), _("The comment's number."), INT),
+    Column("pledge", F("pledge_id"), _("The pledge commented on, if any."), INT),
+    Column("objective", F("objective__number"), _("The objective commented on, if any."), INT),
+    Column(
+        "paragraph", F("paragraph_id"), _("The Declaration paragraph commented on, if any."), INT
+    ),
+    Column("round_table", F("round_table_id"), _("The round table commented on, if any."), INT),
+    Column("progress_update", F("progress_update_id"), _("The progress report, if any."), INT),
+    Column("parent", F("parent_id"), _("The comment this one replies to, if any."), INT),
     Column(
         "author",
         Coalesce(NullIf(F("author__display_name"), Value("")), Value("member")),
-        "The author's display name.",
+        _("The author's display name."),
     ),
-    Column("actor_name", F("actor__name"), "The organisation written for, if any."),
-    Column("actor_kind", F("actor__kind"), "Its stakeholder kind.", CODE),
-    Column("body", F("body"), "The text (Markdown)."),
-    Column("created_at", F("created_at"), "Posted (UTC).", DATETIME),
-    Column("edited_at", F("edited_at"), "Last edited (UTC), if edited.", DATETIME),
+    Column("actor_name", F("actor__name"), _("The organisation written for, if any.")),
+    Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
+    Column("body", F("body"), _("The text (Markdown).")),
+    Column("created_at", F("created_at"), _("Posted (UTC)."), DATETIME),
+    Column("edited_at", F("edited_at"), _("Last edited (UTC), if edited."), DATETIME),
 ]
 
 UPDATE_COLUMNS = [
-    Column("id", F("pk"), "The progress report's number.", INT),
-    Column("pledge", F("pledge_id"), "The pledge reported on.", INT),
-    Column("pledge_title", F("pledge__title"), "Its title."),
-    Column("date", F("date"), "Date of the report.", DATE),
-    Column("stage", F("stage"), "planned, in-progress, completed or discontinued.", CODE),
-    Column("actor_name", F("actor__name"), "The reporting organisation."),
-    Column("actor_kind", F("actor__kind"), "Its stakeholder kind.", CODE),
-    Column("narrative", F("narrative"), "What was reported."),
-    Column("created_at", F("created_at"), "Posted (UTC).", DATETIME),
+    Column("id", F("pk"), _("The progress report's number."), INT),
+    Column("pledge", F("pledge_id"), _("The pledge reported on."), INT),
+    Column("pledge_title", F("pledge__title"), _("Its title.")),
+    Column("date", F("date"), _("Date of the report."), DATE),
+    Column("stage", F("stage"), _("planned, in-progress, completed or discontinued."), CODE),
+    Column("actor_name", F("actor__name"), _("The reporting organisation.")),
+    Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
+    Column("narrative", F("narrative"), _("What was reported.")),
+    Column("created_at", F("created_at"), _("Posted (UTC)."), DATETIME),
 ]
 
 
@@ -188,7 +195,7 @@ RESOURCES = {
 
 def selection(resource: str, params):
     """The bound FilterSet of the export: `.is_valid()` says whether the filters make sense."""
-    filterset_class, public, _ = RESOURCES[resource]
+    filterset_class, public, _columns = RESOURCES[resource]
     return filterset_class(params, queryset=public())
 
 
@@ -198,4 +205,4 @@ def columns_of(resource: str) -> list[Column]:
 
 def documentation():
     """The columns of every export, for the open data page."""
-    return [(name, columns) for name, (_, _, columns) in RESOURCES.items()]
+    return [(name, columns) for name, (_filters, _public, columns) in RESOURCES.items()]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from actors.models import User
 from actors.models.notifications import Kind
@@ -44,6 +45,7 @@ def export_job_start(*, user: User, resource: str, params) -> ExportJob:
 
 
 def _tell(job: ExportJob, title: str, body: str = "") -> None:
+    # Worded by a worker, in the default language: the requester's would be activated here.
     notify_user(
         user=job.requester,
         kind=Kind.EXPORT,
@@ -88,9 +90,12 @@ def build_export(job_id: int) -> dict[str, int | str]:
         )
         _tell(
             job,
-            f"Your {job.resource} export (XLSX) could not be prepared",
-            "Something went wrong while it was built. Try again, or download the same "
-            "selection as CSV, which is streamed at once.",
+            gettext("Your %(resource)s export (XLSX) could not be prepared")
+            % {"resource": job.resource},
+            gettext(
+                "Something went wrong while it was built. Try again, or download the same "
+                "selection as CSV, which is streamed at once."
+            ),
         )
         return {"job": job.pk, "status": "failed"}
     ExportJob.objects.filter(pk=job.pk).update(
@@ -102,8 +107,14 @@ def build_export(job_id: int) -> dict[str, int | str]:
     )
     _tell(
         job,
-        f"Your {job.resource} export (XLSX) is ready",
-        f"{done} rows. The file can be downloaded until {job.expires_at:%Y-%m-%d %H:%M} UTC.",
+        gettext("Your %(resource)s export (XLSX) is ready") % {"resource": job.resource},
+        # The English says "rows" for one row too, as it always did.
+        ngettext(
+            "%(rows)d rows. The file can be downloaded until %(until)s UTC.",
+            "%(rows)d rows. The file can be downloaded until %(until)s UTC.",
+            done,
+        )
+        % {"rows": done, "until": f"{job.expires_at:%Y-%m-%d %H:%M}"},
     )
     return {"job": job.pk, "status": "ready", "rows": done}
 

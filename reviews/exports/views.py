@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from reviews.exports import jobs, streams, xlsx
@@ -33,7 +34,8 @@ def export(request, resource, fmt):
     if not filters.is_valid():
         # A filter that makes no sense would otherwise be dropped and export everything.
         return JsonResponse(
-            {"detail": "Some filters are not valid.", "errors": filters.errors}, status=400
+            {"detail": gettext("Some filters are not valid."), "errors": filters.errors},
+            status=400,
         )
     filename = f"gcm-{resource}-{timezone.now():%Y%m%d}.{fmt}"
     if fmt == "xlsx":

@@ -8,6 +8,8 @@ from django.db.models import OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models.append_only import AppendOnly, AppendOnlyQuerySet
 from reviews.models.flagging import count_of, flagged, open_flags_prefetch
@@ -178,7 +180,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="comments",
-        help_text="The organisation the author wrote for; empty when in their own name.",
+        help_text=_("The organisation the author wrote for; empty when in their own name."),
     )
     body = models.TextField(max_length=COMMENT_MAX)
     body_html = models.TextField(editable=False)
@@ -187,7 +189,7 @@ class Comment(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     auto_hidden = models.BooleanField(
-        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
+        default=False, help_text=_("Hidden automatically by flags, waiting for a moderator.")
     )
     hidden_reason = models.TextField(blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -205,12 +207,15 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=_exactly_one(TARGETS),
                 name="comment_exactly_one_target",
-                violation_error_message="A comment is about exactly one thing.",
+                violation_error_message=_("A comment is about exactly one thing."),
             ),
         ]
 
     def __str__(self):
-        return f"Comment {self.pk} by {self.author}"
+        return gettext("Comment %(number)s by %(author)s") % {
+            "number": self.pk,
+            "author": self.author,
+        }
 
     def get_absolute_url(self) -> str:
         """Where the comment can be read: its target's page, at the comment."""
@@ -255,18 +260,18 @@ class Comment(models.Model):
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:
-            raise ValidationError("Replies are one level deep: answer the first comment.")
+            raise ValidationError(gettext("Replies are one level deep: answer the first comment."))
 
 
 class Flag(models.Model):
     """A signed-in person's report that a comment or a progress update breaks the rules."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        OFFENSIVE = "offensive", "Offensive or abusive"
-        OFF_TOPIC = "off-topic", "Off-topic"
-        PERSONAL_DATA = "personal-data", "Reveals personal data"
-        OTHER = "other", "Other"
+        SPAM = "spam", _("Spam")
+        OFFENSIVE = "offensive", _("Offensive or abusive")
+        OFF_TOPIC = "off-topic", _("Off-topic")
+        PERSONAL_DATA = "personal-data", _("Reveals personal data")
+        OTHER = "other", pgettext_lazy("reason for a flag", "Other")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
@@ -297,23 +302,23 @@ class Flag(models.Model):
                 fields=["user", "comment"],
                 condition=Q(comment__isnull=False),
                 name="flag_once_per_comment",
-                violation_error_message="You have already flagged this.",
+                violation_error_message=_("You have already flagged this."),
             ),
             models.UniqueConstraint(
                 fields=["user", "progress_update"],
                 condition=Q(progress_update__isnull=False),
                 name="flag_once_per_update",
-                violation_error_message="You have already flagged this.",
+                violation_error_message=_("You have already flagged this."),
             ),
             models.CheckConstraint(
                 condition=~Q(reason="other") | ~Q(text=""),
                 name="flag_other_needs_text",
-                violation_error_message="Say what is wrong.",
+                violation_error_message=_("Say what is wrong."),
             ),
         ]
 
     def __str__(self):
-        return f"Flag by {self.user} ({self.reason})"
+        return gettext("Flag by %(user)s (%(reason)s)") % {"user": self.user, "reason": self.reason}
 
 
 class ModerationLogQuerySet(AppendOnlyQuerySet):
@@ -344,12 +349,12 @@ class ModerationLogQuerySet(AppendOnlyQuerySet):
             entry = months.setdefault(
                 row["month"], {"month": row["month"], "hidden": {}, "flags": {}}
             )
-            entry["hidden"][action(row["action"]).label] = row["count"]
+            entry["hidden"][str(action(row["action"]).label)] = row["count"]
         for row in reasons:
             entry = months.setdefault(
                 row["month"], {"month": row["month"], "hidden": {}, "flags": {}}
             )
-            entry["flags"][Flag.Reason(row["reason"]).label] = row["count"]
+            entry["flags"][str(Flag.Reason(row["reason"]).label)] = row["count"]
         return [months[m] for m in sorted(months, reverse=True)]
 
 
@@ -359,18 +364,18 @@ class ModerationLogEntry(AppendOnly):
     refusal = "The moderation log cannot be changed."
 
     class Action(models.TextChoices):
-        PLEDGE_PUBLISH = "pledge-publish", "Published a pledge"
-        PLEDGE_RETURN = "pledge-return", "Returned a pledge"
-        PLEDGE_REJECT = "pledge-reject", "Rejected a pledge"
-        COMMENT_HIDE = "comment-hide", "Hid a comment"
-        COMMENT_RESTORE = "comment-restore", "Restored a comment"
-        COMMENT_AUTO_HIDE = "comment-auto-hide", "Comment hidden by flags"
-        UPDATE_HIDE = "update-hide", "Hid a progress update"
-        UPDATE_RESTORE = "update-restore", "Restored a progress update"
-        UPDATE_AUTO_HIDE = "update-auto-hide", "Progress update hidden by flags"
-        FLAGS_DISMISS = "flags-dismiss", "Dismissed flags"
-        USER_BLOCK = "user-block", "Blocked a user from posting"
-        USER_UNBLOCK = "user-unblock", "Unblocked a user"
+        PLEDGE_PUBLISH = "pledge-publish", _("Published a pledge")
+        PLEDGE_RETURN = "pledge-return", _("Returned a pledge")
+        PLEDGE_REJECT = "pledge-reject", _("Rejected a pledge")
+        COMMENT_HIDE = "comment-hide", _("Hid a comment")
+        COMMENT_RESTORE = "comment-restore", _("Restored a comment")
+        COMMENT_AUTO_HIDE = "comment-auto-hide", _("Comment hidden by flags")
+        UPDATE_HIDE = "update-hide", _("Hid a progress update")
+        UPDATE_RESTORE = "update-restore", _("Restored a progress update")
+        UPDATE_AUTO_HIDE = "update-auto-hide", _("Progress update hidden by flags")
+        FLAGS_DISMISS = "flags-dismiss", _("Dismissed flags")
+        USER_BLOCK = "user-block", _("Blocked a user from posting")
+        USER_UNBLOCK = "user-unblock", _("Unblocked a user")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -378,7 +383,7 @@ class ModerationLogEntry(AppendOnly):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Empty when the portal acted by itself (automatic hiding).",
+        help_text=_("Empty when the portal acted by itself (automatic hiding)."),
     )
     action = models.CharField(max_length=30, choices=Action.choices)
     target_type = models.CharField(max_length=30)
@@ -391,8 +396,12 @@ class ModerationLogEntry(AppendOnly):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "moderation log entries"
+        verbose_name_plural = _("moderation log entries")
         indexes = [models.Index(fields=["action", "-created_at"], name="moderation_log_action")]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.target_label}"
+        return gettext("%(when)s %(action)s: %(target)s") % {
+            "when": f"{self.created_at:%Y-%m-%d %H:%M}",
+            "action": self.get_action_display(),
+            "target": self.target_label,
+        }

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 def export_path(job, filename: str) -> str:
@@ -22,10 +24,10 @@ class ExportJobQuerySet(models.QuerySet):
 
 class ExportJob(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for a worker"
-        RUNNING = "running", "Being prepared"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
@@ -33,7 +35,9 @@ class ExportJob(models.Model):
     resource = models.CharField(max_length=30)
     fmt = models.CharField(max_length=10, default="xlsx")
     params = models.JSONField(
-        default=list, blank=True, help_text="The filters of the selection, as [name, value] pairs."
+        default=list,
+        blank=True,
+        help_text=_("The filters of the selection, as [name, value] pairs."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
@@ -50,7 +54,12 @@ class ExportJob(models.Model):
         indexes = [models.Index(fields=["created_at"], name="exportjob_created")]
 
     def __str__(self):
-        return f"{self.resource}.{self.fmt} for {self.requester} ({self.get_status_display()})"
+        return gettext("%(resource)s.%(format)s for %(requester)s (%(status)s)") % {
+            "resource": self.resource,
+            "format": self.fmt,
+            "requester": self.requester,
+            "status": self.get_status_display(),
+        }
 
     @property
     def expires_at(self) -> dt.datetime:

@@ -14,7 +14,10 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from portal.i18n import interpolate_lazy
 from reviews.models.lifecycle import ImplementationStatus, Status
 
 # The stages of a pledge that still owes progress reports.
@@ -25,9 +28,33 @@ INACTIVE_MONTHS = 24
 
 
 class Freshness(models.TextChoices):
+    # The labels stay English text, as the API's schema names them; the site shows LABELS,
+    # their translation.
     GREEN = "green", f"Reported within {FRESH_MONTHS} months"
     AMBER = "amber", "Progress report due"
     RED = "red", f"Inactive: no report for {INACTIVE_MONTHS} months"
+
+
+# What the site calls each colour, in the reader's language.
+LABELS = {
+    Freshness.GREEN: interpolate_lazy(
+        ngettext_lazy(
+            "Reported within %(months)d month", "Reported within %(months)d months", FRESH_MONTHS
+        ),
+        {"months": FRESH_MONTHS},
+    ),
+    Freshness.AMBER: _("Progress report due"),
+    Freshness.RED: interpolate_lazy(
+        ngettext_lazy(
+            "Inactive: no report for %(months)d month",
+            "Inactive: no report for %(months)d months",
+            INACTIVE_MONTHS,
+        ),
+        {"months": INACTIVE_MONTHS},
+    ),
+}
+# The colours as the filter forms offer them.
+CHOICES = [(colour.value, LABELS[colour]) for colour in Freshness]
 
 
 def months_ago(now: dt.datetime, months: int) -> dt.datetime:

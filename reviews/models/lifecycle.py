@@ -5,24 +5,25 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models.append_only import AppendOnly, AppendOnlyQuerySet
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    RETURNED = "returned", "Returned for changes"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ImplementationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in-progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    DISCONTINUED = "discontinued", "Discontinued"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in-progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DISCONTINUED = "discontinued", _("Discontinued")
 
 
 # What anyone may read (DESIGN §3): lists, the API, exports, statistics, search and feeds alike.
@@ -75,7 +76,7 @@ class PledgeTransition(AppendOnly):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The organisation on whose behalf the step was taken (none for moderators).",
+        help_text=_("The organisation on whose behalf the step was taken (none for moderators)."),
     )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

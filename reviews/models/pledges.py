@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django_cleanup import cleanup
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from portal.addresses import address
+from portal.i18n import interpolate_lazy
 from reviews.attachments import MediaType
 from reviews.models import freshness as reporting
 from reviews.models.constraints import FieldCheckConstraint
@@ -98,29 +101,32 @@ class PledgeQuerySet(models.QuerySet):
 @cleanup.select
 class Pledge(models.Model):
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", "Individual"
-        JOINT = "joint", "Joint (with partner organisations)"
-        MATCHING = "matching", "Matching (answers another pledge)"
+        INDIVIDUAL = "individual", _("Individual")
+        JOINT = "joint", _("Joint (with partner organisations)")
+        MATCHING = "matching", _("Matching (answers another pledge)")
 
     class Support(models.TextChoices):
-        POLICY = "policy", "Policy or legal"
-        PROGRAMME = "programme", "Programme or operational"
-        FINANCIAL = "financial", "Financial"
-        TECHNICAL = "technical", "Human resources or technical"
-        PROCESS = "process", "Process-oriented"
+        POLICY = "policy", _("Policy or legal")
+        PROGRAMME = "programme", _("Programme or operational")
+        FINANCIAL = "financial", _("Financial")
+        TECHNICAL = "technical", _("Human resources or technical")
+        PROCESS = "process", _("Process-oriented")
 
     class Scope(models.TextChoices):
-        LOCAL = "local", "Local"
-        NATIONAL = "national", "National"
-        REGIONAL = "regional", "Regional"
-        GLOBAL = "global", "Global"
+        LOCAL = "local", _("Local")
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        GLOBAL = "global", pgettext_lazy("scope", "Global")
 
     Status = Status
     ImplementationStatus = ImplementationStatus
     PARTNERSHIP_OPEN = PARTNERSHIP_OPEN
 
     lead = models.ForeignKey(
-        "actors.Actor", on_delete=models.PROTECT, related_name="pledges", verbose_name="lead actor"
+        "actors.Actor",
+        on_delete=models.PROTECT,
+        related_name="pledges",
+        verbose_name=_("lead actor"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -132,17 +138,25 @@ class Pledge(models.Model):
         null=True,
         blank=True,
         related_name="matching_pledges",
-        help_text="The published pledge this one answers (matching pledges only).",
+        help_text=_("The published pledge this one answers (matching pledges only)."),
     )
     support = models.CharField(
-        "form of support", max_length=20, choices=Support.choices, blank=True
+        _("form of support"), max_length=20, choices=Support.choices, blank=True
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD.")
+    currency = models.CharField(max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD."))
     title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    summary = models.CharField(max_length=300, blank=True, help_text=_("One line."))
     description = models.TextField(
-        blank=True, help_text=f"Between {DESCRIPTION_MIN} and {DESCRIPTION_MAX} characters."
+        blank=True,
+        help_text=interpolate_lazy(
+            ngettext_lazy(
+                "Between %(min)d and %(max)d character.",
+                "Between %(min)d and %(max)d characters.",
+                DESCRIPTION_MAX,
+            ),
+            {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+        ),
     )
     objectives = models.ManyToManyField("reviews.Objective", blank=True, related_name="pledges")
     primary_objective = models.ForeignKey(
@@ -173,10 +187,10 @@ class Pledge(models.Model):
         max_length=100,
         blank=True,
         choices=MediaType.choices,
-        help_text="Media type found from the file's content, one of the allowed ones.",
+        help_text=_("Media type found from the file's content, one of the allowed ones."),
     )
     concerns_migrants = models.BooleanField(
-        "concerns migrants (the GCM), not refugees (the GCR)", default=False
+        _("concerns migrants (the GCM), not refugees (the GCR)"), default=False
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     implementation_status = models.CharField(
@@ -188,7 +202,7 @@ class Pledge(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     last_reported_at = models.DateTimeField(
-        null=True, blank=True, help_text="Publication, then the latest progress update."
+        null=True, blank=True, help_text=_("Publication, then the latest progress update.")
     )
     # Weighted words of title, summary, lead and description (reviews.search), written by a
     # PostgreSQL trigger on every write path and GIN-indexed (migration 0011); NULL on SQLite.
@@ -214,36 +228,36 @@ class Pledge(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="pledge_ends_after_start",
-                violation_error_message="The end date cannot be before the start date.",
+                violation_error_message=_("The end date cannot be before the start date."),
             ),
             FieldCheckConstraint(
                 field="amount",
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
                 name="pledge_amount_not_negative",
-                violation_error_message="An amount cannot be negative.",
+                violation_error_message=_("An amount cannot be negative."),
             ),
             FieldCheckConstraint(
                 field="matches",
                 condition=Q(matches__isnull=True) | Q(kind="matching"),
                 name="pledge_only_matching_answers",
-                violation_error_message="Only a matching pledge answers another pledge.",
+                violation_error_message=_("Only a matching pledge answers another pledge."),
             ),
             FieldCheckConstraint(
                 field="matches",
                 condition=Q(matches__isnull=True) | ~Q(matches=models.F("pk")),
                 name="pledge_answers_another",
-                violation_error_message="A pledge cannot answer itself.",
+                violation_error_message=_("A pledge cannot answer itself."),
             ),
             FieldCheckConstraint(
                 field="attachment_type",
                 condition=Q(attachment_type="") | Q(attachment_type__in=MediaType.values),
                 name="pledge_attachment_type_allowed",
-                violation_error_message="An attachment's type is one of the allowed ones.",
+                violation_error_message=_("An attachment's type is one of the allowed ones."),
             ),
         ]
 
     def __str__(self):
-        return self.title or f"Pledge {self.pk}"
+        return self.title or gettext("Pledge %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
         return address("reviews:pledge-detail", self.pk)
@@ -269,11 +283,11 @@ class Pledge(models.Model):
         errors = {}
         self.currency = self.currency.strip().upper()
         if self.currency and not CURRENCY.fullmatch(self.currency):
-            errors["currency"] = "Give the currency as a three-letter code, e.g. USD."
+            errors["currency"] = gettext("Give the currency as a three-letter code, e.g. USD.")
         # That only a matching pledge answers one, and not itself, are constraints.
         answers = self.kind == self.Kind.MATCHING and self.matches_id not in (None, self.pk)
         if answers and self.matches.status != Status.PUBLISHED:
-            errors["matches"] = "A matching pledge answers a published pledge."
+            errors["matches"] = gettext("A matching pledge answers a published pledge.")
         if errors:
             raise ValidationError(errors)
 
@@ -292,52 +306,69 @@ class Pledge(models.Model):
                 for message in messages:
                     need(field, message)
         if not self.title.strip():
-            need("title", "Give the pledge a title.")
+            need("title", gettext("Give the pledge a title."))
         if not self.summary.strip():
-            need("summary", "Write a one-line summary.")
+            need("summary", gettext("Write a one-line summary."))
         length = len(self.description.strip())
         if length < DESCRIPTION_MIN:
             need(
                 "description",
-                f"Describe the pledge in at least {DESCRIPTION_MIN} characters (now {length}).",
+                ngettext(
+                    "Describe the pledge in at least %(min)d character (now %(length)d).",
+                    "Describe the pledge in at least %(min)d characters (now %(length)d).",
+                    DESCRIPTION_MIN,
+                )
+                % {"min": DESCRIPTION_MIN, "length": length},
             )
         elif length > DESCRIPTION_MAX:
-            need("description", f"Keep the description under {DESCRIPTION_MAX} characters.")
+            need(
+                "description",
+                ngettext(
+                    "Keep the description under %(max)d character.",
+                    "Keep the description under %(max)d characters.",
+                    DESCRIPTION_MAX,
+                )
+                % {"max": DESCRIPTION_MAX},
+            )
         objective_ids = {o.pk for o in self.objectives.all()} if self.pk else set()
         if not objective_ids:
-            need("objectives", "Choose at least one objective.")
+            need("objectives", gettext("Choose at least one objective."))
         if not self.primary_objective_id:
-            need("primary_objective", "Choose the primary objective.")
+            need("primary_objective", gettext("Choose the primary objective."))
         elif objective_ids and self.primary_objective_id not in objective_ids:
-            need("primary_objective", "The primary objective must be one of the objectives.")
+            need(
+                "primary_objective", gettext("The primary objective must be one of the objectives.")
+            )
         if not self.support:
-            need("support", "Choose the form of support.")
+            need("support", gettext("Choose the form of support."))
         if self.support == self.Support.FINANCIAL:
             if self.amount is None:
-                need("amount", "Give the amount of a financial pledge.")
+                need("amount", gettext("Give the amount of a financial pledge."))
             if len(self.currency) != 3:
-                need("currency", "Give the currency as a three-letter code, e.g. USD.")
+                need("currency", gettext("Give the currency as a three-letter code, e.g. USD."))
         if not self.scope:
-            need("scope", "Choose the scope.")
+            need("scope", gettext("Choose the scope."))
         if self.scope in (self.Scope.LOCAL, self.Scope.NATIONAL) and not self.countries:
-            need("countries", "Name the countries concerned.")
+            need("countries", gettext("Name the countries concerned."))
         if not self.start_date:
-            need("start_date", "Give a start date.")
+            need("start_date", gettext("Give a start date."))
         if not self.end_date:
-            need("end_date", "Give an end date.")
+            need("end_date", gettext("Give an end date."))
         if not self.contact_name.strip() or not self.contact_email:
-            need("contact_email", "Give a contact name and e-mail address.")
+            need("contact_email", gettext("Give a contact name and e-mail address."))
         if not self.cycle_id:
-            need("cycle", "Choose the review cycle.")
+            need("cycle", gettext("Choose the review cycle."))
         if not self.concerns_migrants:
             need(
                 "concerns_migrants",
-                "Confirm that the pledge concerns migrants (the GCM), not refugees (the GCR).",
+                gettext(
+                    "Confirm that the pledge concerns migrants (the GCM), not refugees (the GCR)."
+                ),
             )
         if self.kind == self.Kind.MATCHING and not self.matches_id:
-            need("matches", "Choose the pledge this one answers.")
+            need("matches", gettext("Choose the pledge this one answers."))
         if self.kind == self.Kind.JOINT and not (self.pk and self.partnerships.exists()):
-            need("partners", "Name at least one partner organisation of a joint pledge.")
+            need("partners", gettext("Name at least one partner organisation of a joint pledge."))
         return errors
 
 
@@ -376,9 +407,9 @@ class PledgePartner(models.Model):
     """A partner organisation of a joint pledge, which its focal points confirm or decline."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partnerships")
     actor = models.ForeignKey(
@@ -397,4 +428,8 @@ class PledgePartner(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.actor} – partner of {self.pledge} ({self.get_status_display()})"
+        return gettext("%(actor)s – partner of %(pledge)s (%(status)s)") % {
+            "actor": self.actor,
+            "pledge": self.pledge,
+            "status": self.get_status_display(),
+        }

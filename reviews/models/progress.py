@@ -5,6 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reviews.models.lifecycle import ImplementationStatus, public_pledge_q
 from reviews.models.pledges import Pledge
@@ -67,7 +69,7 @@ class ProgressUpdate(models.Model):
     )
     is_hidden = models.BooleanField(default=False)
     auto_hidden = models.BooleanField(
-        default=False, help_text="Hidden automatically by flags, waiting for a moderator."
+        default=False, help_text=_("Hidden automatically by flags, waiting for a moderator.")
     )
     hidden_reason = models.TextField(blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -80,7 +82,11 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["pledge", "-date"], name="progress_pledge_date")]
 
     def __str__(self):
-        return f"{self.pledge}: {self.get_stage_display()} on {self.date}"
+        return gettext("%(pledge)s: %(stage)s on %(date)s") % {
+            "pledge": self.pledge,
+            "stage": self.get_stage_display(),
+            "date": self.date,
+        }
 
     @property
     def flag_summary(self):

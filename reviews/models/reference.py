@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import SourcedQuerySet
 from portal.addresses import address
@@ -36,7 +38,10 @@ class Objective(models.Model):
         ]
 
     def __str__(self):
-        return f"Objective {self.number}: {self.short_label}"
+        return gettext("Objective %(number)s: %(label)s") % {
+            "number": self.number,
+            "label": self.short_label,
+        }
 
     def get_absolute_url(self):
         return address("reviews:objective-detail", self.number)
@@ -119,23 +124,25 @@ class ReviewCycleQuerySet(SourcedQuerySet):
 
 class ReviewCycle(models.Model):
     class Kind(models.TextChoices):
-        GLOBAL = "global", "International Migration Review Forum"
-        REGIONAL = "regional", "Regional review"
+        GLOBAL = "global", _("International Migration Review Forum")
+        REGIONAL = "regional", _("Regional review")
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    year = models.PositiveSmallIntegerField(help_text="The year the cycle's review takes place.")
+    year = models.PositiveSmallIntegerField(help_text=_("The year the cycle's review takes place."))
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     hearing_on = models.DateField(
-        null=True, blank=True, help_text="Date of the informal multi-stakeholder hearing."
+        null=True, blank=True, help_text=_("Date of the informal multi-stakeholder hearing.")
     )
     submissions_open = models.DateTimeField(null=True, blank=True)
     submissions_close = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(
-        max_length=200, blank=True, help_text="The outcome document, e.g. the Progress Declaration."
+        max_length=200,
+        blank=True,
+        help_text=_("The outcome document, e.g. the Progress Declaration."),
     )
     outcome_endorsed_on = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
@@ -150,14 +157,14 @@ class ReviewCycle(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="cycle_ends_after_start",
-                violation_error_message="A review cycle cannot end before it starts.",
+                violation_error_message=_("A review cycle cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(submissions_close__isnull=True)
                 | Q(submissions_open__isnull=True)
                 | Q(submissions_close__gt=models.F("submissions_open")),
                 name="cycle_submissions_close_after_open",
-                violation_error_message="The submission window must close after it opens.",
+                violation_error_message=_("The submission window must close after it opens."),
             ),
         ]
 
@@ -202,8 +209,10 @@ class RoundTable(models.Model):
         ]
 
     def __str__(self):
-        label = f"{self.cycle} – round table {self.number}"
-        return f"{label}: {self.title}" if self.title else label
+        values = {"cycle": self.cycle, "number": self.number, "title": self.title}
+        if self.title:
+            return gettext("%(cycle)s – round table %(number)s: %(title)s") % values
+        return gettext("%(cycle)s – round table %(number)s") % values
 
     def natural_key(self):
         return (*self.cycle.natural_key(), self.number)
@@ -237,7 +246,10 @@ class RoundTableObjective(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.round_table}: objective {self.objective.number}"
+        return gettext("%(round_table)s: objective %(number)s") % {
+            "round_table": self.round_table,
+            "number": self.objective.number,
+        }
 
     def natural_key(self):
         return (*self.round_table.natural_key(), *self.objective.natural_key())
@@ -253,7 +265,7 @@ class RoundTableObjective(models.Model):
         if elsewhere.exists():
             raise ValidationError(
                 {
-                    "objective": (
+                    "objective": gettext(
                         "This objective is already covered by another round table of the cycle."
                     )
                 }
@@ -336,7 +348,7 @@ class DeclarationParagraphObjective(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="+")
     editorial = models.BooleanField(
         default=True,
-        help_text="The curators' own reading; untick only when a cited source states the link.",
+        help_text=_("The curators' own reading; untick only when a cited source states the link."),
     )
 
     objects = DeclarationParagraphObjectiveQuerySet.as_manager()
@@ -350,8 +362,10 @@ class DeclarationParagraphObjective(models.Model):
         ]
 
     def __str__(self):
-        reading = " (curators' reading)" if self.editorial else ""
-        return f"{self.paragraph}: objective {self.objective.number}{reading}"
+        values = {"paragraph": self.paragraph, "number": self.objective.number}
+        if self.editorial:
+            return gettext("%(paragraph)s: objective %(number)s (curators' reading)") % values
+        return gettext("%(paragraph)s: objective %(number)s") % values
 
     def natural_key(self):
         return (*self.paragraph.natural_key(), *self.objective.natural_key())
@@ -369,7 +383,7 @@ class Milestone(models.Model):
 
     slug = models.SlugField(max_length=80, unique=True)
     year = models.PositiveSmallIntegerField()
-    date = models.DateField(null=True, blank=True, help_text="Only when the source gives it.")
+    date = models.DateField(null=True, blank=True, help_text=_("Only when the source gives it."))
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
 
@@ -383,7 +397,7 @@ class Milestone(models.Model):
 
     def clean(self):
         if self.date and self.year and self.date.year != self.year:
-            raise ValidationError({"date": "The date must fall in the milestone's year."})
+            raise ValidationError({"date": gettext("The date must fall in the milestone's year.")})
 
     def natural_key(self):
         return (self.slug,)

@@ -26,7 +26,7 @@ from reviews.services.moderation import (
 )
 from reviews.services.pledges import (
     EDITABLE_FIELDS,
-    PAST_TENSE,
+    STEP_DONE,
     TRANSITIONS,
     PledgeConflict,
     TransitionNotAllowed,
@@ -46,7 +46,7 @@ __all__ = [
     "COMMENT_RATE",
     "EDITABLE_FIELDS",
     "FLAG_RATE",
-    "PAST_TENSE",
+    "STEP_DONE",
     "TRANSITIONS",
     "PledgeConflict",
     "PostingBlocked",

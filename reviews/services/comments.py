@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from actors.models import Actor, User
 from actors.models.notifications import Kind
@@ -11,7 +12,7 @@ from actors.permissions import memberships_by_actor
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
 from reviews.models import Comment, Flag, Pledge, ProgressUpdate
-from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, TARGETS
+from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, EDIT_WINDOW_MINUTES, TARGETS
 from reviews.services.moderation import auto_hide
 from reviews.services.quotes import DELETED_BY_AUTHOR, quote, requote
 
@@ -36,12 +37,18 @@ def accepts_comments(target_field: str, target) -> bool:
 
 def _check_can_post(user: User, action: str, rate: tuple[int, int]) -> None:
     if user.posting_blocked_at:
-        raise PostingBlocked("A moderator has blocked your account from posting.")
+        raise PostingBlocked(gettext("A moderator has blocked your account from posting."))
     limit, window = rate
     if not hit(f"{action}:{user.pk}", limit=limit, window=window):
         raise RateLimited(
-            f"You have posted {limit} times in a short while; please wait a few minutes. "
-            "What you wrote is kept below."
+            ngettext(
+                "You have posted %(limit)d time in a short while; please wait a few minutes. "
+                "What you wrote is kept below.",
+                "You have posted %(limit)d times in a short while; please wait a few minutes. "
+                "What you wrote is kept below.",
+                limit,
+            )
+            % {"limit": limit}
         )
 
 
@@ -58,21 +65,30 @@ def comment_post(
     """Post a comment (or a reply) in one's own name or for one of one's organisations."""
     _check_can_post(user, "comment", COMMENT_RATE)
     if target_field not in TARGETS:
-        raise ValidationError("Comments cannot be posted here.")
+        raise ValidationError(gettext("Comments cannot be posted here."))
     if not accepts_comments(target_field, target):
-        raise ValidationError("This cannot be commented on.")
+        raise ValidationError(gettext("This cannot be commented on."))
     if actor is not None and actor.pk not in memberships_by_actor(user):
-        raise ValidationError({"actor": "You can only write for your own organisations."})
+        raise ValidationError({"actor": gettext("You can only write for your own organisations.")})
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write something first."})
+        raise ValidationError({"body": gettext("Write something first.")})
     if len(body) > COMMENT_MAX:
-        raise ValidationError({"body": f"Keep it under {COMMENT_MAX} characters."})
+        raise ValidationError(
+            {
+                "body": ngettext(
+                    "Keep it under %(max)d character.",
+                    "Keep it under %(max)d characters.",
+                    COMMENT_MAX,
+                )
+                % {"max": COMMENT_MAX}
+            }
+        )
     if parent is not None:
         if parent.parent_id:
             parent = parent.parent  # replies stay one level deep
         if getattr(parent, f"{target_field}_id") != target.pk or parent.is_hidden:
-            raise ValidationError("You can only reply to a visible comment here.")
+            raise ValidationError(gettext("You can only reply to a visible comment here."))
     comment = Comment(
         author=user,
         actor=actor,
@@ -95,7 +111,7 @@ def _notify_about_new_comment(comment: Comment) -> None:
         notify_user(
             user=comment.parent.author,
             kind=Kind.REPLY,
-            title=f"{who} replied to your comment",
+            title=gettext("%(who)s replied to your comment") % {"who": who},
             url=url,
             body=quote(comment),
             about=comment.quoted_as,
@@ -106,7 +122,8 @@ def _notify_about_new_comment(comment: Comment) -> None:
         notify_users(
             users=User.objects.members_of(pledge.lead_id).exclude(pk__in=told),
             kind=Kind.PLEDGE_COMMENT,
-            title=f"{who} commented on your pledge “{pledge.title}”",
+            title=gettext("%(who)s commented on your pledge “%(title)s”")
+            % {"who": who, "title": pledge.title},
             url=url,
             body=quote(comment),
             about=comment.quoted_as,
@@ -117,14 +134,30 @@ def _notify_about_new_comment(comment: Comment) -> None:
 def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     """Authors may edit for 15 minutes; the comment is then marked as edited."""
     if comment.author_id != user.pk:
-        raise ValidationError("Only the author can edit a comment.")
+        raise ValidationError(gettext("Only the author can edit a comment."))
     if comment.is_deleted or comment.is_hidden:
-        raise ValidationError("This comment can no longer be edited.")
+        raise ValidationError(gettext("This comment can no longer be edited."))
     if timezone.now() > comment.editable_until():
-        raise ValidationError("Comments can be edited for 15 minutes after posting.")
+        raise ValidationError(
+            ngettext(
+                "Comments can be edited for %(minutes)d minute after posting.",
+                "Comments can be edited for %(minutes)d minutes after posting.",
+                EDIT_WINDOW_MINUTES,
+            )
+            % {"minutes": EDIT_WINDOW_MINUTES}
+        )
     body = body.strip()
     if not body or len(body) > COMMENT_MAX:
-        raise ValidationError({"body": f"Write between 1 and {COMMENT_MAX} characters."})
+        raise ValidationError(
+            {
+                "body": ngettext(
+                    "Write between 1 and %(max)d character.",
+                    "Write between 1 and %(max)d characters.",
+                    COMMENT_MAX,
+                )
+                % {"max": COMMENT_MAX}
+            }
+        )
     comment.body = body
     comment.body_html = render_markdown(body)
     comment.edited_at = timezone.now()
@@ -137,7 +170,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
 def comment_delete(*, comment: Comment, user: User) -> Comment | None:
     """Authors delete their own comment; with replies it stays as "deleted by author"."""
     if comment.author_id != user.pk:
-        raise ValidationError("Only the author can delete a comment.")
+        raise ValidationError(gettext("Only the author can delete a comment."))
     if comment.replies.exists():
         comment.deleted_at = timezone.now()
         comment.body = ""
@@ -146,7 +179,7 @@ def comment_delete(*, comment: Comment, user: User) -> Comment | None:
         requote(comment)
         return comment
     parent = comment.parent
-    quoted_text_changed(about=comment.quoted_as, body=DELETED_BY_AUTHOR)
+    quoted_text_changed(about=comment.quoted_as, body=gettext(DELETED_BY_AUTHOR))
     comment.delete()
     if parent is not None and parent.is_deleted and not parent.replies.exists():
         parent.delete()  # the placeholder only stood for the replies; none is left
@@ -156,7 +189,7 @@ def comment_delete(*, comment: Comment, user: User) -> Comment | None:
 def _flag_target(comment, progress_update):
     target = comment or progress_update
     if target is None or (comment is not None and progress_update is not None):
-        raise ValidationError("Flag one comment or one progress update.")
+        raise ValidationError(gettext("Flag one comment or one progress update."))
     return target
 
 
@@ -175,7 +208,7 @@ def flag_create(
     model = type(target)
     locked = model.objects.select_for_update().get(pk=target.pk)
     if Flag.objects.filter(user=user, comment=comment, progress_update=progress_update).exists():
-        raise ValidationError("You have already flagged this.")
+        raise ValidationError(gettext("You have already flagged this."))
     flag = Flag(
         user=user, comment=comment, progress_update=progress_update, reason=reason, text=text
     )

@@ -3,11 +3,12 @@
 Every moderation action writes one ModerationLogEntry; nothing here (or anywhere) changes one.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from actors.models import User
 from actors.models.notifications import Kind
@@ -21,22 +22,33 @@ Action = ModerationLogEntry.Action
 
 def log_moderation(moderator, action, target, reason="") -> ModerationLogEntry:
     """Record one moderation action in the append-only log."""
+    # The label is stored: it is worded in the portal's language, not the moderator's.
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(target)[:300]
     return ModerationLogEntry.objects.create(
         moderator=moderator,
         action=action,
         target_type=target._meta.model_name,
         target_id=target.pk,
-        target_label=str(target)[:300],
+        target_label=label,
         reason=reason.strip(),
     )
 
 
 def auto_hide(item, open_flags) -> None:
-    reasons = sorted(
-        {Flag.Reason(r).label.lower() for r in open_flags.values_list("reason", flat=True)}
-    )
-    why = f"Hidden automatically after {AUTO_HIDE_FLAGS} flags ({', '.join(reasons)}), "
-    why += "until a moderator reviews it."
+    # Stored as the item's reason and in the log: worded in the portal's language, not in that
+    # of whoever raised the last flag.
+    with translation.override(settings.LANGUAGE_CODE):
+        reasons = sorted(
+            {Flag.Reason(r).label.lower() for r in open_flags.values_list("reason", flat=True)}
+        )
+        why = ngettext(
+            "Hidden automatically after %(count)d flag (%(reasons)s), until a moderator reviews "
+            "it.",
+            "Hidden automatically after %(count)d flags (%(reasons)s), until a moderator reviews "
+            "it.",
+            AUTO_HIDE_FLAGS,
+        ) % {"count": AUTO_HIDE_FLAGS, "reasons": ", ".join(reasons)}
     item.is_hidden = True
     item.auto_hidden = True
     item.hidden_reason = why
@@ -53,7 +65,7 @@ def auto_hide(item, open_flags) -> None:
         notify_user(
             user=author,
             kind=Kind.MODERATION,
-            title="Your contribution is hidden until a moderator reviews it",
+            title=gettext("Your contribution is hidden until a moderator reviews it"),
             url=_item_url(item),
             body=why,
         )
@@ -62,7 +74,7 @@ def auto_hide(item, open_flags) -> None:
     notify_users(
         users=User.objects.moderators(),
         kind=Kind.MODERATOR_ALERT,
-        title="An item was hidden automatically",
+        title=gettext("An item was hidden automatically"),
         url=in_queue,
         body=why,
     )
@@ -87,7 +99,7 @@ def item_hide(*, item, moderator: User, reason: str):
     """A moderator hides a comment or a progress update, saying why; the author is told."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason; the author will read it."})
+        raise ValidationError({"reason": gettext("Give a reason; the author will read it.")})
     item = type(item).objects.select_for_update().get(pk=item.pk)
     item.is_hidden = True
     item.auto_hidden = False
@@ -105,9 +117,9 @@ def item_hide(*, item, moderator: User, reason: str):
         notify_user(
             user=item.author,
             kind=Kind.MODERATION,
-            title="A moderator hid your contribution",
+            title=gettext("A moderator hid your contribution"),
             url=_item_url(item),
-            body=f"Reason: {reason}",
+            body=gettext("Reason: %(reason)s") % {"reason": reason},
         )
     if not is_comment:
         _recompute_implementation(item.pledge)
@@ -120,7 +132,7 @@ def item_restore(*, item, moderator: User, reason: str = ""):
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if not item.is_hidden:
         # Nothing to restore: no log entry, and no "restored" message to a puzzled author.
-        raise ValidationError("It is not hidden.")
+        raise ValidationError(gettext("It is not hidden."))
     item.is_hidden = False
     item.auto_hidden = False
     item.hidden_reason = ""
@@ -137,7 +149,7 @@ def item_restore(*, item, moderator: User, reason: str = ""):
         notify_user(
             user=item.author,
             kind=Kind.MODERATION,
-            title="A moderator restored your contribution",
+            title=gettext("A moderator restored your contribution"),
             url=_item_url(item),
             body=reason,
         )
@@ -151,7 +163,7 @@ def flags_dismiss(*, item, moderator: User, reason: str = "") -> int:
     """A moderator dismisses an item's open flags; with none open, nothing is done or logged."""
     dismissed = item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
     if not dismissed:
-        raise ValidationError("There are no open flags to dismiss.")
+        raise ValidationError(gettext("There are no open flags to dismiss."))
     log_moderation(moderator, Action.FLAGS_DISMISS, item, reason)
     return dismissed
 
@@ -161,7 +173,7 @@ def user_block(*, user: User, moderator: User, reason: str) -> User:
     """Stop a person from posting; what they posted stays unless hidden one by one."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason."})
+        raise ValidationError({"reason": gettext("Give a reason.")})
     user.posting_blocked_at = timezone.now()
     user.save(update_fields=["posting_blocked_at"])
     log_moderation(moderator, Action.USER_BLOCK, user, reason)
@@ -171,7 +183,7 @@ def user_block(*, user: User, moderator: User, reason: str) -> User:
 @transaction.atomic
 def user_unblock(*, user: User, moderator: User, reason: str = "") -> User:
     if user.posting_blocked_at is None:
-        raise ValidationError(f"{user.public_name} is not blocked.")
+        raise ValidationError(gettext("%(person)s is not blocked.") % {"person": user.public_name})
     user.posting_blocked_at = None
     user.save(update_fields=["posting_blocked_at"])
     log_moderation(moderator, Action.USER_UNBLOCK, user, reason)
@@ -200,9 +212,25 @@ def send_moderator_digest(*, today=None) -> int:
         return notify_users(
             users=User.objects.moderators(),
             kind=Kind.MODERATION_QUEUE,
-            title="What is waiting for moderation",
+            title=gettext("What is waiting for moderation"),
             url=reverse("reviews:moderation"),
-            body=f"{pledges} submitted pledge{pluralize(pledges)}, "
-            f"{comments} flagged or hidden comment{pluralize(comments)} and "
-            f"{updates} flagged or hidden progress report{pluralize(updates)}.",
+            body=gettext("%(pledges)s, %(comments)s and %(updates)s.")
+            % {
+                "pledges": ngettext(
+                    "%(count)d submitted pledge", "%(count)d submitted pledges", pledges
+                )
+                % {"count": pledges},
+                "comments": ngettext(
+                    "%(count)d flagged or hidden comment",
+                    "%(count)d flagged or hidden comments",
+                    comments,
+                )
+                % {"count": comments},
+                "updates": ngettext(
+                    "%(count)d flagged or hidden progress report",
+                    "%(count)d flagged or hidden progress reports",
+                    updates,
+                )
+                % {"count": updates},
+            },
         )

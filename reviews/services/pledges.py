@@ -7,6 +7,8 @@ other code changes a pledge's status. Each is recorded as a PledgeTransition.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, User
 from actors.models.notifications import Kind
@@ -40,7 +42,7 @@ class PledgeConflict(Conflict):
 
     def __init__(self, current: Pledge):
         self.current = current
-        super().__init__("The pledge was changed by someone else meanwhile.")
+        super().__init__(gettext("The pledge was changed by someone else meanwhile."))
 
     def api_detail(self) -> dict:
         return {"detail": str(self), "current_version": self.current.version}
@@ -51,7 +53,7 @@ SCALAR_FIELDS = [
     *(name for name in EDITABLE_FIELDS if name not in EDITABLE_RELATIONS),
     *ATTACHMENT_FIELDS,
 ]
-ONLY_JOINT_PARTNERS = "Only a joint pledge names partner organisations."
+ONLY_JOINT_PARTNERS = _("Only a joint pledge names partner organisations.")
 
 
 def _apply(pledge: Pledge, data: dict) -> None:
@@ -76,7 +78,7 @@ def _clean(pledge: Pledge, data: dict, *, exclude: list[str]) -> None:
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if pledge.kind != Pledge.Kind.JOINT and _names_partners(pledge, data):
-        errors.setdefault("partners", []).append(ONLY_JOINT_PARTNERS)
+        errors.setdefault("partners", []).append(str(ONLY_JOINT_PARTNERS))
     if errors:
         raise ValidationError(errors)
 
@@ -104,10 +106,14 @@ def _tell_partner(pledge: Pledge, partner: Actor) -> None:
     notify_users(
         users=User.objects.focal_points_of(partner),
         kind=Kind.PARTNERSHIP,
-        title=f"{pledge.lead.name} names {partner.name} as partner of “{pledge.title}”",
+        title=gettext("%(lead)s names %(partner)s as partner of “%(title)s”")
+        % {"lead": pledge.lead.name, "partner": partner.name, "title": pledge.title},
         url=pledge.get_absolute_url(),
-        body=f"A focal point of {partner.name} confirms or declines the partnership on the "
-        "pledge's page; the pledge cannot be published before.",
+        body=gettext(
+            "A focal point of %(partner)s confirms or declines the partnership on the pledge's "
+            "page; the pledge cannot be published before."
+        )
+        % {"partner": partner.name},
     )
 
 
@@ -131,7 +137,7 @@ def pledge_update(*, pledge: Pledge, by: User, version: int, data: dict) -> Pled
     if locked.version != version:
         raise PledgeConflict(current=locked)
     if not locked.is_editable:
-        raise TransitionNotAllowed("Only a draft or a returned pledge can be edited.")
+        raise TransitionNotAllowed(gettext("Only a draft or a returned pledge can be edited."))
     _apply(locked, data)
     locked.version += 1
     # created_by is empty once the author deleted their account; the edit is still valid.
@@ -147,7 +153,7 @@ def _transition(pledge: Pledge, step: str, *, by: User, actor: Actor | None, rea
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if locked.status not in sources:
         raise TransitionNotAllowed(
-            f"A {locked.get_status_display().lower()} pledge cannot be {PAST_TENSE[step]}."
+            str(CANNOT_BE[step]) % {"status": locked.get_status_display().lower()}
         )
     PledgeTransition.objects.create(
         pledge=locked,
@@ -162,18 +168,27 @@ def _transition(pledge: Pledge, step: str, *, by: User, actor: Actor | None, rea
     return locked
 
 
-PAST_TENSE = {
-    "submit": "submitted",
-    "publish": "published",
-    "return": "returned",
-    "reject": "rejected",
-    "withdraw": "withdrawn",
+# What each step's outcome is called, in whole sentences for the translators (a participle put
+# into a sentence would not agree with "pledge" in every language).
+CANNOT_BE = {
+    "submit": _("A %(status)s pledge cannot be submitted."),
+    "publish": _("A %(status)s pledge cannot be published."),
+    "return": _("A %(status)s pledge cannot be returned."),
+    "reject": _("A %(status)s pledge cannot be rejected."),
+    "withdraw": _("A %(status)s pledge cannot be withdrawn."),
+}
+STEP_DONE = {
+    "submit": _("The pledge is submitted."),
+    "publish": _("The pledge is published."),
+    "return": _("The pledge is returned."),
+    "reject": _("The pledge is rejected."),
+    "withdraw": _("The pledge is withdrawn."),
 }
 
 
 def _need_reason(reason: str) -> None:
     if not reason.strip():
-        raise ValidationError({"reason": "Give a reason; the organisation will read it."})
+        raise ValidationError({"reason": gettext("Give a reason; the organisation will read it.")})
 
 
 @transaction.atomic
@@ -190,10 +205,13 @@ def pledge_submit(*, pledge: Pledge, by: User) -> Pledge:
     notify_users(
         users=User.objects.moderators(),
         kind=Kind.MODERATION_QUEUE,
-        title=f"Pledge submitted for review: {locked.title}",
+        title=gettext("Pledge submitted for review: %(title)s") % {"title": locked.title},
         url=locked.get_absolute_url(),
-        body=f"{locked.lead.name} submitted “{locked.title}”. Publish it, return it for changes "
-        "or reject it; it also waits in the moderation queue.",
+        body=gettext(
+            "%(lead)s submitted “%(title)s”. Publish it, return it for changes or reject it; it "
+            "also waits in the moderation queue."
+        )
+        % {"lead": locked.lead.name, "title": locked.title},
     )
     return locked
 
@@ -206,7 +224,10 @@ def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
     unconfirmed = pledge.partnerships.exclude(status=PledgePartner.Status.CONFIRMED)
     if unconfirmed.exists():
         names = ", ".join(p.actor.name for p in unconfirmed.select_related("actor"))
-        raise TransitionNotAllowed(f"Every partner must confirm first; still waiting: {names}.")
+        raise TransitionNotAllowed(
+            gettext("Every partner must confirm first; still waiting: %(names)s.")
+            % {"names": names}
+        )
     locked = _transition(pledge, "publish", by=by, actor=None)
     now = timezone.now()
     locked.published_at = now
@@ -259,16 +280,23 @@ def pledge_step(*, pledge: Pledge, step: str, by: User, reason: str = "") -> Ple
 
 def _tell_lead(pledge: Pledge, what: str, reason: str = "") -> None:
     # The reason comes first: the bell shows the start of the body only.
-    body = f"The reason given: {reason.strip()}\n\n" if reason else ""
+    body = gettext("The reason given: %(reason)s") % {"reason": reason.strip()} if reason else ""
+    if body:
+        body += "\n\n"
     body += {
-        "returned": "Edit it and submit it again.",
-        "rejected": "The secretariat's moderators will not publish it.",
-        "published": "It is now public on the portal.",
+        "returned": gettext("Edit it and submit it again."),
+        "rejected": gettext("The secretariat's moderators will not publish it."),
+        "published": gettext("It is now public on the portal."),
+    }[what]
+    title = {
+        "returned": gettext("Your pledge was returned: %(title)s"),
+        "rejected": gettext("Your pledge was rejected: %(title)s"),
+        "published": gettext("Your pledge was published: %(title)s"),
     }[what]
     notify_users(
         users=User.objects.focal_points_of(pledge.lead_id),
         kind=Kind.PLEDGE_WORKFLOW,
-        title=f"Your pledge was {what}: {pledge.title}",
+        title=title % {"title": pledge.title},
         url=pledge.get_absolute_url(),
         body=body,
     )
@@ -279,7 +307,9 @@ def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -
     """A partner's focal point confirms or declines being named on a joint pledge."""
     pledge = Pledge.objects.select_for_update().get(pk=partnership.pledge_id)
     if pledge.status not in Pledge.PARTNERSHIP_OPEN:
-        raise TransitionNotAllowed("Partnerships are decided before the pledge is published.")
+        raise TransitionNotAllowed(
+            gettext("Partnerships are decided before the pledge is published.")
+        )
     locked = PledgePartner.objects.select_for_update().get(pk=partnership.pk)
     locked.status = PledgePartner.Status.CONFIRMED if confirm else PledgePartner.Status.DECLINED
     locked.decided_by = by
@@ -295,9 +325,9 @@ def progress_update_create(
     """Report progress on a published pledge; it moves the implementation status."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if locked.status != Status.PUBLISHED:
-        raise TransitionNotAllowed("Progress is reported on published pledges only.")
+        raise TransitionNotAllowed(gettext("Progress is reported on published pledges only."))
     if date > timezone.localdate():
-        raise ValidationError({"date": "A progress report cannot be dated in the future."})
+        raise ValidationError({"date": gettext("A progress report cannot be dated in the future.")})
     update = ProgressUpdate(
         pledge=locked, author=by, actor=actor, date=date, stage=stage, narrative=narrative.strip()
     )

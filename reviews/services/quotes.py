@@ -5,19 +5,22 @@ hidden by a moderator (itself or the comment it answers: a comment is seen with 
 quotes follow, so the bell and the digests still to send never keep a copy of hidden words.
 """
 
+from django.utils.translation import gettext, gettext_noop
+
 from actors.notifications import quoted_text_changed
 from reviews.models import Comment
 
-REMOVED_BY_MODERATOR = "This comment was removed by a moderator."
-DELETED_BY_AUTHOR = "This comment was deleted by its author."
+# In English; what a notification shows is their translation (quote()).
+REMOVED_BY_MODERATOR = gettext_noop("This comment was removed by a moderator.")
+DELETED_BY_AUTHOR = gettext_noop("This comment was deleted by its author.")
 
 
 def quote(comment: Comment) -> str:
-    """What a notification shows of a comment now."""
+    """What a notification shows of a comment now (in the language active now)."""
     if comment.is_hidden or (comment.parent_id is not None and comment.parent.is_hidden):
-        return REMOVED_BY_MODERATOR
+        return gettext(REMOVED_BY_MODERATOR)
     if comment.is_deleted:
-        return DELETED_BY_AUTHOR
+        return gettext(DELETED_BY_AUTHOR)
     return comment.body[:500]
 
 

@@ -2,12 +2,13 @@
 
 from django import template
 
-from reviews.models.freshness import Freshness
+from reviews.models.freshness import LABELS, Freshness
 
 register = template.Library()
 
 
 @register.filter
 def freshness_label(colour) -> str:
-    """The label of a freshness colour ("green", or a Freshness), or "" for none."""
-    return Freshness(colour).label if colour else ""
+    """The label of a freshness colour ("green", or a Freshness), or "" for none, in the reader's
+    language."""
+    return str(LABELS[Freshness(colour)]) if colour else ""

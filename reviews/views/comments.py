@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from actors.models import Actor
@@ -23,33 +25,38 @@ from reviews.models.comments import COMMENT_MAX
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX, "data-counter": "true"}),
         max_length=COMMENT_MAX,
-        help_text="Emphasis (*word*), lists, links and quotes (> text) are kept.",
+        help_text=_("Emphasis (*word*), lists, links and quotes (> text) are kept."),
     )
-    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Post as")
+    actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Post as"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         memberships = []
         if user is not None and user.is_authenticated:
             memberships = sorted(memberships_by_actor(user).values(), key=lambda m: m.actor.name)
-        self.fields["actor"].choices = [("", "Myself")] + [
-            (m.actor_id, f"{m.actor.name} ({m.actor.get_kind_display()})") for m in memberships
+        self.fields["actor"].choices = [("", gettext("Myself"))] + [
+            (
+                m.actor_id,
+                gettext("%(actor)s (%(kind)s)")
+                % {"actor": m.actor.name, "kind": m.actor.get_kind_display()},
+            )
+            for m in memberships
         ]
 
 
 class FlagForm(forms.ModelForm):
     # The reasons only: no blank "choose one" option preselected among the radio buttons.
     reason = forms.ChoiceField(
-        choices=Flag.Reason.choices, widget=forms.RadioSelect, label="Why do you flag it?"
+        choices=Flag.Reason.choices, widget=forms.RadioSelect, label=_("Why do you flag it?")
     )
 
     class Meta:
         model = Flag
         fields = ["reason", "text"]
-        labels = {"text": "What is wrong? (needed for “Other”)"}
+        labels = {"text": _("What is wrong? (needed for “Other”)")}
         widgets = {"reason": forms.RadioSelect}
 
 
@@ -104,7 +111,7 @@ def comment_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your comment is posted.")
+            messages.success(request, gettext("Your comment is posted."))
             return _redirect_to(comment)
     return render(
         request,
@@ -130,7 +137,7 @@ def comment_edit(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your comment is updated.")
+            messages.success(request, gettext("Your comment is updated."))
             return _redirect_to(comment)
     return render(
         request,
@@ -150,7 +157,7 @@ def comment_delete(request, pk):
         return denial
     url = comment.get_absolute_url()
     services.comment_delete(comment=comment, user=request.user)
-    messages.success(request, "Your comment is deleted.")
+    messages.success(request, gettext("Your comment is deleted."))
     return redirect(url.split("#")[0])
 
 
@@ -186,7 +193,7 @@ def flag(request, kind, pk):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Thank you: the moderators will look at it.")
+                messages.success(request, gettext("Thank you: the moderators will look at it."))
                 if kind == "comment":
                     return redirect(item.get_absolute_url().split("#")[0])
                 return redirect(item.pledge)

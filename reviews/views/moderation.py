@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.models import Actor, User
@@ -60,8 +62,8 @@ def moderation_home(request):
 
 
 HIDDEN_KINDS = {
-    "comment": ("Comments", Comment.objects.hidden().for_moderation),
-    "update": ("Progress reports", ProgressUpdate.objects.hidden().for_moderation),
+    "comment": (_("Comments"), Comment.objects.hidden().for_moderation),
+    "update": (_("Progress reports"), ProgressUpdate.objects.hidden().for_moderation),
 }
 
 
@@ -77,7 +79,11 @@ def moderation_hidden(request):
     return render(
         request,
         "reviews/moderation_hidden.html",
-        {"kind": kind, "kinds": {k: label for k, (label, _) in HIDDEN_KINDS.items()}, "page": page},
+        {
+            "kind": kind,
+            "kinds": {k: label for k, (label, _queryset) in HIDDEN_KINDS.items()},
+            "page": page,
+        },
     )
 
 
@@ -88,14 +94,16 @@ def _replies_hidden_with(kind, item, action) -> int:
     return 0
 
 
-def _replies(count: int) -> str:
-    return f"{count} repl{'y' if count == 1 else 'ies'}"
-
-
 def _done_message(kind, item, action) -> str:
     if replies := _replies_hidden_with(kind, item, action):
-        return f"Hidden, with its {_replies(replies)}."
-    return {"hide": "Hidden.", "restore": "Restored.", "dismiss": "Flags dismissed."}[action]
+        return ngettext(
+            "Hidden, with its %(count)d reply.", "Hidden, with its %(count)d replies.", replies
+        ) % {"count": replies}
+    return {
+        "hide": gettext("Hidden."),
+        "restore": gettext("Restored."),
+        "dismiss": gettext("Flags dismissed."),
+    }[action]
 
 
 def _act(request, kind, item, action, reason):
@@ -141,13 +149,16 @@ def bulk_action(request):
     try:
         reason = _posted_reason(request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages) + " Nothing was changed.")
+        messages.error(
+            request,
+            gettext("%(refusal)s Nothing was changed.") % {"refusal": " ".join(error.messages)},
+        )
         return redirect("reviews:moderation")
     if action not in {"hide", "restore", "dismiss"}:
-        messages.error(request, "Choose what to do with the selected items.")
+        messages.error(request, gettext("Choose what to do with the selected items."))
         return redirect("reviews:moderation")
     if action == "hide" and not reason.strip():
-        messages.error(request, "Hiding needs a reason; nothing was changed.")
+        messages.error(request, gettext("Hiding needs a reason; nothing was changed."))
         return redirect("reviews:moderation")
     done, skipped, replies = 0, [], 0
     for kind, model in ITEM_MODELS.items():
@@ -160,11 +171,19 @@ def bulk_action(request):
             else:
                 done += 1
                 replies += _replies_hidden_with(kind, item, action)
-    summary = f"{done} item{'s' if done != 1 else ''} done"
+    summary = ngettext("%(count)d item done", "%(count)d items done", done) % {"count": done}
     if replies:
-        summary += f", with {_replies(replies)} hidden with their comments"
+        summary = ngettext(
+            "%(summary)s, with %(count)d reply hidden with their comments",
+            "%(summary)s, with %(count)d replies hidden with their comments",
+            replies,
+        ) % {"summary": summary, "count": replies}
     if skipped:
-        summary += f"; {len(skipped)} skipped: {' '.join(sorted(set(skipped)))}"
+        summary = ngettext(
+            "%(summary)s; %(count)d skipped: %(reasons)s",
+            "%(summary)s; %(count)d skipped: %(reasons)s",
+            len(skipped),
+        ) % {"summary": summary, "count": len(skipped), "reasons": " ".join(sorted(set(skipped)))}
     messages.success(request, summary if summary.endswith(".") else summary + ".")
     return redirect("reviews:moderation")
 
@@ -178,10 +197,14 @@ def user_action(request, pk, action):
         reason = _posted_reason(request)
         if action == "block":
             services.user_block(user=person, moderator=request.user, reason=reason)
-            messages.success(request, f"{person.public_name} can no longer post.")
+            messages.success(
+                request, gettext("%(person)s can no longer post.") % {"person": person.public_name}
+            )
         else:
             services.user_unblock(user=person, moderator=request.user, reason=reason)
-            messages.success(request, f"{person.public_name} can post again.")
+            messages.success(
+                request, gettext("%(person)s can post again.") % {"person": person.public_name}
+            )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -190,18 +213,20 @@ def user_action(request, pk, action):
 
 class ModerationLogFilter(FilterSet):
     q = django_filters.CharFilter(
-        field_name="target_label", lookup_expr="icontains", label="Target"
+        field_name="target_label", lookup_expr="icontains", label=_("Target")
     )
     action = django_filters.ChoiceFilter(
-        choices=ModerationLogEntry.Action.choices, empty_label="Any action"
+        choices=ModerationLogEntry.Action.choices, empty_label=_("Any action")
     )
     moderator = django_filters.CharFilter(
-        field_name="moderator__display_name", lookup_expr="icontains", label="Moderator"
+        field_name="moderator__display_name", lookup_expr="icontains", label=_("Moderator")
     )
     since = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="From"
+        field_name="created_at", lookup_expr="date__gte", label=pgettext_lazy("date", "From")
     )
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label="To")
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=pgettext_lazy("date", "To")
+    )
 
     class Meta:
         model = ModerationLogEntry

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.acting import acting_membership
@@ -159,7 +160,9 @@ def _save_pledge(request, form, *, pledge=None, lead=None):
 def pledge_create(request):
     memberships = list(memberships_by_actor(request.user).values())
     if not memberships:
-        messages.info(request, "Join an organisation first: pledges are made by organisations.")
+        messages.info(
+            request, gettext("Join an organisation first: pledges are made by organisations.")
+        )
         return redirect("actors:my-organisations")
     acting = acting_membership(request) or memberships[0]
     lead_id = request.POST.get("lead") or request.GET.get("lead") or acting.actor_id
@@ -181,7 +184,9 @@ def pledge_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The draft is saved. Only your organisation sees it.")
+            messages.success(
+                request, gettext("The draft is saved. Only your organisation sees it.")
+            )
             return redirect(pledge)
     return render(
         request,
@@ -208,13 +213,15 @@ def pledge_edit(request, pk):
             form.data["version"] = conflict.version
             form.add_error(
                 None,
-                "Someone saved this pledge while you were editing it. Your text is kept below; "
-                "compare it with the saved version, then save again to replace it.",
+                gettext(
+                    "Someone saved this pledge while you were editing it. Your text is kept "
+                    "below; compare it with the saved version, then save again to replace it."
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, gettext("Your changes are saved."))
             return redirect(saved)
     return render(
         request,
@@ -241,7 +248,7 @@ def pledge_transition(request, pk, step):
         for message in error.messages:
             messages.error(request, message)
         return redirect(pledge)
-    messages.success(request, f"The pledge is {services.PAST_TENSE[step]}.")
+    messages.success(request, str(services.STEP_DONE[step]))
     if step in ("publish", "return", "reject"):
         return redirect("reviews:moderation")
     return redirect(pledge)
@@ -259,11 +266,11 @@ def partnership_decide(request, pk, partner_pk, decision):
     services.partnership_decide(
         partnership=partnership, by=request.user, confirm=decision == "confirm"
     )
-    messages.success(
-        request,
-        f"{partnership.actor.name} {'confirms' if decision == 'confirm' else 'declines'} "
-        "the partnership.",
-    )
+    if decision == "confirm":
+        done = gettext("%(actor)s confirms the partnership.")
+    else:
+        done = gettext("%(actor)s declines the partnership.")
+    messages.success(request, done % {"actor": partnership.actor.name})
     return redirect(partnership.pledge)
 
 
@@ -288,7 +295,7 @@ def progress_create(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your progress report is published.")
+            messages.success(request, gettext("Your progress report is published."))
             return redirect(pledge)
     return render(
         request,

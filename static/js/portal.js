@@ -1,5 +1,13 @@
 // Progressive enhancements; every page works without them.
 
+// The translations of Django's JavaScript catalog (jsi18n, loaded just before this script); the
+// English text when it did not load.
+const gettext = window.gettext || ((message) => message);
+const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural));
+const pgettext = window.pgettext || ((context, message) => message);
+const interpolate = window.interpolate
+    || ((format, values) => format.replace(/%\((\w+)\)s/g, (match, name) => String(values[name])));
+
 // The menu button of the site header (disclosure pattern). Without this script the button stays
 // hidden and the navigation shows; with it, narrow screens fold the navigation behind the button.
 document.querySelectorAll("[data-menu-button]").forEach((button) => {
@@ -51,10 +59,14 @@ document.querySelectorAll("[data-counter]").forEach((field) => {
     const max = Number(field.getAttribute("maxlength") || 0);
     const update = () => {
         const length = field.value.trim().length;
-        let text = `${length} characters`;
-        if (min && length < min) text += `, at least ${min} to submit`;
-        if (max) text += ` (at most ${max})`;
-        counter.textContent = text;
+        const short = min && length < min;
+        let text;
+        // Translators: a counter under a text field; "min" and "max" are numbers of characters.
+        if (short && max) text = ngettext("%(length)s characters, at least %(min)s to submit (at most %(max)s)", "%(length)s characters, at least %(min)s to submit (at most %(max)s)", length);
+        else if (short) text = ngettext("%(length)s characters, at least %(min)s to submit", "%(length)s characters, at least %(min)s to submit", length);
+        else if (max) text = ngettext("%(length)s characters (at most %(max)s)", "%(length)s characters (at most %(max)s)", length);
+        else text = ngettext("%(length)s characters", "%(length)s characters", length);
+        counter.textContent = interpolate(text, { length, min, max }, true);
     };
     field.insertAdjacentElement("afterend", counter);
     field.addEventListener("input", update);
@@ -82,7 +94,8 @@ document.querySelectorAll("select[multiple][data-chooser]").forEach((select) => 
     const searchLabel = document.createElement("label");
     searchLabel.htmlFor = searchId;
     searchLabel.className = "chooser-search-label";
-    searchLabel.textContent = `Search ${name.toLowerCase()}`;
+    // Translators: the label of the filter box of a list of choices; "name" is the field's label.
+    searchLabel.textContent = interpolate(gettext("Search %(name)s"), { name: name.toLowerCase() }, true);
     const search = document.createElement("input");
     search.type = "search";
     search.id = searchId;
@@ -125,8 +138,13 @@ document.querySelectorAll("select[multiple][data-chooser]").forEach((select) => 
             if (visible) shown += 1;
         });
         const chosen = Array.from(select.selectedOptions).map((option) => option.textContent);
-        status.textContent = `${chosen.length} chosen${chosen.length ? `: ${chosen.join(", ")}` : ""}` +
-            (words ? `; ${shown} shown` : "");
+        const count = chosen.length;
+        const chosenText = count
+            ? interpolate(ngettext("%(count)s chosen: %(names)s", "%(count)s chosen: %(names)s", count), { count, names: chosen.join(pgettext("list separator", ", ")) }, true)
+            : interpolate(ngettext("%(count)s chosen", "%(count)s chosen", count), { count }, true);
+        const shownText = interpolate(ngettext("%(count)s shown", "%(count)s shown", shown), { count: shown }, true);
+        // Translators: joins "2 chosen: …" and "5 shown", the status of a filtered list of choices.
+        status.textContent = words ? interpolate(gettext("%(chosen)s; %(shown)s"), { chosen: chosenText, shown: shownText }, true) : chosenText;
     };
     search.addEventListener("input", update);
     // Enter in the filter box must not submit the whole form.

@@ -5,6 +5,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PledgeFactory, ProgressUpdateFactory
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a sandboxed machine: no GPU, no calls to any other host.
 FLAGS = [
@@ -42,3 +44,17 @@ def new_page(browser):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def long_pledge(actor_a):
+    """A published pledge with a long title, three countries and a progress report: the pages
+    that most easily grow wider than a small screen."""
+    pledge = PledgeFactory(
+        lead=actor_a,
+        published=True,
+        title="A pledge with a rather long title about recognising the skills of migrant workers",
+        countries=["GB", "SN", "FR"],
+    )
+    ProgressUpdateFactory(pledge=pledge, actor=actor_a)
+    return pledge

@@ -30,11 +30,11 @@ def sign_in(page, live_server, user, secret=None):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     if secret:
         page.wait_for_selector("input[name=code]")
         page.fill("input[name=code]", totp_code(secret))
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
     page.wait_for_selector("text=Sign out")
 
 

@@ -5,7 +5,6 @@ focus, and the countries chooser filters and ticks the select's options."""
 import pytest
 
 from tests.browser.test_pledge_journey import PASSWORD
-from tests.factories import PledgeFactory, ProgressUpdateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +23,7 @@ def sign_in(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     # On a phone the account links sit in the folded menu: present, not shown.
     page.wait_for_selector("text=Sign out", state="attached")
 
@@ -33,16 +32,10 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_pages_fit_a_small_screen_and_the_menu_opens(live_server, phone, contributor_a, actor_a):
-    pledge = PledgeFactory(
-        lead=actor_a,
-        published=True,
-        title="A pledge with a rather long title about recognising the skills of migrant workers",
-        countries=["GB", "SN", "FR"],
-    )
-    ProgressUpdateFactory(pledge=pledge, actor=actor_a)
-
-    for path in ["/", "/pledges/", f"/pledges/{pledge.pk}/"]:
+def test_pages_fit_a_small_screen_and_the_menu_opens(
+    live_server, phone, contributor_a, long_pledge
+):
+    for path in ["/", "/pledges/", f"/pledges/{long_pledge.pk}/"]:
         phone.goto(live_server.url + path)
         assert fits(phone), path
 

@@ -48,6 +48,8 @@ def _routes(w):
         "home": (PAGE, []),
         "healthz": (PAGE, []),
         "readyz": (PAGE, []),
+        "javascript-catalog": (PAGE, ["fr"]),
+        "set_language": (ACTION, []),
         "reviews:objective-list": (PAGE, []),
         "reviews:objective-detail": (PAGE, [7]),
         "reviews:principle-list": (PAGE, []),
