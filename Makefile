@@ -8,8 +8,20 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
+
+# $(call apt_install,<test>,<Debian package>,<otherwise>): when the test fails, install the
+# package (as root, with apt-get), or else run the fallback command.
+define apt_install
+	@$(1) || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+		else \
+			$(3); \
+		fi; }
+endef
 .PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean \
-	prod-local prod-local-status prod-local-stop soak soak-short bench wrk
+	prod-local prod-local-status prod-local-stop soak soak-short bench wrk gettext messages \
+	compilemessages
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -28,7 +40,36 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | python-check
 
 venv: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-demo: venv ## Set up everything with demo data and serve on http://127.0.0.1:8000
+# The interface in the six UN languages (locale/<language>/LC_MESSAGES/django.po, djangojs.po):
+# `make messages` extracts the strings into every catalogue; the compiled .mo files are built
+# from them (never committed) by every target that serves or tests the portal.
+LANGUAGES := en fr es ar ru zh_Hans
+MESSAGE_SOURCES := -i ".venv/*" -i "bench/*" -i "tests/*" -i "staticfiles/*" -i "deploy/*" \
+	-i "node_modules/*" -i "media/*" -i "backups/*"
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po)
+
+gettext: ## Install GNU gettext, which building the translation catalogues needs (Debian, as root)
+	$(call apt_install,command -v msgfmt >/dev/null 2>&1,gettext,echo "error: the translation catalogues need GNU gettext (apt-get install gettext)." >&2; exit 1)
+
+messages: venv gettext ## Extract every marked string into the six catalogues (then translate them)
+	$(PY) manage.py makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete --no-wrap --add-location=file \
+		$(MESSAGE_SOURCES)
+	$(PY) manage.py makemessages -d djangojs $(addprefix -l ,$(LANGUAGES)) --no-obsolete \
+		--no-wrap --add-location=file $(MESSAGE_SOURCES) -i "*.min.js" -i "static/vendor/*"
+	@# English is the source language: its catalogue says each message as it is written (every
+	@# translation emptied, fuzzy guesses dropped, then each msgid copied).
+	@for po in locale/en/LC_MESSAGES/*.po; do \
+		msgattrib --clear-fuzzy --clear-previous --no-wrap -o $$po $$po && \
+		msgfilter --keep-header --no-wrap -i $$po -o $$po true && \
+		msgen --no-wrap -o $$po $$po; done
+
+locale/.compiled: $(CATALOGUES) | venv gettext
+	$(PY) manage.py compilemessages --ignore=".venv" --ignore="node_modules" --ignore="staticfiles" -v0
+	@touch $@
+
+compilemessages: locale/.compiled ## Compile the translation catalogues (.po → .mo)
+
+demo: venv compilemessages ## Set up everything with demo data and serve on http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_reference
 	$(PY) manage.py seed_demo
@@ -43,15 +84,9 @@ demo-totp: venv ## Print the current two-factor code of the demo accounts
 	@$(PY) manage.py demo_totp
 
 chromium: ## Install the system Chromium the browser tests drive (Debian, as root)
-	@[ -x /usr/bin/chromium ] || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else \
-			echo "error: the browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)." >&2; \
-			exit 1; \
-		fi; }
+	$(call apt_install,[ -x /usr/bin/chromium ],chromium,echo "error: the browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)." >&2; exit 1)
 
-test: venv chromium ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+test: venv chromium compilemessages ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv ## Check code style, imports and template indentation
@@ -78,12 +113,7 @@ restore: venv ## Restore BACKUP=backups/<time> into DATABASE_URL (or TARGET_DATA
 
 # Benchmark (issue 11): a report of ratios against targets, not a test; see README "Benchmark".
 wrk: ## Install the wrk load generator the benchmark prefers (Debian, as root; else it uses Python)
-	@[ -x /usr/bin/wrk ] || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-		else \
-			echo "note: no /usr/bin/wrk; the benchmark uses its Python load generator." >&2; \
-		fi; }
+	$(call apt_install,[ -x /usr/bin/wrk ],wrk,echo "note: no /usr/bin/wrk; the benchmark uses its Python load generator." >&2)
 
 bench: venv wrk ## Seed or reuse two PostgreSQL sizes and print every performance ratio
 	$(PY) -m bench
@@ -92,7 +122,7 @@ clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
 
 # --- The production topology on this machine (deploy/README.md); as root, with PostgreSQL 15 ---
-prod-local: venv ## Run a streaming replica, two gunicorn instances, a worker and the scheduler
+prod-local: venv compilemessages ## Run a streaming replica, two gunicorn instances, a worker and the scheduler
 	PY=$(abspath $(PY)) deploy/prod_local.sh up
 
 prod-local-status: ## Show what prod-local runs
