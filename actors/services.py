@@ -10,11 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from actors.models import Actor, ApiToken, JoinRequest, Membership, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
+from portal.i18n import interpolate_lazy
 
 security_log = logging.getLogger("portal.security")
 
@@ -30,8 +31,10 @@ def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinR
         notify_users(
             users=User.objects.focal_points_of(actor),
             kind=Kind.JOIN_REQUEST,
-            title=gettext("%(requester)s asks to join %(actor)s")
-            % {"requester": _requester_name(user), "actor": actor.name},
+            title=interpolate_lazy(
+                gettext_lazy("%(requester)s asks to join %(actor)s"),
+                {"requester": _requester_name(user), "actor": actor.name},
+            ),
             url=reverse("actors:join-requests", args=[actor.slug]),
             body=_join_request_body(join_request),
         )
@@ -97,7 +100,9 @@ def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> M
     notify_user(
         user=decided.user,
         kind=Kind.MEMBERSHIP,
-        title=gettext("You can now act for %(actor)s") % {"actor": decided.actor.name},
+        title=interpolate_lazy(
+            gettext_lazy("You can now act for %(actor)s"), {"actor": decided.actor.name}
+        ),
         url=reverse("actors:my-organisations"),
         body=gettext("Your request to act for %(actor)s was approved: you are now its %(role)s.")
         % {"actor": decided.actor.name, "role": decided.get_role_display().lower()},
@@ -115,10 +120,14 @@ def join_request_refuse(*, join_request: JoinRequest, by: User, reason: str) -> 
     notify_user(
         user=decided.user,
         kind=Kind.MEMBERSHIP,
-        title=gettext("Your request to act for %(actor)s was refused")
-        % {"actor": decided.actor.name},
+        title=interpolate_lazy(
+            gettext_lazy("Your request to act for %(actor)s was refused"),
+            {"actor": decided.actor.name},
+        ),
         url=reverse("actors:my-organisations"),
-        body=gettext("The reason given: %(reason)s") % {"reason": decided.reason},
+        body=interpolate_lazy(
+            gettext_lazy("The reason given: %(reason)s"), {"reason": decided.reason}
+        ),
     )
     return decided
 
@@ -200,14 +209,16 @@ def actor_accredit(*, actor: Actor, by: User) -> Actor:
         notify_user(
             user=actor.proposed_by,
             kind=Kind.MEMBERSHIP,
-            title=gettext("%(actor)s is accredited") % {"actor": actor.name},
+            title=interpolate_lazy(gettext_lazy("%(actor)s is accredited"), {"actor": actor.name}),
             url=actor.get_absolute_url(),
-            body=gettext(
-                "%(actor)s, which you proposed, is now accredited on the portal and you are "
-                "its first focal point. Set up two-factor authentication to use your focal point "
-                "powers, then invite colleagues to ask to join."
-            )
-            % {"actor": actor.name},
+            body=interpolate_lazy(
+                gettext_lazy(
+                    "%(actor)s, which you proposed, is now accredited on the portal and you are "
+                    "its first focal point. Set up two-factor authentication to use your focal "
+                    "point powers, then invite colleagues to ask to join."
+                ),
+                {"actor": actor.name},
+            ),
         )
     return actor
 

@@ -3,12 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from actors.models import Actor, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users, quoted_text_changed
 from actors.permissions import memberships_by_actor
+from portal.i18n import interpolate_lazy
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
 from reviews.models import Comment, Flag, Pledge, ProgressUpdate
@@ -111,7 +112,7 @@ def _notify_about_new_comment(comment: Comment) -> None:
         notify_user(
             user=comment.parent.author,
             kind=Kind.REPLY,
-            title=gettext("%(who)s replied to your comment") % {"who": who},
+            title=interpolate_lazy(gettext_lazy("%(who)s replied to your comment"), {"who": who}),
             url=url,
             body=quote(comment),
             about=comment.quoted_as,
@@ -122,8 +123,10 @@ def _notify_about_new_comment(comment: Comment) -> None:
         notify_users(
             users=User.objects.members_of(pledge.lead_id).exclude(pk__in=told),
             kind=Kind.PLEDGE_COMMENT,
-            title=gettext("%(who)s commented on your pledge “%(title)s”")
-            % {"who": who, "title": pledge.title},
+            title=interpolate_lazy(
+                gettext_lazy("%(who)s commented on your pledge “%(title)s”"),
+                {"who": who, "title": pledge.title},
+            ),
             url=url,
             body=quote(comment),
             about=comment.quoted_as,

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from actors.models import User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
+from portal.i18n import interpolate_lazy
 from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS
 from reviews.services.quotes import requote
@@ -65,7 +66,7 @@ def auto_hide(item, open_flags) -> None:
         notify_user(
             user=author,
             kind=Kind.MODERATION,
-            title=gettext("Your contribution is hidden until a moderator reviews it"),
+            title=gettext_lazy("Your contribution is hidden until a moderator reviews it"),
             url=_item_url(item),
             body=why,
         )
@@ -74,7 +75,7 @@ def auto_hide(item, open_flags) -> None:
     notify_users(
         users=User.objects.moderators(),
         kind=Kind.MODERATOR_ALERT,
-        title=gettext("An item was hidden automatically"),
+        title=gettext_lazy("An item was hidden automatically"),
         url=in_queue,
         body=why,
     )
@@ -117,9 +118,9 @@ def item_hide(*, item, moderator: User, reason: str):
         notify_user(
             user=item.author,
             kind=Kind.MODERATION,
-            title=gettext("A moderator hid your contribution"),
+            title=gettext_lazy("A moderator hid your contribution"),
             url=_item_url(item),
-            body=gettext("Reason: %(reason)s") % {"reason": reason},
+            body=interpolate_lazy(gettext_lazy("Reason: %(reason)s"), {"reason": reason}),
         )
     if not is_comment:
         _recompute_implementation(item.pledge)
@@ -149,7 +150,7 @@ def item_restore(*, item, moderator: User, reason: str = ""):
         notify_user(
             user=item.author,
             kind=Kind.MODERATION,
-            title=gettext("A moderator restored your contribution"),
+            title=gettext_lazy("A moderator restored your contribution"),
             url=_item_url(item),
             body=reason,
         )
@@ -212,7 +213,7 @@ def send_moderator_digest(*, today=None) -> int:
         return notify_users(
             users=User.objects.moderators(),
             kind=Kind.MODERATION_QUEUE,
-            title=gettext("What is waiting for moderation"),
+            title=gettext_lazy("What is waiting for moderation"),
             url=reverse("reviews:moderation"),
             body=gettext("%(pledges)s, %(comments)s and %(updates)s.")
             % {

@@ -14,6 +14,7 @@ from actors.models import Actor, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_users
 from portal.access import Conflict
+from portal.i18n import interpolate_lazy
 from reviews.models import (
     ModerationLogEntry,
     Pledge,
@@ -106,14 +107,18 @@ def _tell_partner(pledge: Pledge, partner: Actor) -> None:
     notify_users(
         users=User.objects.focal_points_of(partner),
         kind=Kind.PARTNERSHIP,
-        title=gettext("%(lead)s names %(partner)s as partner of “%(title)s”")
-        % {"lead": pledge.lead.name, "partner": partner.name, "title": pledge.title},
+        title=interpolate_lazy(
+            _("%(lead)s names %(partner)s as partner of “%(title)s”"),
+            {"lead": pledge.lead.name, "partner": partner.name, "title": pledge.title},
+        ),
         url=pledge.get_absolute_url(),
-        body=gettext(
-            "A focal point of %(partner)s confirms or declines the partnership on the pledge's "
-            "page; the pledge cannot be published before."
-        )
-        % {"partner": partner.name},
+        body=interpolate_lazy(
+            _(
+                "A focal point of %(partner)s confirms or declines the partnership on the "
+                "pledge's page; the pledge cannot be published before."
+            ),
+            {"partner": partner.name},
+        ),
     )
 
 

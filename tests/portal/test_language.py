@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 from actors.models import User
 from actors.models.notifications import Frequency, Kind
 from actors.notifications import notify_user, set_preferences
-from tests.factories import VerifiedUserFactory
+from reviews.services.comments import comment_post
+from tests.factories import PledgeFactory, VerifiedUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,17 @@ def test_the_javascript_catalogue_has_an_address_per_language_and_is_cached(clie
     assert json.dumps("البحث في %(name)s") in arabic.content.decode()  # as the catalogue writes it
     assert "max-age=86400" in arabic["Cache-Control"]
     assert client.get(reverse("javascript-catalog", args=["xx"])).status_code == 404
+
+
+def test_a_reply_is_announced_in_the_language_of_the_person_replied_to():
+    author = VerifiedUserFactory(language="fr")
+    replier = VerifiedUserFactory(display_name="Rania", language="ar")
+    pledge = PledgeFactory(published=True)
+    parent = comment_post(user=author, target_field="pledge", target=pledge, body="Question ?")
+
+    with translation.override("ar"):  # the replier's own request
+        comment_post(
+            user=replier, target_field="pledge", target=pledge, body="Réponse.", parent=parent
+        )
+
+    assert author.notifications.get().title == "Rania a répondu à votre commentaire"
