@@ -99,6 +99,8 @@ def timed_pages() -> list[Page]:
         Page("actor page", "actors:actor-detail", args=lambda c: [c.actor]),
         Page("cycle page", "reviews:cycle-detail", args=lambda c: [c.cycle]),
         Page("pledge page, 200 comments", "reviews:pledge-detail", args=lambda c: [c.busy_pledge]),
+        # Loaded by every page (issue 12): one cached catalogue per language.
+        Page("JavaScript catalogue (ar)", "javascript-catalog", args=lambda c: ["ar"]),
         *_stats_pages(),
         *_stats_pages(uncached=True),
         # Dashboards (issue 12 and later) go here.
