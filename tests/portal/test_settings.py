@@ -93,13 +93,13 @@ def test_postgres_connections_are_persistent_and_health_checked():
     assert result.stdout.split() == ["django.db.backends.postgresql", "600", "True"]
 
 
-def database_options(**env):
+def settings_json(expression: str, **env):
+    """`expression` (of the settings module `s`) read as JSON from a fresh interpreter."""
     result = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import json, portal.settings as s;"
-            "print(json.dumps(s.DATABASES['default']['OPTIONS']))",
+            f"import json, portal.settings as s; print(json.dumps({expression}))",
         ],
         cwd=settings.BASE_DIR,
         env={"PATH": os.environ["PATH"], "ENV_FILE": os.devnull + ".absent", **env},
@@ -110,6 +110,10 @@ def database_options(**env):
     return json.loads(result.stdout)
 
 
+def database_options(**env):
+    return settings_json("s.DATABASES['default']['OPTIONS']", **env)
+
+
 def test_postgres_connections_give_up_after_a_few_seconds_by_default():
     options = database_options(DATABASE_URL="postgres://portal@127.0.0.1:5432/portal")
 
@@ -117,27 +121,13 @@ def test_postgres_connections_give_up_after_a_few_seconds_by_default():
 
 
 def database_flags(**env):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, portal.settings as s; print(json.dumps({alias: [d.get("
-            "'DISABLE_SERVER_SIDE_CURSORS'), d.get('PREPARED_STATEMENTS')]"
-            " for alias, d in s.DATABASES.items()}))",
-        ],
-        cwd=settings.BASE_DIR,
-        env={
-            "PATH": os.environ["PATH"],
-            "ENV_FILE": os.devnull + ".absent",
-            "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
-            "DATABASE_REPLICA_URLS": "postgres://portal@127.0.0.1:5433/portal",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=True,
+    return settings_json(
+        "{alias: [d.get('DISABLE_SERVER_SIDE_CURSORS'), d.get('PREPARED_STATEMENTS')]"
+        " for alias, d in s.DATABASES.items()}",
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/portal",
+        DATABASE_REPLICA_URLS="postgres://portal@127.0.0.1:5433/portal",
+        **env,
     )
-    return json.loads(result.stdout)
 
 
 def test_postgres_keeps_server_side_cursors_and_prepares_the_list_rows_by_default():
