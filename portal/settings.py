@@ -283,7 +283,7 @@ SPECTACULAR_SETTINGS = {
         "CycleKindEnum": "reviews.models.reference.ReviewCycle.Kind",
         "PledgeKindEnum": "reviews.models.pledges.Pledge.Kind",
         "PledgeStatusEnum": "reviews.models.pledges.Status",
-        "PartnerStatusEnum": "reviews.models.pledges.PledgePartner.Status",
+        "PartnerStatusEnum": "reviews.models.partners.PledgePartner.Status",
         "ImplementationStatusEnum": "reviews.models.pledges.ImplementationStatus",
     },
 }

@@ -9,7 +9,8 @@ from reviews.models.citations import (
 from reviews.models.comments import Comment, Flag, ModerationLogEntry
 from reviews.models.exports import ExportJob
 from reviews.models.lifecycle import PledgeTransition
-from reviews.models.pledges import Pledge, PledgePartner
+from reviews.models.partners import PledgePartner
+from reviews.models.pledges import Pledge
 from reviews.models.progress import ProgressUpdate
 from reviews.models.reference import (
     DeclarationParagraph,

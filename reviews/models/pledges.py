@@ -61,7 +61,7 @@ class PledgeQuerySet(models.QuerySet):
 
     def public_or_involving(self, actor_ids):
         """Public pledges, plus those the organisations lead or are named partners of."""
-        partner_of = PledgePartner.objects.filter(
+        partner_of = self.model.partners.through.objects.filter(
             pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
         )
         return self.filter(public_pledge_q() | Q(lead_id__in=actor_ids) | models.Exists(partner_of))
@@ -81,7 +81,8 @@ class PledgeQuerySet(models.QuerySet):
             .select_related("lead", "primary_objective")
             .prefetch_related(
                 models.Prefetch(
-                    "partnerships", queryset=PledgePartner.objects.select_related("actor")
+                    "partnerships",
+                    queryset=self.model.partners.through.objects.select_related("actor"),
                 )
             )
             .defer("description", "search_vector", "lead__description")
@@ -401,35 +402,3 @@ EDITABLE_FIELDS = [
 EDITABLE_RELATIONS = ("objectives", "principles", "partners")
 # Set from an uploaded file by the form, never typed.
 ATTACHMENT_FIELDS = ("attachment", "attachment_name", "attachment_type")
-
-
-class PledgePartner(models.Model):
-    """A partner organisation of a joint pledge, which its focal points confirm or decline."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-
-    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partnerships")
-    actor = models.ForeignKey(
-        "actors.Actor", on_delete=models.PROTECT, related_name="pledge_partnerships"
-    )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["actor__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["pledge", "actor"], name="pledge_partner_once"),
-        ]
-
-    def __str__(self):
-        return gettext("%(actor)s – partner of %(pledge)s (%(status)s)") % {
-            "actor": self.actor,
-            "pledge": self.pledge,
-            "status": self.get_status_display(),
-        }
