@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal import pagination as keyset
 from portal.access import MFA_MESSAGE, Access, Conflict, log_denial
 from portal.ratelimit import RateLimited
 
@@ -62,7 +63,15 @@ class CursorPagination(pagination.CursorPagination):
             raise exceptions.NotFound(self.invalid_cursor_message)
         return cursor
 
+    # The keys of the next and previous pages when the order leads with tiers (else None).
+    _tier_links = None
+
     def paginate_queryset(self, queryset, request, view=None):
+        self._tier_links = None
+        ordered = queryset.order_by(*self.get_ordering(request, queryset, view))
+        order = keyset.order_of(ordered)
+        if order is not None and order.tiers is not None:
+            return self._paginate_by_tiers(ordered, order, request)
         if not request.query_params.get(self.cursor_query_param):
             return super().paginate_queryset(queryset, request, view)
         # A forged cursor's position may not fit the ordering field ("p=abc" for an integer):
@@ -71,6 +80,36 @@ class CursorPagination(pagination.CursorPagination):
             return super().paginate_queryset(queryset, request, view)
         except (ValueError, TypeError, OverflowError, DjangoValidationError) as error:
             raise exceptions.NotFound(self.invalid_cursor_message) from error
+
+    def _paginate_by_tiers(self, queryset, order, request):
+        """An order that leads with tiers (a search's rank) is paged by key, as the HTML lists
+        are (portal.pagination): DRF's cursor would sort every row by the tier. The cursor's
+        position is the key of the row it follows (or, reversed, precedes)."""
+        self.request, self.base_url = request, request.build_absolute_uri()
+        self.page_size = self.get_page_size(request)
+        cursor = self.decode_cursor(request)
+        after = before = ""
+        if cursor is not None:
+            direction = order.reversed() if cursor.reverse else order
+            if cursor.position is None or direction.decode(cursor.position) is None:
+                raise exceptions.NotFound(self.invalid_cursor_message)
+            after, before = ("", cursor.position) if cursor.reverse else (cursor.position, "")
+        found = keyset.keyset_page(queryset, order, self.page_size, after, before)
+        self._tier_links = (found.after, found.before)
+        self.page = found.rows
+        return found.rows
+
+    def get_next_link(self):
+        if self._tier_links is None:
+            return super().get_next_link()
+        after = self._tier_links[0]
+        return self.encode_cursor(pagination.Cursor(0, False, after)) if after else None
+
+    def get_previous_link(self):
+        if self._tier_links is None:
+            return super().get_previous_link()
+        before = self._tier_links[1]
+        return self.encode_cursor(pagination.Cursor(0, True, before)) if before else None
 
 
 # What a slug in an address may hold (anything else is a 404 before the database is asked).

@@ -6,6 +6,11 @@ the sort values of the last (or first) row shown, `?after=…` or `?before=…`,
 read with `WHERE (sort keys) beyond them`, so page 4,000 costs what the first page costs, where an
 OFFSET reads and throws away every row before it. `?page=N` keeps working (offset), for old links.
 The API pages with a cursor (`portal.api`).
+
+An order may lead with tiers (`Tiers`): an annotation that is a CASE of conditions with constant
+values, such as a search's rank. Sorting by it would read every row to sort them; the page is
+read instead one tier at a time, each tier a condition of its own, in the order that follows it
+(an index's), and only as many tiers as the page needs: one more query per tier it reaches.
 """
 
 import base64
@@ -17,7 +22,7 @@ from math import ceil
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, OrderBy, Q
+from django.db.models import Case, F, IntegerField, OrderBy, Q, Value, When
 
 # Far beyond any list's end, and well inside what a database accepts as an OFFSET.
 MAX_PAGE = 100_000
@@ -129,13 +134,62 @@ class _Key:
         return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
 
 
-def _keys(queryset) -> list[_Key] | None:
-    """The order of the queryset as keys, when keyset paging can follow it: plain model fields
-    ending with the primary key (so that no two rows tie), each nullable one with its NULLs
-    placed explicitly. Otherwise None, and the list pages by offset."""
+class Tiers(Case):
+    """A CASE of conditions with constant, distinct values, such as a search's rank: the rows of
+    a value are those of its condition that no earlier condition took; the rest get `default`.
+
+    Ordered by it, a list is paged one tier at a time (`_Tiers`), each tier read as a condition
+    of its own in the order that follows it. The conditions are kept as given: once the CASE is
+    part of a query they are resolved into SQL and no longer filter anything else."""
+
+    def __init__(self, *tiers: tuple[int, Q], default: int):
+        self.tiers = tiers
+        self.default_tier = default
+        super().__init__(
+            *(When(condition, then=Value(value)) for value, condition in tiers),
+            default=Value(default),
+            output_field=IntegerField(),
+        )
+
+
+@dataclass(frozen=True)
+class _Tiers:
+    """The tiers an order leads with, and in which direction."""
+
+    name: str
+    descending: bool
+    conditions: tuple  # ((value, condition), …) in the CASE's order; the default's is None
+
+    @classmethod
+    def of(cls, queryset, name: str, descending: bool) -> "_Tiers | None":
+        case = queryset.query.annotations.get(name)
+        if not isinstance(case, Tiers):
+            return None
+        return cls(name, descending, (*case.tiers, (case.default_tier, None)))
+
+    def reversed(self) -> "_Tiers":
+        return _Tiers(self.name, not self.descending, self.conditions)
+
+    def values(self) -> list[int]:
+        return sorted((value for value, _ in self.conditions), reverse=self.descending)
+
+    def only(self, value: int) -> Q:
+        """The rows of this tier: its condition, and none of the conditions before it."""
+        rows = Q()
+        for tier, condition in self.conditions:
+            if tier == value:
+                return rows & condition if condition is not None else rows
+            rows &= ~condition
+        raise ValueError(value)
+
+
+def _keys(queryset, terms) -> list[_Key] | None:
+    """The order terms as keys, when keyset paging can follow them: plain model fields ending
+    with the primary key (so that no two rows tie), each nullable one with its NULLs placed
+    explicitly. Otherwise None, and the list pages by offset."""
     meta = queryset.model._meta
     keys = []
-    for term in queryset.query.order_by or meta.ordering:
+    for term in terms:
         if isinstance(term, str):
             descending, name, nulls_last = term.startswith("-"), term.lstrip("-"), None
         elif isinstance(term, OrderBy) and isinstance(term.expression, F):
@@ -159,43 +213,107 @@ def _keys(queryset) -> list[_Key] | None:
     return keys
 
 
+def _value(row, key: _Key):
+    # A row is a model instance, or a dict of values() named by the columns' attnames (the
+    # primary key may be named `pk`).
+    if not isinstance(row, dict):
+        return getattr(row, key.field.attname)
+    if key.field.primary_key and key.field.attname not in row:
+        return row["pk"]
+    return row[key.field.attname]
+
+
+@dataclass(frozen=True)
+class _Order:
+    """A list's order as keyset paging follows it: tiers first (or none), then keys."""
+
+    tiers: _Tiers | None
+    keys: list
+
+    def reversed(self) -> "_Order":
+        tiers = self.tiers.reversed() if self.tiers is not None else None
+        return _Order(tiers, [key.reversed() for key in self.keys])
+
+    def encode(self, tier, row) -> str:
+        values = [_value(row, key) for key in self.keys]
+        if self.tiers is not None:
+            values.insert(0, tier)
+        text = json.dumps(values, default=_json_value, separators=(",", ":"))
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    def decode(self, token: str) -> tuple | None:
+        """(tier, sort values) of a page link's key, or None for anything a link did not make."""
+        if not token or len(token) > MAX_KEY:
+            return None
+        try:
+            values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        except (binascii.Error, ValueError):
+            return None
+        if not isinstance(values, list):
+            return None
+        tier = None
+        if self.tiers is not None:
+            if not values or type(values[0]) is not int or values[0] not in self.tiers.values():
+                return None
+            tier, values = values[0], values[1:]
+        if len(values) != len(self.keys):
+            return None
+        keys = self.keys
+        if any(
+            value is None and not key.field.null for key, value in zip(keys, values, strict=True)
+        ):
+            return None
+        try:
+            return tier, [
+                None if value is None else key.field.to_python(value)
+                for key, value in zip(keys, values, strict=True)
+            ]
+        except (ValidationError, TypeError, ValueError, OverflowError):
+            return None
+
+    def read(self, queryset, position, limit: int, *, reorder: bool) -> list[tuple]:
+        """Up to `limit` (tier, row) pairs after `position` (None: from the first row)."""
+        if self.tiers is None:
+            if position is not None:
+                queryset = queryset.filter(_after(self.keys, position[1]))
+            if reorder:
+                queryset = queryset.order_by(*[key.order_by() for key in self.keys])
+            return [(None, row) for row in queryset[:limit]]
+        values = self.tiers.values()
+        if position is not None:
+            values = values[values.index(position[0]) :]
+        found = []
+        for tier in values:
+            rows = queryset.filter(self.tiers.only(tier))
+            if position is not None and tier == position[0]:
+                rows = rows.filter(_after(self.keys, position[1]))
+            rows = rows.order_by(*[key.order_by() for key in self.keys])
+            found += [(tier, row) for row in rows[: limit - len(found)]]
+            if len(found) >= limit:
+                break
+        return found
+
+
+def order_of(queryset) -> _Order | None:
+    """The queryset's order as keyset paging follows it, or None when it cannot."""
+    terms = list(queryset.query.order_by or queryset.model._meta.ordering)
+    tiers = None
+    if terms:
+        first = terms[0]
+        if isinstance(first, str):
+            tiers = _Tiers.of(queryset, first.lstrip("-"), first.startswith("-"))
+        elif isinstance(first, OrderBy) and isinstance(first.expression, F):
+            tiers = _Tiers.of(queryset, first.expression.name, first.descending)
+    keys = _keys(queryset, terms[1:] if tiers is not None else terms)
+    return None if keys is None else _Order(tiers, keys)
+
+
 def _json_value(value):
     # Whole ISO 8601, microseconds included (DjangoJSONEncoder keeps milliseconds only, and a
     # key that is not exactly the row's repeats or skips rows).
     if isinstance(value, dt.date):
         return value.isoformat()
     return DjangoJSONEncoder().default(value)
-
-
-def _encode(keys, row) -> str:
-    # A row is a model instance, or a dict of values() named by the columns' attnames.
-    if isinstance(row, dict):
-        values = [row[key.field.attname] for key in keys]
-    else:
-        values = [getattr(row, key.field.attname) for key in keys]
-    text = json.dumps(values, default=_json_value, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _decode(keys, token: str) -> list | None:
-    """The sort values a page link carries, or None for anything a link did not make."""
-    if not token or len(token) > MAX_KEY:
-        return None
-    try:
-        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    if not isinstance(values, list) or len(values) != len(keys):
-        return None
-    if any(value is None and not key.field.null for key, value in zip(keys, values, strict=True)):
-        return None
-    try:
-        return [
-            None if value is None else key.field.to_python(value)
-            for key, value in zip(keys, values, strict=True)
-        ]
-    except (ValidationError, TypeError, ValueError, OverflowError):
-        return None
 
 
 def _after(keys, values) -> Q:
@@ -209,31 +327,33 @@ def _after(keys, values) -> Q:
     return condition
 
 
-def _keyset_page(queryset, keys, request, size: int) -> tuple[list, str, str, bool]:
-    """(rows, after, before, has_next) of the page the request's key asks for."""
-    after = _decode(keys, request.GET.get("after", ""))
-    before = None if after is not None else _decode(keys, request.GET.get("before", ""))
-    if before is not None:
-        backwards = [key.reversed() for key in keys]
-        rows = list(
-            queryset.filter(_after(backwards, before)).order_by(
-                *[key.order_by() for key in backwards]
-            )[: size + 1]
-        )
-        more_before, rows = len(rows) > size, rows[:size][::-1]
+@dataclass
+class KeysetPage:
+    rows: list
+    after: str  # the key of the next page ("" when there is none)
+    before: str  # the key of the previous page ("" when there is none)
+    has_next: bool
+
+
+def keyset_page(queryset, order: _Order, size: int, after: str = "", before: str = ""):
+    """The page after the key `after`, or before the key `before`, or else the first page."""
+    position = order.decode(after)
+    backwards = order.reversed()
+    before_position = None if position is not None else backwards.decode(before)
+    if before_position is not None:
+        pairs = backwards.read(queryset, before_position, size + 1, reorder=True)
+        more_before, pairs = len(pairs) > size, pairs[:size][::-1]
         has_next, has_previous = True, more_before
     else:
-        if after is not None:
-            queryset = queryset.filter(_after(keys, after))
-        rows = list(queryset[: size + 1])
-        has_next, rows = len(rows) > size, rows[:size]
-        has_previous = after is not None
-    if not rows:
-        return rows, "", "", False
-    return (
-        rows,
-        _encode(keys, rows[-1]) if has_next else "",
-        _encode(keys, rows[0]) if has_previous else "",
+        pairs = order.read(queryset, position, size + 1, reorder=False)
+        has_next, pairs = len(pairs) > size, pairs[:size]
+        has_previous = position is not None
+    if not pairs:
+        return KeysetPage([], "", "", False)
+    return KeysetPage(
+        [row for _, row in pairs],
+        order.encode(*pairs[-1]) if has_next else "",
+        order.encode(*pairs[0]) if has_previous else "",
         has_next,
     )
 
@@ -257,9 +377,13 @@ def page_of(
     query = request.GET.copy()
     for name in CURSOR_PARAMS:
         query.pop(name, None)
-    keys = _keys(queryset) if keyset and "page" not in request.GET else None
-    if keys is not None:
-        number, (rows, after, before, has_next) = None, _keyset_page(queryset, keys, request, size)
+    order = order_of(queryset) if keyset and "page" not in request.GET else None
+    if order is not None:
+        number = None
+        found = keyset_page(
+            queryset, order, size, request.GET.get("after", ""), request.GET.get("before", "")
+        )
+        rows, after, before, has_next = found.rows, found.after, found.before, found.has_next
     else:
         number, after, before = page_number(request.GET.get("page", 1)), "", ""
         offset = (number - 1) * size

@@ -3,26 +3,33 @@
 Words are read as PostgreSQL's `websearch_to_tsquery` reads them: every word must occur,
 "quoted words" as a phrase, `-word` must not occur, and `or` between words splits the query into
 alternatives (`a b or c` is a and b, or c). On PostgreSQL the query runs against the stored,
-GIN-indexed `search_vector` (kept current by triggers, reviews migration 0011) and is ranked with
-`ts_rank` (title above summary and lead, above description). Elsewhere (SQLite) the same reading
-becomes whole-word, case-insensitive patterns over the same columns, with a rank of the same
-weights: correct, and slower. The one difference: only PostgreSQL ignores accents.
+GIN-indexed `search_vector` (kept current by triggers, reviews migrations 0011 and 0015).
+Elsewhere (SQLite) the same reading becomes whole-word, case-insensitive patterns over the same
+columns: correct, and slower. The one difference: only PostgreSQL ignores accents.
+
+The best matches come first, in tiers (`ranked()`): the pledges whose title the words find, then
+those whose title, summary or lead finds them, then the rest (found through the description);
+within a tier, the list's own order. A tier is a condition on a stored vector of its own
+(`search_title`, `search_head`), so a page of results is read tier by tier along the list's
+order index (portal.pagination pages by tier): it costs the same at any size of the table, where
+ordering every match by `ts_rank` reads them all.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet, Value
+
+from portal.pagination import Tiers
 
 # The text search configuration of the vector and of the queries (migration 0011).
 CONFIG = "portal_search"
-# The annotation `ranked()` adds, best first.
+# The annotation `ranked()` adds: the tier of the match, best first.
 RANK = "search_rank"
 
-# The searched columns and their weights, as ts_rank's defaults weigh A, B and C.
+# The searched columns, as the vector weighs them (A, B, C: migration 0011).
 WEIGHTS = {
     "title": 1.0,
     "summary": 0.4,
@@ -30,6 +37,12 @@ WEIGHTS = {
     "lead__short_name": 0.4,
     "description": 0.2,
 }
+# The ranking tiers, best first: the stored vector each is read from on PostgreSQL, and the
+# columns it holds (for the pattern matching elsewhere). Whatever no tier finds ranks 0.
+TIERS = (
+    (2, "search_title", ("title",)),
+    (1, "search_head", ("title", "summary", "lead__name", "lead__short_name")),
+)
 
 # A quoted phrase (the closing quote may be missing), or a run of anything else but space.
 TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -98,12 +111,22 @@ def _query(alternatives: list[list[Term]]) -> SearchQuery:
     return SearchQuery(text, config=CONFIG, search_type="websearch")
 
 
-def _term_q(term: Term) -> Q:
+def _term_q(term: Term, fields=tuple(WEIGHTS)) -> Q:
     pattern = term.pattern()
     found = Q()
-    for field in WEIGHTS:
+    for field in fields:
         found |= Q(**{f"{field}__iregex": pattern})
     return ~found if term.negated else found
+
+
+def _patterns_q(alternatives: list[list[Term]], fields=tuple(WEIGHTS)) -> Q:
+    condition = Q()
+    for terms in alternatives:
+        both = Q()
+        for term in terms:
+            both &= _term_q(term, fields)
+        condition |= both
+    return condition
 
 
 def matching(queryset: QuerySet, text: str) -> QuerySet:
@@ -116,46 +139,27 @@ def matching(queryset: QuerySet, text: str) -> QuerySet:
         return queryset.none()
     if _on_postgresql(queryset):
         return queryset.filter(search_vector=_query(alternatives))
-    condition = Q()
-    for terms in alternatives:
-        both = Q()
-        for term in terms:
-            both &= _term_q(term)
-        condition |= both
-    return queryset.filter(condition)
+    return queryset.filter(_patterns_q(alternatives))
 
 
 def ranked(queryset: QuerySet, text: str) -> QuerySet:
-    """The queryset annotated with `search_rank`, higher for better matches of the words.
+    """The queryset annotated with `search_rank`, the tier of each pledge's match: 2 when the
+    words find its title, 1 its title, summary or lead, else 0 (found by its description).
 
-    A double precision number on PostgreSQL (ts_rank's `real`, cast): a cursor that pages by
-    rank then finds again exactly the value it left off at."""
+    The annotation is a CASE of one condition per tier (portal.pagination.Tiers), which the
+    paginators page tier by tier, each read in the list's order; anything else (an export, a
+    count) reads it as the plain expression it also is."""
     alternatives = parse(text)
-    if alternatives and _on_postgresql(queryset):
-        rank = SearchRank(F("search_vector"), _query(alternatives))
-        return queryset.annotate(**{RANK: Cast(rank, FloatField())})
-    # Each word found adds the weight of the best column it is found in.
-    scores = [
-        Case(
-            *(
-                When(Q(**{f"{field}__iregex": term.pattern()}), then=Value(weight))
-                for field, weight in WEIGHTS.items()
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
+    if not alternatives:
+        return queryset.annotate(**{RANK: Value(0)})
+    on_postgresql = _on_postgresql(queryset)
+    tiers = [
+        (
+            tier,
+            Q(**{column: _query(alternatives)})
+            if on_postgresql
+            else _patterns_q(alternatives, fields),
         )
-        for terms in alternatives
-        for term in terms
-        if not term.negated
+        for tier, column, fields in TIERS
     ]
-    return queryset.annotate(**{RANK: _sum(scores)})
-
-
-def _sum(scores: list) -> Value | Case:
-    # Added as a balanced tree: a chain of a hundred `+` nests too deep for SQLite's parser.
-    if not scores:
-        return Value(0.0, output_field=FloatField())
-    if len(scores) == 1:
-        return scores[0]
-    middle = len(scores) // 2
-    return _sum(scores[:middle]) + _sum(scores[middle:])
+    return queryset.annotate(**{RANK: Tiers(*tiers, default=0)})

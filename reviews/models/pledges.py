@@ -36,6 +36,8 @@ from reviews.models.list_indexes import PUBLIC_LIST_INDEXES
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
 CURRENCY = re.compile(r"[A-Z]{3}")
+# The stored search vectors (reviews.search): written by the database, never read as fields.
+SEARCH_COLUMNS = ("search_vector", "search_title", "search_head")
 
 
 def attachment_path(pledge, filename: str) -> str:
@@ -85,7 +87,7 @@ class PledgeQuerySet(models.QuerySet):
                     queryset=self.model.partners.through.objects.select_related("actor"),
                 )
             )
-            .defer("description", "search_vector", "lead__description")
+            .defer("description", *SEARCH_COLUMNS, "lead__description")
             .order_by("submitted_at", "pk")
         )
 
@@ -94,7 +96,7 @@ class PledgeQuerySet(models.QuerySet):
         return (
             self.select_related("lead", "cycle", "primary_objective")
             .prefetch_related("objectives")
-            .defer("description", "search_vector", "lead__description", "cycle__description")
+            .defer("description", *SEARCH_COLUMNS, "lead__description", "cycle__description")
         )
 
 
@@ -208,9 +210,13 @@ class Pledge(models.Model):
     # Weighted words of title, summary, lead and description (reviews.search), written by a
     # PostgreSQL trigger on every write path and GIN-indexed (migration 0011); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The words of the title alone, and of the title, summary and lead: the ranking tiers of a
+    # search (reviews.search), written by the same trigger and GIN-indexed (migration 0015).
+    search_title = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[objectives, principles], excluded_fields=["version", "search_vector"]
+        m2m_fields=[objectives, principles], excluded_fields=["version", *SEARCH_COLUMNS]
     )
     objects = PledgeQuerySet.as_manager()
 
