@@ -8,16 +8,20 @@ say "(demo)".
 """
 
 import datetime as dt
+import itertools
 import random
+import re
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_countries import countries
 
 from actors.models import Actor, Membership, User
 from reviews import bulkload, stats
 from reviews.models import (
     Comment,
+    DeclarationParagraph,
     GuidingPrinciple,
     Objective,
     Pledge,
@@ -54,6 +58,13 @@ DESCRIPTION = (
     "the indicators follow the Progress Declaration's call for measurable implementation. This "
     "text is demo data, written to show how a complete pledge reads."
 )
+# Each description also names a few words of the Compact's own texts and of the world's
+# countries, drawn as often as words are in real writing (a few often, most of them rarely). A
+# corpus of a few dozen words would teach PostgreSQL's statistics that every word is common, and
+# a benchmark on it would plan searches for rare words as no real corpus would.
+VOCABULARY_SENTENCE = " Its work touches on {words}."
+VOCABULARY_WORDS = 5
+WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 SHOWCASE = 8  # the first pledges show one of each state and freshness colour
@@ -116,6 +127,32 @@ class _World:
             User.objects.moderators().order_by("pk").values_list("pk", flat=True).first()
         )
         self.now = timezone.now()
+        self.vocabulary, self.weights = _vocabulary()
+
+
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """Words of the curated objectives, principles and Declaration paragraphs and the English
+    names of countries, in a shuffled order, with the cumulative weights of a Zipf distribution
+    (the n-th word is drawn in proportion to 1/n)."""
+    texts = [
+        *Objective.objects.values_list("title", flat=True),
+        *itertools.chain.from_iterable(
+            GuidingPrinciple.objects.values_list("title", "description")
+        ),
+        *DeclarationParagraph.objects.values_list("summary", flat=True),
+        *(name for _, name in countries),
+    ]
+    words = sorted({word for text in texts for word in WORD.findall(str(text).lower())})
+    random.Random(len(words)).shuffle(words)  # noqa: S311 — which words are common: any
+    return words, list(itertools.accumulate(1 / n for n in range(1, len(words) + 1)))
+
+
+def _description(topic: str, rng, world) -> str:
+    text = DESCRIPTION.format(topic=topic)
+    if not world.vocabulary:
+        return text
+    words = rng.choices(world.vocabulary, cum_weights=world.weights, k=VOCABULARY_WORDS)
+    return text + VOCABULARY_SENTENCE.format(words=", ".join(words))
 
 
 def seed_pledges(count: int, *, seed: int = 2026) -> int:
@@ -168,7 +205,7 @@ def _pledge_row(pk, index, status, months, rng, world):
         "USD" if financial else "",
         f"{title} (demo {index + 1})",
         f"{lead.short_name or lead.name} commits to {topic}.",
-        DESCRIPTION.format(topic=topic),
+        _description(topic, rng, world),
         world.objectives[index % len(world.objectives)],
         rng.choice([*Pledge.Scope.values[:2], Pledge.Scope.REGIONAL]),
         ["GH", "MX"] if index % 2 else ["PH"],

@@ -1,3 +1,5 @@
+from collections import Counter
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -128,3 +130,21 @@ def test_seeded_pledges_retire_the_cached_statistics(settings, client):
     call_command("seed_demo", pledges=30, comments=0, verbosity=0)
 
     assert client.get(url).json() != before
+
+
+def test_demo_descriptions_name_words_of_the_curated_texts_few_often_most_rarely(settings):
+    settings.DEBUG = True
+    vocabulary = set(demo._vocabulary()[0])
+
+    call_command("seed_demo", pledges=400, comments=0, verbosity=0)
+
+    named = Counter()
+    for description in Pledge.objects.values_list("description", flat=True):
+        head, _, words = description.partition(demo.VOCABULARY_SENTENCE.split("{")[0])
+        assert head and words.endswith(".")
+        drawn = words.removesuffix(".").split(", ")
+        assert len(drawn) == demo.VOCABULARY_WORDS and set(drawn) <= vocabulary
+        named.update(set(drawn))
+    counts = sorted(named.values(), reverse=True)
+    # Zipf-like: the commonest word is in many descriptions, the typical one in very few.
+    assert len(vocabulary) > 300 and counts[0] >= 40 and counts[len(counts) // 2] <= 3

@@ -91,12 +91,13 @@ def test_results_json_holds_every_row_and_a_summary(tmp_path):
     assert payload["seconds"] == 5
 
 
-def test_a_database_is_reused_only_when_seeded_at_exactly_its_size():
+def test_a_database_is_reused_only_when_seeded_at_exactly_its_size_by_this_seed():
     size = Size("small", "portal_bench_small", 1000, 10000)
 
-    assert is_complete(size, (1000, 10000))
-    assert not is_complete(size, (1000, 9999))  # a seed cut short
-    assert not is_complete(size, (2000, 20000))  # seeded twice
+    assert is_complete(size, (1000, 10000, True))
+    assert not is_complete(size, (1000, 9999, True))  # a seed cut short
+    assert not is_complete(size, (2000, 20000, True))  # seeded twice
+    assert not is_complete(size, (1000, 10000, False))  # by an earlier seed
     assert not is_complete(size, None)  # no portal tables yet
 
 
