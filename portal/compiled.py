@@ -22,10 +22,17 @@ from django.db import connections
 from django.db.models import F, Lookup
 
 try:
+    import psycopg
     from django.db.backends.postgresql.base import ServerBindingCursor
     from psycopg.types.numeric import Int8
+
+    # psycopg's own loader of timestamps with a time zone, in C where psycopg has its binary
+    # build: Django's (a Python subclass, for its own tzinfo) took a tenth of an API page.
+    TIMESTAMPTZ = psycopg.adapters.get_loader(
+        psycopg.postgres.types["timestamptz"].oid, psycopg.pq.Format.TEXT
+    )
 except ImportError:  # no psycopg: SQLite only
-    ServerBindingCursor = None
+    ServerBindingCursor = TIMESTAMPTZ = None
     Int8 = int
 
 # An id no row has: the compiled query is made for it, then run with the page's ids.
@@ -93,6 +100,9 @@ class CompiledRows:
             *params[slot + 1 :],
         ]
         with _cursor(connections[using]) as cursor:
+            if TIMESTAMPTZ is not None and connections[using].vendor == "postgresql":
+                # Aware datetimes in the connection's time zone (UTC), as Django's are.
+                cursor.cursor.adapters.register_loader("timestamptz", TIMESTAMPTZ)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
