@@ -12,10 +12,11 @@ urlpatterns = [
     # Answered by portal.middleware.HealthCheckMiddleware before the session; named for reverse().
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Before the site's pages, which are tried one by one: none of them starts with "api/".
+    path("api/", include("portal.api_urls")),
     path("", include("reviews.urls")),
     path("", include("actors.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/", include("portal.api_urls")),
     # The language switcher, and the translations of static/js/portal.js's strings, loaded
     # before it by base.html (portal.language).
     path("i18n/setlang/", language.set_language, name="set_language"),

@@ -125,6 +125,12 @@ def test_the_table_names_every_route_of_the_site(world):
     assert sorted(_routes(world)) == ROUTES
 
 
+def test_no_page_of_the_site_lives_under_the_api_prefix_it_is_resolved_after(world):
+    # portal/urls.py resolves "api/" before the site's pages: a page there would be shadowed.
+    for name, (_, args) in _routes(world).items():
+        assert not reverse(name, args=args).startswith("/api/"), name
+
+
 @pytest.mark.parametrize("name", ROUTES)
 def test_a_route_refuses_the_methods_it_is_not_made_for(client, administrator, world, name):
     accepted, args = _routes(world)[name]
