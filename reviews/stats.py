@@ -141,7 +141,14 @@ def total(data, limit: int, pledges: QuerySet | None = None) -> tuple[int, bool]
 
 
 def _cached(name: str, data, compute):
-    key = cache_key(name, data)
+    clock = name == "freshness" or bool(data.get("freshness"))
+    return remembered(cache_key(name, data), compute, FRESHNESS_SECONDS if clock else CACHE_SECONDS)
+
+
+def remembered(key: str, compute, seconds: int = CACHE_SECONDS):
+    """compute()'s answer, from the cache while no write a count depends on (the receivers
+    below: pledges, actors, objectives, principles, cycles) has replaced the token since it was
+    stored, and for `seconds` at most; else computed and stored."""
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
@@ -150,11 +157,10 @@ def _cached(name: str, data, compute):
     if version is None:
         cache.add(VERSION_KEY, _token(), timeout=None)
         version = cache.get(VERSION_KEY)
-    # The token is read before the count: a write that commits meanwhile replaces it, so this
+    # The token is read before the answer: a write that commits meanwhile replaces it, so this
     # answer, stored under the old one, is never served.
     results = compute()
-    clock = name == "freshness" or bool(data.get("freshness"))
-    cache.set(key, (version, results), FRESHNESS_SECONDS if clock else CACHE_SECONDS)
+    cache.set(key, (version, results), seconds)
     return results
 
 

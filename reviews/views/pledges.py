@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from actors.acting import acting_membership
@@ -30,20 +31,36 @@ PAGE_SIZE = 20
 COUNT_LIMIT = 10_000
 
 
+def _filters(pledge_filter, request) -> str:
+    """The filter form's fields. A valid form is rendered once per language and parameters
+    while the rows its choices list (objectives, principles, cycles) are unchanged (stats'
+    token): its 250 translated country names and every choice took 40% of the page."""
+
+    def render_fields() -> str:
+        return render_to_string("reviews/includes/pledge_filters.html", {"filter": pledge_filter})
+
+    if not pledge_filter.is_valid():
+        return render_fields()
+    key = stats.cache_key(f"filter-form-{get_language()}", request.GET)
+    return stats.remembered(key, render_fields)
+
+
 @require_safe
 def pledge_list(request):
     pledge_filter = PledgeFilter(request.GET, queryset=Pledge.objects.public())
+    filters = _filters(pledge_filter, request)
     if not pledge_filter.is_valid():
         # As the API and the exports: a filter that makes no sense lists nothing (it is not
         # dropped to list everything), and the form says what is wrong.
         page = page_of(Pledge.objects.none(), request, PAGE_SIZE)
-        context = {"filter": pledge_filter, "page": page}
+        context = {"filter": pledge_filter, "filters": filters, "page": page}
         return render(request, "reviews/pledge_list.html", context, status=400)
     selection = pledge_filter.sorted_qs()
     page = page_of(cards.positions(selection), request, PAGE_SIZE, keyset=True)
     page.count, page.count_capped = stats.total(request.GET, COUNT_LIMIT, pledge_filter.qs)
     page.rows = cards.cards_of(page.rows, selection.db, timezone.now())
-    return render(request, "reviews/pledge_list.html", {"filter": pledge_filter, "page": page})
+    context = {"filter": pledge_filter, "filters": filters, "page": page}
+    return render(request, "reviews/pledge_list.html", context)
 
 
 def _pledge(pk) -> Pledge:

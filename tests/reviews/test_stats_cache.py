@@ -246,8 +246,8 @@ def test_the_pledge_lists_count_is_cached_and_follows_a_publication(
     assert _list_count(client) == (1, False)
     assert _list_count(client, q="waiting") == (0, False)  # each filter has its own count
 
-    # page ids, cards, the filter form's objective, principle and cycle choices: no count
-    with django_assert_num_queries(5):
+    # the page's ids and its cards: no count (and no choice of the cached filter form)
+    with django_assert_num_queries(2):
         assert _list_count(client) == (1, False)
     with django_capture_on_commit_callbacks(execute=True):
         services.pledge_publish(pledge=pledge, by=moderator)
@@ -264,3 +264,46 @@ def test_the_pledge_lists_cached_count_keeps_its_limit(client, actor_a, monkeypa
 
     assert _list_count(client) == (2, True)
     assert _list_count(client) == (2, True)
+
+
+# The pledge list's filter form, rendered once per language and parameters ----------------------
+
+LIST = reverse("reviews:pledge-list")
+
+
+def _form(client, headers=None, **query) -> str:
+    response = client.get(LIST, query, headers=headers)
+    html = response.content.decode()
+    start = html.index('<form method="get" class="filters"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_form_is_rendered_once_and_reads_no_choice_again(
+    client, published, django_assert_num_queries
+):
+    first = _form(client, kind="individual")
+    with django_assert_num_queries(2):  # the page's ids and its rows: no list of choices read
+        again = _form(client, kind="individual")
+    assert again == first
+    assert 'value="individual" selected' in first
+
+
+def test_the_filter_form_follows_its_parameters_the_language_and_new_choices(
+    client, published, django_capture_on_commit_callbacks
+):
+    plain = _form(client)
+    assert 'value="quokka"' in _form(client, q="quokka") and 'value="quokka"' not in plain
+    french = _form(client, headers={"accept-language": "fr"})
+    assert "Objectif" in french and "Objectif" not in plain
+    objective = Objective.objects.get(number=23)
+    objective.title = objective.short_label = "A newly curated wording"
+    with django_capture_on_commit_callbacks(execute=True):
+        objective.save()
+    assert "A newly curated wording" in _form(client)
+
+
+def test_an_invalid_filter_form_shows_its_errors_every_time(client, published):
+    for _ in range(2):
+        response = client.get(LIST, {"objective": "999"})
+        assert response.status_code == 400
+        assert 'class="error"' in response.content.decode()
