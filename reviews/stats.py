@@ -147,8 +147,8 @@ def _cached(name: str, data, compute):
 
 def remembered(key: str, compute, seconds: int = CACHE_SECONDS):
     """compute()'s answer, from the cache while no write a count depends on (the receivers
-    below: pledges, actors, objectives, principles, cycles) has replaced the token since it was
-    stored, and for `seconds` at most; else computed and stored."""
+    below: pledges, actors, objectives, principles, cycles, partnerships) has replaced the token
+    since it was stored, and for `seconds` at most; else computed and stored."""
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
@@ -193,9 +193,10 @@ def connect() -> None:
     workflow (STYLE 6): they only retire a cache.
     """
     from actors.models import Actor
-    from reviews.models import GuidingPrinciple, Objective, ReviewCycle
+    from reviews.models import GuidingPrinciple, Objective, PledgePartner, ReviewCycle
 
-    for model in (Pledge, Actor, Objective, GuidingPrinciple, ReviewCycle):
+    # Partnerships: the API's pledge list, kept as the counts are, shows each pledge's partners.
+    for model in (Pledge, Actor, Objective, GuidingPrinciple, ReviewCycle, PledgePartner):
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"stats-delete-{model.__name__}")
     for relation in (Pledge.objectives, Pledge.principles):

@@ -4,9 +4,12 @@ Views are thin: the querysets, FilterSets, permission predicates and services ar
 site's own.
 """
 
+import hashlib
+
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
@@ -18,7 +21,7 @@ from rest_framework.response import Response
 from actors.models import Actor
 from actors.permissions import Access
 from portal.api import ERRORS, AutoSchema, CursorPagination, require
-from reviews import permissions, search, services
+from reviews import permissions, search, services, stats
 from reviews.api import pledge_rows
 from reviews.filters import PledgeSearchFilter, ProgressUpdateFilter
 from reviews.models import (
@@ -35,6 +38,7 @@ from reviews.serializers import (
     ProgressUpdateWriteSerializer,
     ReasonSerializer,
 )
+from reviews.stats import FRESHNESS_SECONDS
 
 # The list's `sort` (validated by PledgeFilter; one entry per PLEDGE_SORTS) as a cursor's order.
 # A cursor needs a value in every row, and a member's drafts have no publication date: the
@@ -140,13 +144,25 @@ class PledgeViewSet(
 
     def list(self, request, *args, **kwargs):
         """PledgeSerializer's shape (the schema's), written from values: the page is chosen by
-        a query of ids and cursor positions, its rows read by one query (pledge_rows)."""
+        a query of ids and cursor positions, its rows read by one query (pledge_rows).
+
+        Anonymously every reader sees the same public page for the same address: it is kept
+        as the statistics are (stats.remembered: until a write to what it shows commits, and a
+        minute at most, as its freshness colours move with the clock). Throttling, filter
+        errors and bad cursors happen before, or raise and keep nothing."""
+        if request.user.is_authenticated:
+            return Response(self._page(request))
+        address = request.build_absolute_uri()
+        key = f"api-pledges:{get_language()}:{hashlib.sha256(address.encode()).hexdigest()}"
+        return Response(stats.remembered(key, lambda: self._page(request), FRESHNESS_SECONDS))
+
+    def _page(self, request) -> dict:
         pledges = self.filter_queryset(self.get_queryset())
         cursor_fields = [name for name in ("listed_at",) if name in pledges.query.annotations]
         page = self.paginate_queryset(pledge_rows.positions(pledges, cursor_fields))
         rows = pledge_rows.rows_of(page, pledges.db)
         items = pledge_rows.render(rows, request, timezone.now(), self.format_kwarg)
-        return self.get_paginated_response(items)
+        return self.get_paginated_response(items).data
 
     def _detail(self, pledge, status_code=status.HTTP_200_OK):
         pledge = self.get_queryset().get(pk=pledge.pk)
