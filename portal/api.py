@@ -116,6 +116,12 @@ class CursorPagination(pagination.CursorPagination):
 SLUG = "[-a-zA-Z0-9_]+"
 
 
+CONFLICT_MESSAGE = _(
+    "Your role allows this, but not in the state the item is in now (for example, a pledge "
+    "that is already published cannot be edited or submitted). Nothing was changed."
+)
+
+
 class StateConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The resource is not in a state that allows this.")
@@ -140,9 +146,8 @@ def require(request, access: Access, what: str) -> None:
     elif access is Access.NOT_FOUND:
         error = exceptions.NotFound()
     elif access is Access.CONFLICT:
-        error = StateConflict(
-            gettext("This %(what)s is not possible in the current state.") % {"what": what}
-        )
+        # The 409 page's sentence: `what` is a label for the log, in English.
+        error = StateConflict(CONFLICT_MESSAGE)
     else:
         error = exceptions.PermissionDenied()
     error.logged = True

@@ -23,6 +23,7 @@ from reviews.serializers import (
     OptionalReasonSerializer,
     ReasonSerializer,
 )
+from reviews.services.moderation import done_message
 
 
 @extend_schema_view(
@@ -120,4 +121,4 @@ class CommentViewSet(
         reason.is_valid(raise_exception=True)
         function = services.item_hide if what == "hide" else services.item_restore
         function(item=comment, moderator=request.user, reason=reason.validated_data["reason"])
-        return Response({"detail": f"Comment {what} done."})
+        return Response({"detail": done_message("comment", comment, what)})

@@ -235,3 +235,24 @@ def send_moderator_digest(*, today=None) -> int:
                 % {"count": updates},
             },
         )
+
+
+def replies_hidden_with(kind: str, item, action: str) -> int:
+    """How many shown replies hiding a comment hides with it (a reply is read with its thread)."""
+    if action == "hide" and kind == "comment":
+        return item.replies.filter(is_hidden=False).count()
+    return 0
+
+
+def done_message(kind: str, item, action: str) -> str:
+    """What the moderator is told once `action` (hide, restore, dismiss) is done on the item:
+    the site's message and the API's `detail` alike."""
+    if replies := replies_hidden_with(kind, item, action):
+        return ngettext(
+            "Hidden, with its %(count)d reply.", "Hidden, with its %(count)d replies.", replies
+        ) % {"count": replies}
+    return {
+        "hide": gettext("Hidden."),
+        "restore": gettext("Restored."),
+        "dismiss": gettext("Flags dismissed."),
+    }[action]

@@ -20,6 +20,7 @@ from reviews import services
 from reviews.forms import OptionalReasonForm, ReasonForm
 from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
 from reviews.models.flagging import attach_open_flags
+from reviews.services.moderation import done_message, replies_hidden_with
 
 ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
 # The moderation page lists this many of each kind of item, the oldest submissions first.
@@ -87,25 +88,6 @@ def moderation_hidden(request):
     )
 
 
-def _replies_hidden_with(kind, item, action) -> int:
-    """How many shown replies hiding a comment hides with it (a reply is read with its thread)."""
-    if action == "hide" and kind == "comment":
-        return item.replies.filter(is_hidden=False).count()
-    return 0
-
-
-def _done_message(kind, item, action) -> str:
-    if replies := _replies_hidden_with(kind, item, action):
-        return ngettext(
-            "Hidden, with its %(count)d reply.", "Hidden, with its %(count)d replies.", replies
-        ) % {"count": replies}
-    return {
-        "hide": gettext("Hidden."),
-        "restore": gettext("Restored."),
-        "dismiss": gettext("Flags dismissed."),
-    }[action]
-
-
 def _act(request, kind, item, action, reason):
     if action == "hide":
         services.item_hide(item=item, moderator=request.user, reason=reason)
@@ -135,7 +117,7 @@ def item_action(request, kind, pk, action):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _done_message(kind, item, action))
+        messages.success(request, done_message(kind, item, action))
     if request.POST.get("back") == "hidden":
         return redirect(reverse("reviews:moderation-hidden") + f"?kind={kind}")
     return redirect("reviews:moderation")
@@ -170,7 +152,7 @@ def bulk_action(request):
                 skipped.extend(error.messages)
             else:
                 done += 1
-                replies += _replies_hidden_with(kind, item, action)
+                replies += replies_hidden_with(kind, item, action)
     summary = ngettext("%(count)d item done", "%(count)d items done", done) % {"count": done}
     if replies:
         summary = ngettext(

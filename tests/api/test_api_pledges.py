@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from actors.models import Actor
+from portal.api import CONFLICT_MESSAGE
 from reviews.models import (
     GuidingPrinciple,
     Objective,
@@ -20,6 +21,7 @@ from reviews.models import (
 from tests.api.conftest import ids, token_client
 from tests.factories import (
     ActorFactory,
+    CommentFactory,
     PledgeFactory,
     PledgePartnerFactory,
     ProgressUpdateFactory,
@@ -167,9 +169,26 @@ def test_a_transition_the_state_does_not_allow_is_a_conflict(
     response = client.post(step(pledge, action), data, format="json")
 
     assert response.status_code == 409, response.content
-    assert "not possible in the current state" in response.json()["detail"]
+    assert response.json()["detail"] == str(CONFLICT_MESSAGE)
     pledge.refresh_from_db()
     assert pledge.status == status
+
+
+def test_a_conflict_and_a_moderation_are_told_whole_in_the_readers_language(
+    actor_a, focal_a, moderator
+):
+    pledge = PledgeFactory(lead=actor_a, status=Pledge.Status.PUBLISHED)
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    conflict = token_client(focal_a).post(step(pledge, "submit"), {}, format="json", **french)
+    assert conflict.status_code == 409
+    assert conflict.json()["detail"].startswith("Votre rôle permet cette action")
+    assert "pledge" not in conflict.json()["detail"]
+    comment = CommentFactory(pledge=pledge)
+    hidden = token_client(moderator).post(
+        reverse("api:comment-hide", args=[comment.pk]), {"reason": "Spam."}, format="json", **french
+    )
+    assert hidden.status_code == 200, hidden.content
+    assert hidden.json()["detail"] == "Masqué."
     assert not PledgeTransition.objects.exists()
 
 
