@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from bench import ratios, throughput
+from bench.__main__ import merge_times
 from bench.databases import is_complete
 from bench.probe import cursor_token
 from bench.report import Result, table, write_json
@@ -124,3 +125,14 @@ def test_a_slow_page_is_loaded_long_enough_to_finish_requests():
     # 16 connections on 2 workers: a 1 s page answers in ~8 s, so the run lasts 3 × 8 s.
     assert throughput.duration(1.0) == 24
     assert throughput.duration(30.0) == 60  # bounded
+
+
+def test_each_timed_page_keeps_the_faster_of_its_two_passes():
+    figures = {"times": {"pledge list (HTML)": 0.030, "actor page": 0.010}}
+    merge_times(figures, {"pledge list (HTML)": 0.020, "actor page": 0.015, "home page": 0.040})
+
+    assert figures["times"] == {
+        "pledge list (HTML)": 0.020,
+        "actor page": 0.010,
+        "home page": 0.040,
+    }
