@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal import pagination as keyset
+from portal import keyset
 from portal.access import MFA_MESSAGE, Access, Conflict, log_denial
 from portal.ratelimit import RateLimited
 

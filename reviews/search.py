@@ -22,7 +22,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connections
 from django.db.models import Q, QuerySet, Value
 
-from portal.pagination import Tiers
+from portal.keyset import Tiers
 
 # The text search configuration of the vector and of the queries (migration 0011).
 CONFIG = "portal_search"
@@ -146,7 +146,7 @@ def ranked(queryset: QuerySet, text: str) -> QuerySet:
     """The queryset annotated with `search_rank`, the tier of each pledge's match: 2 when the
     words find its title, 1 its title, summary or lead, else 0 (found by its description).
 
-    The annotation is a CASE of one condition per tier (portal.pagination.Tiers), which the
+    The annotation is a CASE of one condition per tier (portal.keyset.Tiers), which the
     paginators page tier by tier, each read in the list's order; anything else (an export, a
     count) reads it as the plain expression it also is."""
     alternatives = parse(text)
