@@ -60,7 +60,7 @@ messages: venv gettext ## Extract every marked string into the six catalogues (t
 	@# translation emptied, fuzzy guesses dropped, then each msgid copied).
 	@for po in locale/en/LC_MESSAGES/*.po; do \
 		msgattrib --clear-fuzzy --clear-previous --no-wrap -o $$po $$po && \
-		msgfilter --keep-header --no-wrap -i $$po -o $$po true && \
+		msgfilter --keep-header --no-wrap -i $$po -o $$po sed -e d && \
 		msgen --no-wrap -o $$po $$po; done
 
 locale/.compiled: $(CATALOGUES) | venv gettext

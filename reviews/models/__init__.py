@@ -6,15 +6,15 @@ from reviews.models.citations import (
     ReviewCycleCitation,
     RoundTableCitation,
 )
-from reviews.models.comments import Comment, Flag, ModerationLogEntry
+from reviews.models.comments import Comment, Flag
+from reviews.models.declaration import DeclarationParagraph, DeclarationParagraphObjective
 from reviews.models.exports import ExportJob
 from reviews.models.lifecycle import PledgeTransition
+from reviews.models.moderation_log import ModerationLogEntry
 from reviews.models.partners import PledgePartner
 from reviews.models.pledges import Pledge
 from reviews.models.progress import ProgressUpdate
 from reviews.models.reference import (
-    DeclarationParagraph,
-    DeclarationParagraphObjective,
     GuidingPrinciple,
     Milestone,
     Objective,

@@ -3,8 +3,8 @@
 from django.db import models
 
 from actors.models import Citation
+from reviews.models.declaration import DeclarationParagraph
 from reviews.models.reference import (
-    DeclarationParagraph,
     GuidingPrinciple,
     Milestone,
     Objective,

@@ -29,75 +29,19 @@ from reviews.models.lifecycle import (
     TRANSITIONS,
     ImplementationStatus,
     Status,
-    public_pledge_q,
 )
 from reviews.models.list_indexes import PUBLIC_LIST_INDEXES
+from reviews.models.pledge_queries import SEARCH_COLUMNS, PledgeQuerySet
 
 DESCRIPTION_MIN = 300
 DESCRIPTION_MAX = 3000
 CURRENCY = re.compile(r"[A-Z]{3}")
-# The stored search vectors (reviews.search): written by the database, never read as fields.
-SEARCH_COLUMNS = ("search_vector", "search_title", "search_head")
 
 
 def attachment_path(pledge, filename: str) -> str:
     """A path nobody can guess; the original name is kept only as the download name."""
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"pledges/{uuid.uuid4().hex}/attachment{suffix}"
-
-
-class PledgeQuerySet(models.QuerySet):
-    def public(self):
-        """What anyone may read: published pledges, and withdrawn ones (marked as such).
-
-        The one visible set of lists, the API, exports and statistics alike.
-        """
-        return self.filter(public_pledge_q())
-
-    def answerable(self):
-        """Pledges one may act on: a matching pledge answers one, progress is reported on one.
-
-        The published ones only; a rule for writing. What anyone may read is `public()`.
-        """
-        return self.filter(status=Status.PUBLISHED)
-
-    def public_or_involving(self, actor_ids):
-        """Public pledges, plus those the organisations lead or are named partners of."""
-        partner_of = self.model.partners.through.objects.filter(
-            pledge_id=models.OuterRef("pk"), actor_id__in=actor_ids
-        )
-        return self.filter(public_pledge_q() | Q(lead_id__in=actor_ids) | models.Exists(partner_of))
-
-    def with_freshness(self, now=None):
-        """Annotate `freshness`: green, amber or red for published pledges, NULL for others."""
-        return self.annotate(freshness=reporting.annotation(now))
-
-    def freshness(self, colour: str, now=None):
-        """Published pledges of this colour (no other status has a freshness)."""
-        return self.filter(reporting.conditions(now)[Freshness(colour)])
-
-    def moderation_queue(self):
-        """Submitted pledges, oldest first."""
-        return (
-            self.filter(status=Status.SUBMITTED)
-            .select_related("lead", "primary_objective")
-            .prefetch_related(
-                models.Prefetch(
-                    "partnerships",
-                    queryset=self.model.partners.through.objects.select_related("actor"),
-                )
-            )
-            .defer("description", *SEARCH_COLUMNS, "lead__description")
-            .order_by("submitted_at", "pk")
-        )
-
-    def for_list(self):
-        """What a list shows, without the wide columns."""
-        return (
-            self.select_related("lead", "cycle", "primary_objective")
-            .prefetch_related("objectives")
-            .defer("description", *SEARCH_COLUMNS, "lead__description", "cycle__description")
-        )
 
 
 # A replaced, cleared or deleted attachment leaves the storage once that change commits.

@@ -37,7 +37,7 @@ def _filters(pledge_filter, request) -> str:
     token): its 250 translated country names and every choice took 40% of the page."""
 
     def render_fields() -> str:
-        return render_to_string("reviews/includes/pledge_filters.html", {"filter": pledge_filter})
+        return render_to_string("includes/filter_fields.html", {"filter": pledge_filter})
 
     if not pledge_filter.is_valid():
         return render_fields()

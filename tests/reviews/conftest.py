@@ -1,10 +1,13 @@
-"""Shared by the export tests: a conversation with every kind of content the site hides."""
+"""Shared by the export tests (a conversation with every kind of content the site hides) and the
+search tests (a library of pledges holding the searched words in different columns)."""
 
 import pytest
 from django.utils import timezone
 
 from reviews.models import Objective, Pledge
 from tests.factories import (
+    PLEDGE_DESCRIPTION,
+    ActorFactory,
     CommentFactory,
     PledgeFactory,
     ProgressUpdateFactory,
@@ -46,3 +49,38 @@ def conversation(db):
         "draft": private[0],
         "progress-updates": {update.pk, ProgressUpdateFactory(pledge=withdrawn).pk},
     }
+
+
+@pytest.fixture
+def library(db):
+    """Published pledges that hold the searched words in different columns, a withdrawn one, and
+    a pledge in every non-public state holding all the words."""
+    wombat = ActorFactory(name="Wombat Relief Network", short_name="WRN", slug="wombat")
+    made = {
+        "title": PledgeFactory(
+            published=True, title="Quokka shelters on the coast", summary="Safe housing."
+        ),
+        "summary": PledgeFactory(
+            published=True, title="Harbour clinics", summary="Quokka clinics at every port."
+        ),
+        "description": PledgeFactory(
+            published=True,
+            title="Border monitoring",
+            summary="Monitors crossings.",
+            description=f"{PLEDGE_DESCRIPTION} It counts each quokka met on the way.",
+        ),
+        "lead": PledgeFactory(
+            published=True, lead=wombat, title="Dignified return", summary="Reintegration."
+        ),
+        "withdrawn": PledgeFactory(
+            published=True, status=S.WITHDRAWN, title="Numbat lanterns", summary="Lights."
+        ),
+    }
+    for status in (S.DRAFT, S.SUBMITTED, S.RETURNED, S.REJECTED):
+        PledgeFactory(
+            status=status,
+            lead=wombat,
+            title=f"Quokka numbat shelters clinics {status}",
+            summary="Quokka clinics at every port.",
+        )
+    return made
