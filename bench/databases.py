@@ -13,13 +13,13 @@ import psycopg
 from bench.settings import PYTHON, ROOT, SERVER, TIMEOUTS, Size, environment
 
 # Demo pledges and comments, and whether the latest demo pledge was written by this seed: its
-# description names words of the vocabulary (reviews.demo.VOCABULARY_SENTENCE), which earlier
-# seeds did not. A database of an earlier seed is seeded anew.
+# summary names a word of the vocabulary (reviews.demo.SUMMARY), which earlier seeds did not.
+# A database of an earlier seed is seeded anew.
 MARKER_SQL = """
 SELECT (SELECT count(*) FROM reviews_pledge p JOIN actors_actor a ON a.id = p.lead_id
         WHERE a.is_demo),
        (SELECT count(*) FROM reviews_comment),
-       coalesce((SELECT p.description LIKE '% Its work touches on %' FROM reviews_pledge p
+       coalesce((SELECT p.summary LIKE '%, with attention to %' FROM reviews_pledge p
                  JOIN actors_actor a ON a.id = p.lead_id WHERE a.is_demo
                  ORDER BY p.id DESC LIMIT 1), false)
 """

@@ -19,6 +19,7 @@ from portal.compiled import CompiledRows
 from portal.expressions import RelatedList
 from reviews.models import Pledge
 from reviews.models import freshness as reporting
+from reviews.templatetags.written import lang_attrs
 
 # Every column an order of the list (PLEDGE_SORTS) pages by, by its attname (the page keys).
 POSITIONS = ("id", "published_at", "title", "updated_at")
@@ -35,6 +36,7 @@ def _values(queryset):
         "id",
         "title",
         "summary",
+        "language",
         "kind",
         "status",
         "implementation_status",
@@ -65,6 +67,7 @@ class Card:
     url: str
     title: str
     summary: str
+    lang_attrs: str  # the `lang` and `dir` of the title and summary (reviews.templatetags)
     status: str
     kind: str
     implementation_status: str
@@ -105,6 +108,7 @@ def cards_of(page, using: str, now) -> list[Card]:
                 url=address("reviews:pledge-detail", row["id"]),
                 title=row["title"],
                 summary=row["summary"],
+                lang_attrs=lang_attrs(row["language"]),
                 status=row["status"],
                 kind=_label(kinds, row["kind"]),
                 implementation_status=_label(stages, row["implementation_status"]),

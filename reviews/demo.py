@@ -59,15 +59,19 @@ DESCRIPTION = (
     "text is demo data, written to show how a complete pledge reads."
 )
 # Each description also names a few words of the Compact's own texts and of the world's
-# countries, drawn as often as words are in real writing (a few often, most of them rarely). A
-# corpus of a few dozen words would teach PostgreSQL's statistics that every word is common, and
-# a benchmark on it would plan searches for rare words as no real corpus would.
+# countries, drawn as often as words are in real writing (a few often, most of them rarely), and
+# each title and summary one more. A corpus of a few dozen words would teach PostgreSQL's
+# statistics that every word is common (a word it has not seen would be planned as if one row in
+# two hundred held it), and a benchmark on it would plan searches as no real corpus would.
 VOCABULARY_SENTENCE = " Its work touches on {words}."
 VOCABULARY_WORDS = 5
+TITLE = "{theme}: {word} (demo {number})"
+SUMMARY = "{lead} commits to {topic}, with attention to {word}."
 WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 SHOWCASE = 8  # the first pledges show one of each state and freshness colour
+DEMO_LANGUAGE = "en"  # what every demo text is written in
 SHOWCASE_PLAN = [
     (S.DRAFT, 0),
     (S.SUBMITTED, 0),
@@ -147,12 +151,29 @@ def _vocabulary() -> tuple[list[str], list[float]]:
     return words, list(itertools.accumulate(1 / n for n in range(1, len(words) + 1)))
 
 
+def _words(rng, world, k: int) -> list[str]:
+    return rng.choices(world.vocabulary, cum_weights=world.weights, k=k)
+
+
 def _description(topic: str, rng, world) -> str:
     text = DESCRIPTION.format(topic=topic)
     if not world.vocabulary:
         return text
-    words = rng.choices(world.vocabulary, cum_weights=world.weights, k=VOCABULARY_WORDS)
-    return text + VOCABULARY_SENTENCE.format(words=", ".join(words))
+    return text + VOCABULARY_SENTENCE.format(words=", ".join(_words(rng, world, VOCABULARY_WORDS)))
+
+
+def _title_and_summary(index: int, lead, rng, world) -> tuple[str, str, str]:
+    """The title, summary and topic of the index-th demo pledge."""
+    theme, topic = THEMES[index % len(THEMES)]
+    lead_name = lead.short_name or lead.name
+    if not world.vocabulary:
+        return f"{theme} (demo {index + 1})", f"{lead_name} commits to {topic}.", topic
+    in_title, in_summary = _words(rng, world, 2)
+    return (
+        TITLE.format(theme=theme, word=in_title.capitalize(), number=index + 1),
+        SUMMARY.format(lead=lead_name, topic=topic, word=in_summary),
+        topic,
+    )
 
 
 def seed_pledges(count: int, *, seed: int = 2026) -> int:
@@ -181,15 +202,15 @@ def seed_pledges(count: int, *, seed: int = 2026) -> int:
 
 PLEDGE_FIELDS = [
     "id", "lead_id", "created_by_id", "kind", "support", "amount", "currency", "title", "summary",
-    "description", "primary_objective_id", "scope", "countries", "start_date", "end_date",
-    "contact_name", "contact_email", "cycle_id", "concerns_migrants", "status",
+    "description", "language", "primary_objective_id", "scope", "countries", "start_date",
+    "end_date", "contact_name", "contact_email", "cycle_id", "concerns_migrants", "status",
     "implementation_status", "created_at", "submitted_at", "published_at", "last_reported_at",
 ]  # fmt: skip
 
 
 def _pledge_row(pk, index, status, months, rng, world):
     lead = world.leads[index % len(world.leads)]
-    title, topic = THEMES[index % len(THEMES)]
+    title, summary, topic = _title_and_summary(index, lead, rng, world)
     reported = world.now - dt.timedelta(days=30 * months + 1)
     published = status in (S.PUBLISHED, S.WITHDRAWN)
     support = rng.choice(Pledge.Support.values)
@@ -203,9 +224,10 @@ def _pledge_row(pk, index, status, months, rng, world):
         support,
         Decimal(50_000 * (index % 7 + 1)) if financial else None,
         "USD" if financial else "",
-        f"{title} (demo {index + 1})",
-        f"{lead.short_name or lead.name} commits to {topic}.",
+        title,
+        summary,
         _description(topic, rng, world),
+        DEMO_LANGUAGE,
         world.objectives[index % len(world.objectives)],
         rng.choice([*Pledge.Scope.values[:2], Pledge.Scope.REGIONAL]),
         ["GH", "MX"] if index % 2 else ["PH"],
@@ -250,7 +272,9 @@ def _create_batch(plan, offset, rng, world):
         if status == S.PUBLISHED:
             stage = row[field["implementation_status"]]
             reported = row[field["last_reported_at"]]
-            updates.append((pk, reported.date(), stage, PROGRESS_TEXT, author_id, lead_id))
+            updates.append(
+                (pk, reported.date(), stage, PROGRESS_TEXT, DEMO_LANGUAGE, author_id, lead_id)
+            )
     bulkload.write(Pledge.objectives.through, ["pledge_id", "objective_id"], objectives)
     bulkload.write(Pledge.principles.through, ["pledge_id", "guidingprinciple_id"], principles)
     bulkload.write(PledgePartner, ["pledge_id", "actor_id", "status"], partners)
@@ -262,7 +286,9 @@ def _create_batch(plan, offset, rng, world):
 PROGRESS_TEXT = (
     "Demo progress report: the baseline study is done and the pilot has started in the first place."
 )
-UPDATE_FIELDS = ["pledge_id", "date", "stage", "narrative", "author_id", "actor_id"]
+UPDATE_FIELDS = [
+    "pledge_id", "date", "stage", "narrative", "language", "author_id", "actor_id",
+]  # fmt: skip
 TRANSITION_FIELDS = [
     "pledge_id", "from_status", "to_status", "user_id", "actor_id", "reason", "created_at",
 ]  # fmt: skip
@@ -311,6 +337,7 @@ COMMENT_TEXTS = [
 ]
 COMMENT_FIELDS = [
     "id", "pledge_id", "parent_id", "author_id", "actor_id", "body", "body_html", "created_at",
+    "language",
 ]  # fmt: skip
 
 
@@ -359,11 +386,15 @@ def _comment_batch(size, pledges, authors, rng, rendered, now):
         text = rng.choice(COMMENT_TEXTS)
         when = published_at + (now - published_at) * rng.random()
         actor_id = actor_id if rng.random() < 0.7 else None
-        rows.append((pk, pledge_id, None, user_id, actor_id, text, rendered[text], when))
+        rows.append(
+            (pk, pledge_id, None, user_id, actor_id, text, rendered[text], when, DEMO_LANGUAGE)
+        )
     for pk in ids[tops:]:
         parent = rows[rng.randrange(tops)]
         user_id, actor_id = rng.choice(authors)
         text = COMMENT_TEXTS[0]
         when = parent[7] + (now - parent[7]) * rng.random()
-        rows.append((pk, parent[1], parent[0], user_id, actor_id, text, rendered[text], when))
+        rows.append(
+            (pk, parent[1], parent[0], user_id, actor_id, text, rendered[text], when, DEMO_LANGUAGE)
+        )
     return bulkload.write(Comment, COMMENT_FIELDS, rows)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +115,9 @@ class PledgeFilter(FilterSet):
             "completed and discontinued pledges."
         ),
     )
+    language = django_filters.ChoiceFilter(
+        choices=settings.LANGUAGES, label=_("Written in"), empty_label=_("Any language")
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(value, label) for value, (label, _ordering) in PLEDGE_SORTS.items()],
         method="filter_sort",
@@ -139,6 +143,7 @@ class PledgeFilter(FilterSet):
             "status",
             "implementation_status",
             "freshness",
+            "language",
             "sort",
         ]
 
@@ -254,7 +259,15 @@ class CommentFilter(FilterSet):
 
     class Meta:
         model = Comment
-        fields = ["pledge", "objective", "paragraph", "round_table", "progress_update", "parent"]
+        fields = [
+            "pledge",
+            "objective",
+            "paragraph",
+            "round_table",
+            "progress_update",
+            "parent",
+            "language",
+        ]
 
 
 class ProgressUpdateFilter(FilterSet):
@@ -264,4 +277,4 @@ class ProgressUpdateFilter(FilterSet):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["pledge", "stage", "objective", "actor_kind"]
+        fields = ["pledge", "stage", "objective", "actor_kind", "language"]

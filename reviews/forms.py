@@ -1,11 +1,24 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
 from reviews.attachments import validate_attachment
 from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
+from reviews.models.content_language import writer_language
 from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN, EDITABLE_FIELDS
+
+
+class WrittenInField(forms.ChoiceField):
+    """The language a text is written in: one of the six, the writer's interface language
+    chosen until they choose another."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Written in"))
+        kwargs.setdefault("help_text", _("The language of your text, which readers are shown."))
+        kwargs.setdefault("required", False)  # a post without it: the writer's language
+        super().__init__(choices=settings.LANGUAGES, initial=writer_language, **kwargs)
 
 
 class PledgeForm(forms.ModelForm):
@@ -15,6 +28,7 @@ class PledgeForm(forms.ModelForm):
     partners); this form only turns the post into values."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    language = WrittenInField()
     objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -62,6 +76,8 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead or getattr(self.instance, "lead", None)
+        if not self.initial.get("language"):  # not recorded before: the writer's, until chosen
+            self.initial.pop("language", None)
         self.fields["matches"].queryset = Pledge.objects.answerable().only("title")
         self.fields["cycle"].queryset = ReviewCycle.objects.all()
         if self.instance.pk:
@@ -119,6 +135,8 @@ class PledgeForm(forms.ModelForm):
     def service_data(self) -> dict:
         """The cleaned data as the services take it."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        if not data.get("language"):  # not given: kept as recorded (the writer's, when new)
+            data.pop("language", None)
         upload = data.get("attachment")
         if upload is False:  # "clear" ticked
             data.update(attachment=None, attachment_name="", attachment_type="")
@@ -143,10 +161,11 @@ class OptionalReasonForm(ReasonForm):
 
 class ProgressUpdateForm(forms.ModelForm):
     actor = forms.TypedChoiceField(coerce=int, label=_("Reported on behalf of"))
+    language = WrittenInField()
 
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "stage", "narrative"]
+        fields = ["date", "stage", "narrative", "language"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "narrative": forms.Textarea(attrs={"rows": 5, "maxlength": 5000}),
@@ -155,4 +174,4 @@ class ProgressUpdateForm(forms.ModelForm):
     def __init__(self, *args, actors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [(a.pk, a.name) for a in actors]
-        self.order_fields(["actor", "date", "stage", "narrative"])
+        self.order_fields(["actor", "date", "stage", "narrative", "language"])

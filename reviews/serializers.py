@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,16 @@ from reviews.models import (
 from reviews.models.comments import COMMENT_MAX
 from reviews.models.freshness import Freshness
 from reviews.models.pledges import EDITABLE_FIELDS
+
+
+def written_in_field():
+    """The language a text is written in, as a writer gives it: one of the six, or left out
+    for the writer's interface language (the request's Accept-Language)."""
+    return serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language the text is written in; left out: the language of the request."),
+    )
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
@@ -149,7 +160,17 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["id", "pledge", "date", "stage", "narrative", "actor", "author", "created_at"]
+        fields = [
+            "id",
+            "pledge",
+            "date",
+            "stage",
+            "narrative",
+            "language",
+            "actor",
+            "author",
+            "created_at",
+        ]
         read_only_fields = ["id", "actor", "author", "created_at"]
 
 
@@ -162,10 +183,11 @@ class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
         ),
         required=False,
     )
+    language = written_in_field()
 
     class Meta:
         model = ProgressUpdate
-        fields = ["pledge", "date", "stage", "narrative", "actor"]
+        fields = ["pledge", "date", "stage", "narrative", "language", "actor"]
         extra_kwargs = {"pledge": {"queryset": Pledge.objects.answerable()}}
 
 
@@ -191,6 +213,7 @@ class PledgeSerializer(serializers.ModelSerializer):
             "url",
             "title",
             "summary",
+            "language",
             "lead",
             "partners",
             "objectives",
@@ -283,6 +306,7 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False, help_text=_("The version you edited (required to edit).")
     )
+    language = written_in_field()
 
     class Meta:
         model = Pledge
@@ -337,6 +361,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "actor",
             "body",
             "body_html",
+            "language",
             "created_at",
             "edited_at",
             "deleted_at",
@@ -356,6 +381,7 @@ class CommentWriteSerializer(serializers.Serializer):
     )
     target_id = serializers.IntegerField(min_value=1)
     body = serializers.CharField(max_length=COMMENT_MAX)
+    language = written_in_field()
     actor = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.accredited(), required=False, allow_null=True
     )

@@ -210,6 +210,7 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Test pledge {n}")
     summary = "Commits to fair recruitment of seasonal workers."
     description = PLEDGE_DESCRIPTION
+    language = "en"
     primary_objective = factory.LazyFunction(lambda: Objective.objects.get(number=6))
     scope = Pledge.Scope.GLOBAL
     start_date = dt.date(2026, 1, 1)
@@ -250,6 +251,7 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(timezone.localdate)
     stage = Pledge.ImplementationStatus.IN_PROGRESS
     narrative = "The baseline study is done."
+    language = "en"
     actor = factory.SelfAttribute("pledge.lead")
 
 
@@ -326,6 +328,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     pledge = factory.SubFactory(PledgeFactory, published=True)
     author = factory.SubFactory(VerifiedUserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}.")
+    language = "en"
     body_html = factory.LazyAttribute(lambda comment: render_markdown(comment.body))
 
 

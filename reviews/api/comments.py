@@ -69,6 +69,7 @@ class CommentViewSet(
             body=data["body"],
             actor=data.get("actor"),
             parent=data.get("parent"),
+            language=data.get("language", ""),
         )
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 

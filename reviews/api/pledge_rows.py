@@ -31,6 +31,7 @@ COLUMNS = {
     "id": "pk",
     "title": "title",
     "summary": "summary",
+    "language": "language",
     "status": "status",
     "implementation_status": "implementation_status",
     "kind": "kind",

@@ -279,5 +279,6 @@ class ProgressUpdateViewSet(
             date=serializer.validated_data.get("date") or timezone.localdate(),
             stage=serializer.validated_data["stage"],
             narrative=serializer.validated_data["narrative"],
+            language=serializer.validated_data.get("language", ""),
         )
         return Response(ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED)

@@ -73,10 +73,15 @@ def _joined(model, through_filter, field, *, delimiter=",", **extra):
 PLEDGE_OBJECTIVES = Pledge.objectives.through
 PLEDGE_PRINCIPLES = Pledge.principles.through
 
+WRITTEN_IN = _(
+    "The language it is written in: ar, zh-hans, en, fr, ru or es (empty: not recorded)."
+)
+
 PLEDGE_COLUMNS = [
     Column("id", F("pk"), _("The pledge's number on the portal."), INT),
     Column("title", F("title"), _("Title.")),
     Column("summary", F("summary"), _("One-line summary.")),
+    Column("language", F("language"), WRITTEN_IN, CODE),
     Column("lead_id", F("lead_id"), _("Number of the lead organisation."), INT),
     Column("lead_name", F("lead__name"), _("Name of the lead organisation.")),
     Column(
@@ -159,6 +164,7 @@ COMMENT_COLUMNS = [
     Column("actor_name", F("actor__name"), _("The organisation written for, if any.")),
     Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
     Column("body", F("body"), _("The text (Markdown).")),
+    Column("language", F("language"), WRITTEN_IN, CODE),
     Column("created_at", F("created_at"), _("Posted (UTC)."), DATETIME),
     Column("edited_at", F("edited_at"), _("Last edited (UTC), if edited."), DATETIME),
 ]
@@ -172,6 +178,7 @@ UPDATE_COLUMNS = [
     Column("actor_name", F("actor__name"), _("The reporting organisation.")),
     Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
     Column("narrative", F("narrative"), _("What was reported.")),
+    Column("language", F("language"), WRITTEN_IN, CODE),
     Column("created_at", F("created_at"), _("Posted (UTC)."), DATETIME),
 ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from reviews.models.content_language import written_in
 from reviews.models.flagging import count_of, flagged, open_flags_prefetch
 from reviews.models.lifecycle import public_pledge_q
 from reviews.models.progress import public_update_q
@@ -181,6 +182,7 @@ class Comment(models.Model):
         help_text=_("The organisation the author wrote for; empty when in their own name."),
     )
     body = models.TextField(max_length=COMMENT_MAX)
+    language = written_in()
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ from portal.i18n import interpolate_lazy
 from reviews.attachments import MediaType
 from reviews.models import freshness as reporting
 from reviews.models.constraints import FieldCheckConstraint
+from reviews.models.content_language import written_in
 from reviews.models.freshness import Freshness
 from reviews.models.lifecycle import (
     EDITABLE_STATUSES,
@@ -105,6 +106,7 @@ class Pledge(models.Model):
             {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
         ),
     )
+    language = written_in()
     objectives = models.ManyToManyField("reviews.Objective", blank=True, related_name="pledges")
     primary_objective = models.ForeignKey(
         "reviews.Objective", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -330,6 +332,7 @@ EDITABLE_FIELDS = [
     "title",
     "summary",
     "description",
+    "language",
     "kind",
     "matches",
     "support",

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reviews.models.content_language import written_in
 from reviews.models.lifecycle import ImplementationStatus, public_pledge_q
 from reviews.models.pledges import Pledge
 
@@ -61,6 +62,7 @@ class ProgressUpdate(models.Model):
     date = models.DateField(default=dt.date.today)
     stage = models.CharField(max_length=20, choices=ImplementationStatus.choices)
     narrative = models.TextField(max_length=5000)
+    language = written_in()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

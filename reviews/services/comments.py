@@ -14,6 +14,7 @@ from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
 from reviews.models import Comment, Flag, Pledge, ProgressUpdate
 from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, EDIT_WINDOW_MINUTES, TARGETS
+from reviews.models.content_language import writer_language
 from reviews.services.moderation import auto_hide
 from reviews.services.quotes import DELETED_BY_AUTHOR, quote, requote
 
@@ -62,6 +63,7 @@ def comment_post(
     body: str,
     actor: Actor | None = None,
     parent: Comment | None = None,
+    language: str = "",
 ) -> Comment:
     """Post a comment (or a reply) in one's own name or for one of one's organisations."""
     _check_can_post(user, "comment", COMMENT_RATE)
@@ -96,6 +98,7 @@ def comment_post(
         parent=parent,
         body=body,
         body_html=render_markdown(body),
+        language=writer_language(language),
         **{target_field: target},
     )
     comment.full_clean()

@@ -23,6 +23,7 @@ from reviews.models import (
     ProgressUpdate,
     ReviewCycle,
 )
+from reviews.models.content_language import writer_language
 from reviews.models.pledges import (
     ATTACHMENT_FIELDS,
     EDITABLE_FIELDS,
@@ -127,6 +128,7 @@ def pledge_create(*, lead: Actor, by: User, data: dict) -> Pledge:
     """Start a draft for the lead organisation; drafts may be incomplete."""
     pledge = Pledge(lead=lead, created_by=by, status=Status.DRAFT)
     _apply(pledge, data)
+    pledge.language = writer_language(pledge.language)
     if pledge.cycle_id is None:
         pledge.cycle = ReviewCycle.objects.default_for_submissions()
     _clean(pledge, data, exclude=["objectives", "principles"])
@@ -325,7 +327,7 @@ def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -
 
 @transaction.atomic
 def progress_update_create(
-    *, pledge: Pledge, by: User, actor: Actor, date, stage: str, narrative: str
+    *, pledge: Pledge, by: User, actor: Actor, date, stage: str, narrative: str, language: str = ""
 ) -> ProgressUpdate:
     """Report progress on a published pledge; it moves the implementation status."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -334,7 +336,13 @@ def progress_update_create(
     if date > timezone.localdate():
         raise ValidationError({"date": gettext("A progress report cannot be dated in the future.")})
     update = ProgressUpdate(
-        pledge=locked, author=by, actor=actor, date=date, stage=stage, narrative=narrative.strip()
+        pledge=locked,
+        author=by,
+        actor=actor,
+        date=date,
+        stage=stage,
+        narrative=narrative.strip(),
+        language=writer_language(language),
     )
     update.full_clean()
     update.save()

@@ -15,6 +15,7 @@ from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.ids import parse_id
 from portal.ratelimit import RateLimited
 from reviews import permissions, services
+from reviews.forms import WrittenInField
 from reviews.models import (
     Comment,
     Flag,
@@ -31,6 +32,7 @@ class CommentForm(forms.Form):
         help_text=_("Emphasis (*word*), lists, links and quotes (> text) are kept."),
     )
     actor = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Post as"))
+    language = WrittenInField()
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +106,7 @@ def comment_create(request):
                 body=form.cleaned_data["body"],
                 actor=actor,
                 parent=parent,
+                language=form.cleaned_data["language"],
             )
         except RateLimited as error:
             form.add_error(None, error)

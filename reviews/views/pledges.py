@@ -308,6 +308,7 @@ def progress_create(request, pk):
                 date=form.cleaned_data["date"],
                 stage=form.cleaned_data["stage"],
                 narrative=form.cleaned_data["narrative"],
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -148,3 +148,22 @@ def test_demo_descriptions_name_words_of_the_curated_texts_few_often_most_rarely
     counts = sorted(named.values(), reverse=True)
     # Zipf-like: the commonest word is in many descriptions, the typical one in very few.
     assert len(vocabulary) > 300 and counts[0] >= 40 and counts[len(counts) // 2] <= 3
+
+
+def test_demo_titles_and_summaries_each_name_a_word_of_the_curated_texts(settings):
+    settings.DEBUG = True
+    vocabulary = set(demo._vocabulary()[0])
+
+    call_command("seed_demo", pledges=400, comments=0, verbosity=0)
+
+    in_titles, in_summaries = Counter(), Counter()
+    for title, summary in Pledge.objects.values_list("title", "summary"):
+        theme_word, _, number = title.rpartition(" (demo ")
+        assert number.removesuffix(")").isdigit()
+        in_titles[theme_word.rpartition(": ")[2].lower()] += 1
+        in_summaries[summary.removesuffix(".").rpartition(", with attention to ")[2]] += 1
+    for named in (in_titles, in_summaries):
+        assert set(named) <= vocabulary
+        # A long tail: many different words, most of them in one or two pledges.
+        counts = sorted(named.values(), reverse=True)
+        assert len(named) > 100 and counts[len(counts) // 2] <= 2

@@ -173,7 +173,7 @@ def comment_body(page, comment):
         rf'<article class="comment[^"]*" id="comment-{comment.pk}">(.*?)</article>', page, re.S
     )
     assert article, "the comment is on the page"
-    body = re.search(r'<div class="comment-body">(.*)</div>', article.group(1), re.S)
+    body = re.search(r'<div class="comment-body"[^>]*>(.*)</div>', article.group(1), re.S)
     assert body
     return body.group(1)
 

@@ -97,7 +97,7 @@ def plain_text(fmt, body) -> bytes:
         return b"".join(archive.read(name) for name in archive.namelist())
 
 
-CARD = re.compile(r'<article class="card pledge-card">\s*<h2><a href="[^"]*/pledges/(\d+)/"')
+CARD = re.compile(r'<article class="card pledge-card">\s*<h2[^>]*><a href="[^"]*/pledges/(\d+)/"')
 NEXT = re.compile(r'<a rel="next" href="\?([^"]*)"')
 
 

@@ -43,6 +43,7 @@ CONTRACT = {
         "id",
         "title",
         "summary",
+        "language",
         "lead_id",
         "lead_name",
         "lead_kind",
@@ -82,6 +83,7 @@ CONTRACT = {
         "actor_name",
         "actor_kind",
         "body",
+        "language",
         "created_at",
         "edited_at",
     ],
@@ -94,6 +96,7 @@ CONTRACT = {
         "actor_name",
         "actor_kind",
         "narrative",
+        "language",
         "created_at",
     ],
 }
