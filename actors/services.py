@@ -10,12 +10,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from actors.models import Actor, ApiToken, JoinRequest, Membership, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
-from portal.i18n import interpolate_lazy
+from portal.i18n import interpolate_lazy, lower_lazy
 
 security_log = logging.getLogger("portal.security")
 
@@ -36,7 +37,8 @@ def join_request_create(*, user: User, actor: Actor, message: str = "") -> JoinR
                 {"requester": _requester_name(user), "actor": actor.name},
             ),
             url=reverse("actors:join-requests", args=[actor.slug]),
-            body=_join_request_body(join_request),
+            # Worded for each focal point in their own language (notify_user activates it).
+            body=lazy(_join_request_body, str)(join_request),
         )
     return join_request
 
@@ -104,8 +106,15 @@ def join_request_approve(*, join_request: JoinRequest, by: User, role: str) -> M
             gettext_lazy("You can now act for %(actor)s"), {"actor": decided.actor.name}
         ),
         url=reverse("actors:my-organisations"),
-        body=gettext("Your request to act for %(actor)s was approved: you are now its %(role)s.")
-        % {"actor": decided.actor.name, "role": decided.get_role_display().lower()},
+        body=interpolate_lazy(
+            gettext_lazy(
+                "Your request to act for %(actor)s was approved: you are now its %(role)s."
+            ),
+            {
+                "actor": decided.actor.name,
+                "role": lower_lazy(Membership.Role(decided.role).label),
+            },
+        ),
     )
     return membership
 

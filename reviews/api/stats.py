@@ -6,6 +6,7 @@ and their cache are reviews.stats; this is the HTTP side.
 """
 
 from django.utils.cache import patch_cache_control
+from django.utils.text import format_lazy
 from django_filters import ChoiceFilter, ModelChoiceFilter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -39,9 +40,9 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
             choices = choices_of(field)
             # Short lists become an enum; the 250 countries stay a string (a two-letter code).
             enum = [value for value, _ in choices] if len(choices) <= 30 else None
-        description = ". ".join(
-            str(text) for text in (field.label, field.extra.get("help_text")) if text
-        )
+        # Lazy: the schema is written in the language of the request that asks for it.
+        texts = [text for text in (field.label, field.extra.get("help_text")) if text]
+        description = format_lazy(". ".join(["{}"] * len(texts)), *texts)
         parameters.append(OpenApiParameter(name, kind, enum=enum, description=description))
     return parameters
 

@@ -16,13 +16,14 @@ from django.core.files import File
 from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from actors.models import User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user
 from portal import requestid
+from portal.language import of_user
 from reviews.exports.columns import selection
 from reviews.exports.xlsx import write_workbook
 from reviews.models import ExportJob
@@ -45,7 +46,7 @@ def export_job_start(*, user: User, resource: str, params) -> ExportJob:
 
 
 def _tell(job: ExportJob, title: str, body: str = "") -> None:
-    # Worded by a worker, in the default language: the requester's would be activated here.
+    # Worded in the requester's language (build_export activates it).
     notify_user(
         user=job.requester,
         kind=Kind.EXPORT,
@@ -63,6 +64,11 @@ def build_export(job_id: int) -> dict[str, int | str]:
     job = ExportJob.objects.select_related("requester").filter(pk=job_id).first()
     if job is None or job.status in (ExportJob.Status.READY, ExportJob.Status.FAILED):
         return {"job": job_id, "status": "skipped"}
+    with translation.override(of_user(job.requester)):  # its notice, in the requester's language
+        return _build(job)
+
+
+def _build(job: ExportJob) -> dict[str, int | str]:
     filters = selection(job.resource, job.query_dict())
     try:
         if not filters.is_valid():
@@ -108,9 +114,8 @@ def build_export(job_id: int) -> dict[str, int | str]:
     _tell(
         job,
         gettext("Your %(resource)s export (XLSX) is ready") % {"resource": job.resource},
-        # The English says "rows" for one row too, as it always did.
         ngettext(
-            "%(rows)d rows. The file can be downloaded until %(until)s UTC.",
+            "%(rows)d row. The file can be downloaded until %(until)s UTC.",
             "%(rows)d rows. The file can be downloaded until %(until)s UTC.",
             done,
         )

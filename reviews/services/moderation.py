@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, ngettext_lazy
 
 from actors.models import User
 from actors.models.notifications import Kind
@@ -215,25 +215,34 @@ def send_moderator_digest(*, today=None) -> int:
             kind=Kind.MODERATION_QUEUE,
             title=gettext_lazy("What is waiting for moderation"),
             url=reverse("reviews:moderation"),
-            body=gettext("%(pledges)s, %(comments)s and %(updates)s.")
-            % {
-                "pledges": ngettext(
-                    "%(count)d submitted pledge", "%(count)d submitted pledges", pledges
-                )
-                % {"count": pledges},
-                "comments": ngettext(
-                    "%(count)d flagged or hidden comment",
-                    "%(count)d flagged or hidden comments",
-                    comments,
-                )
-                % {"count": comments},
-                "updates": ngettext(
-                    "%(count)d flagged or hidden progress report",
-                    "%(count)d flagged or hidden progress reports",
-                    updates,
-                )
-                % {"count": updates},
-            },
+            # Each moderator reads the counts in their own language (notify_user activates it).
+            body=interpolate_lazy(
+                gettext_lazy("%(pledges)s, %(comments)s and %(updates)s."),
+                {
+                    "pledges": interpolate_lazy(
+                        ngettext_lazy(
+                            "%(count)d submitted pledge", "%(count)d submitted pledges", pledges
+                        ),
+                        {"count": pledges},
+                    ),
+                    "comments": interpolate_lazy(
+                        ngettext_lazy(
+                            "%(count)d flagged or hidden comment",
+                            "%(count)d flagged or hidden comments",
+                            comments,
+                        ),
+                        {"count": comments},
+                    ),
+                    "updates": interpolate_lazy(
+                        ngettext_lazy(
+                            "%(count)d flagged or hidden progress report",
+                            "%(count)d flagged or hidden progress reports",
+                            updates,
+                        ),
+                        {"count": updates},
+                    ),
+                },
+            ),
         )
 
 

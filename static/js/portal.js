@@ -62,10 +62,10 @@ document.querySelectorAll("[data-counter]").forEach((field) => {
         const short = min && length < min;
         let text;
         // Translators: a counter under a text field; "min" and "max" are numbers of characters.
-        if (short && max) text = ngettext("%(length)s characters, at least %(min)s to submit (at most %(max)s)", "%(length)s characters, at least %(min)s to submit (at most %(max)s)", length);
-        else if (short) text = ngettext("%(length)s characters, at least %(min)s to submit", "%(length)s characters, at least %(min)s to submit", length);
-        else if (max) text = ngettext("%(length)s characters (at most %(max)s)", "%(length)s characters (at most %(max)s)", length);
-        else text = ngettext("%(length)s characters", "%(length)s characters", length);
+        if (short && max) text = ngettext("%(length)s character, at least %(min)s to submit (at most %(max)s)", "%(length)s characters, at least %(min)s to submit (at most %(max)s)", length);
+        else if (short) text = ngettext("%(length)s character, at least %(min)s to submit", "%(length)s characters, at least %(min)s to submit", length);
+        else if (max) text = ngettext("%(length)s character (at most %(max)s)", "%(length)s characters (at most %(max)s)", length);
+        else text = ngettext("%(length)s character", "%(length)s characters", length);
         counter.textContent = interpolate(text, { length, min, max }, true);
     };
     field.insertAdjacentElement("afterend", counter);
