@@ -277,6 +277,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links in the API docs: Swagger UI puts each operation's link inside the button that
+    # opens it, a control within a control that keyboards and screen readers cannot use apart.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "actors.models.core.Actor.Kind",

@@ -1,0 +1,376 @@
+"""WCAG 2.2 AA in a real browser: axe-core (tests/browser/vendor/) finds no violation of the
+WCAG 2.0, 2.1 and 2.2 A and AA rules on any page type of the portal, signed out and as each
+persona that sees the page, in English and in Arabic (right to left); forms are scanned empty
+and with their errors, and the error pages (404, 429, 503) as the portal really answers them."""
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import OperationalError
+from django.test import Client
+
+from actors.models import Actor, Coalition, SourceDocument
+from actors.models.joins import JoinRequest
+from reviews.models import Comment, Objective, Pledge, ReviewCycle
+from tests.factories import (
+    CommentFactory,
+    FlagFactory,
+    PledgeFactory,
+    VerifiedUserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LANGUAGES = ["en", "ar"]
+DIRECTION = {"en": "ltr", "ar": "rtl"}
+
+
+def open_context(browser, live_server, language, user=None, **options):
+    """A browser context in `language`, signed in as `user` with a session made by Django's test
+    client (its cookie copied in): the second factor of the moderators and administrators is
+    the authenticator they hold, which give_mfa gave them."""
+    context = browser.new_context(
+        locale=language, extra_http_headers={"Accept-Language": language}, **options
+    )
+    context.set_default_timeout(15_000)
+    # Before every page's own scripts, outside its content security policy (which stays on):
+    # add_script_tag would be an inline script, which the portal's policy rightly refuses.
+    context.add_init_script(path=AXE)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+    return context
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core's WCAG 2.0/2.1/2.2 A and AA rules on the page as it is now."""
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(results => results.violations.map(v => ({id: v.id, impact: v.impact,"
+        " help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))",
+        WCAG_AA,
+    )
+
+
+def describe(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for violation in violations:
+            targets = "; ".join(violation["targets"])
+            lines.append(f"{where}: {violation['id']} ({violation['help']}) at {targets}")
+    return "\n".join(lines)
+
+
+class Scan:
+    """Scans one page after another in a context; `assert_clean` lists every violation found."""
+
+    def __init__(self, context, live_server, language):
+        self.page = context.new_page()
+        self.live_server = live_server
+        self.language = language
+        self.found: dict[str, list[dict]] = {}
+        self.scanned: list[str] = []
+
+    def goto(self, path: str, *, status: int = 200):
+        response = self.page.goto(self.live_server.url + path)
+        assert response.status == status, f"{path} answers {response.status}"
+        return self.page
+
+    def check(self, label: str, *, language: str | None = None):
+        """Scan the page now shown (after `goto`, a submission or an opened disclosure), which
+        is in the context's language unless `language` says otherwise."""
+        page = self.page
+        where = f"{label} [{self.language}]"
+        language = language or self.language
+        assert page.get_attribute("html", "lang") == language, where
+        assert page.get_attribute("html", "dir") == DIRECTION[language], where
+        violations = axe_violations(page)
+        if violations:
+            self.found[where] = violations
+        self.scanned.append(where)
+
+    def visit(self, path: str, *, status: int = 200, label: str | None = None):
+        self.goto(path, status=status)
+        self.check(label or path)
+
+    def submit_without_browser_checks(self, form: str, button: str = "button[type=submit]"):
+        """Submit a form as it is, so that the server's errors are what shows."""
+        page = self.page
+        form = page.locator(form).first
+        form.evaluate("f => { f.noValidate = true; }")
+        with page.expect_navigation():
+            form.locator(button).first.click()
+        return page
+
+    def assert_clean(self):
+        assert self.scanned
+        assert not self.found, "WCAG 2.2 AA violations found by axe-core:\n" + describe(self.found)
+
+
+@pytest.fixture
+def scan(browser, live_server):
+    """scan(language, user=None) gives a Scan in its own context, closed after the test."""
+    contexts = []
+
+    def start(language, user=None):
+        context = open_context(browser, live_server, language, user)
+        contexts.append(context)
+        return Scan(context, live_server, language)
+
+    yield start
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def conversation(long_pledge, contributor_a):
+    """The long pledge with a comment, a reply and a comment on its progress update."""
+    comment = CommentFactory(pledge=long_pledge, body="Which provinces come first?")
+    CommentFactory(pledge=long_pledge, parent=comment, author=contributor_a, body="The north.")
+    CommentFactory(
+        pledge=None,
+        progress_update=long_pledge.progress_updates.first(),
+        body="Good to read **so soon**.",
+    )
+    return long_pledge
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_public_pages_have_no_wcag_violations(scan, language, conversation):
+    objective = Objective.objects.get(number=7)
+    cycle = ReviewCycle.objects.get(slug="imrf-2026")
+    actor = Actor.objects.filter(slug="organisation-a").get()
+    reference_actor = Actor.objects.exclude(pk=actor.pk).order_by("pk").first()
+    coalition = Coalition.objects.order_by("pk").first()
+    source = SourceDocument.objects.order_by("pk").first()
+    missing = (Pledge.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    visitor = scan(language)
+
+    for path in [
+        "/",
+        "/pledges/",
+        "/pledges/?scope=national&q=nothing-matches-this",
+        f"/pledges/{conversation.pk}/",
+        "/objectives/",
+        f"/objectives/{objective.number}/",
+        "/principles/",
+        "/cycles/",
+        f"/cycles/{cycle.slug}/",
+        "/actors/",
+        f"/actors/{actor.slug}/",
+        f"/actors/{reference_actor.slug}/",
+        "/coalitions/",
+        f"/coalitions/{coalition.slug}/",
+        "/sources/",
+        f"/sources/{source.slug}/",
+        "/timeline/",
+        "/open-data/",
+        "/transparency/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+    ]:
+        visitor.visit(path)
+    visitor.visit(f"/pledges/{missing}/", status=404, label="404 (a missing pledge)")
+
+    visitor.goto("/accounts/login/")
+    visitor.submit_without_browser_checks("main form")
+    visitor.check("sign-in with errors")
+    visitor.goto("/accounts/signup/")
+    visitor.submit_without_browser_checks("main form")
+    visitor.check("sign-up with errors")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_429_and_503_pages_have_no_wcag_violations(scan, language, verified_user):
+    visitor = scan(language)
+    # allauth allows three password resets an hour for one address; the fourth is refused with
+    # the portal's own 429 page (templates/429.html).
+    for _ in range(4):
+        visitor.goto("/accounts/password/reset/")
+        visitor.page.fill("input[name=email]", verified_user.email)
+        with visitor.page.expect_navigation() as navigation:
+            visitor.page.click("main form button[type=submit]")
+    assert navigation.value.status == 429
+    visitor.check("429 (too many password resets)")
+
+    # While the database cannot be reached, every page is the 503 page (templates/503.html).
+    refused = OperationalError("connection to server failed: Connection refused")
+    # (Every query of every connection fails; the connections themselves stay open, as Django
+    # checks them before each request.)
+    with mock.patch.object(BaseDatabaseWrapper, "cursor", side_effect=refused):
+        visitor.goto("/pledges/", status=503)
+        visitor.check("503 (database down)")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_contributors_pages_and_forms_have_no_wcag_violations(
+    scan, language, contributor_a, conversation
+):
+    comment = Comment.objects.filter(pledge=conversation, parent=None).get()
+    draft = PledgeFactory(lead=contributor_a.memberships.get().actor, title="A draft")
+    visitor = scan(language, contributor_a)
+
+    for path in [
+        "/pledges/mine/",
+        "/pledges/new/",
+        f"/pledges/{draft.pk}/",
+        f"/pledges/{draft.pk}/edit/",
+        "/accounts/organisations/",
+        "/accounts/organisations/propose/",
+        "/accounts/profile/",
+        "/accounts/notifications/",
+        "/accounts/notifications/settings/",
+        "/accounts/tokens/",
+        "/accounts/security/",
+        "/accounts/delete/",
+        f"/comments/{comment.pk}/flag/",
+    ]:
+        visitor.visit(path)
+
+    visitor.goto("/pledges/new/")
+    visitor.submit_without_browser_checks("form.pledge-form")
+    visitor.check("pledge form submitted empty")
+
+    visitor.goto(f"/comments/{comment.pk}/flag/")
+    visitor.submit_without_browser_checks("main form.stacked-form")
+    visitor.check("flag form with errors")
+
+    visitor.goto("/accounts/organisations/propose/")
+    visitor.submit_without_browser_checks("main form.stacked-form")
+    visitor.check("actor proposal with errors")
+
+    visitor.goto("/accounts/profile/")
+    visitor.page.fill("main form input[name=display_name]", "")
+    visitor.submit_without_browser_checks("main form.stacked-form")
+    visitor.check("profile with errors")
+
+    page = visitor.goto(f"/pledges/{conversation.pk}/")
+    for summary in page.locator("main summary").all():
+        summary.click()
+    visitor.check("pledge with comments, every reply box open")
+    visitor.submit_without_browser_checks("main form.comment-form")
+    visitor.check("comment form with errors")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_pages_of_a_user_without_organisation_have_no_wcag_violations(
+    scan, language, verified_user, actor_a
+):
+    visitor = scan(language, verified_user)
+
+    for path in [
+        "/accounts/organisations/",
+        f"/actors/{actor_a.slug}/",
+        f"/actors/{actor_a.slug}/join/",
+        "/accounts/notifications/",
+    ]:
+        visitor.visit(path)
+    visitor.goto(f"/actors/{actor_a.slug}/join/")
+    visitor.page.locator("main form.stacked-form textarea").first.fill("x" * 5000)
+    visitor.submit_without_browser_checks("main form.stacked-form")
+    visitor.check("join request with errors")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_focal_points_pages_have_no_wcag_violations(
+    scan, language, focal_a, actor_a, long_pledge
+):
+    JoinRequest.objects.create(
+        user=VerifiedUserFactory(display_name="Joy Joiner"),
+        actor=actor_a,
+        message="I run the northern office.",
+    )
+    submitted = PledgeFactory(lead=actor_a, title="Ready for review", submitted=True)
+    visitor = scan(language, focal_a)
+
+    for path in [
+        f"/pledges/{submitted.pk}/",
+        f"/actors/{actor_a.slug}/requests/",
+        f"/actors/{actor_a.slug}/members/",
+        f"/actors/{actor_a.slug}/edit/",
+        "/accounts/organisations/",
+        "/accounts/security/",
+    ]:
+        visitor.visit(path)
+
+    page = visitor.goto(f"/pledges/{long_pledge.pk}/")
+    page.click("details:has(form[action$='/progress/']) > summary")
+    visitor.check("pledge with the progress form open")
+    visitor.submit_without_browser_checks(f"form[action$='/pledges/{long_pledge.pk}/progress/']")
+    visitor.check("progress form with errors")
+
+    visitor.assert_clean()
+
+
+@pytest.fixture
+def moderation_queue(actor_a, long_pledge):
+    """A submitted pledge, a flagged comment, and a hidden one."""
+    PledgeFactory(lead=actor_a, title="Waiting for a moderator", submitted=True)
+    FlagFactory(comment=CommentFactory(pledge=long_pledge, body="Buy cheap watches here."))
+    CommentFactory(pledge=long_pledge, body="Hidden words.", is_hidden=True)
+
+
+@pytest.mark.parametrize("persona", ["moderator", "administrator"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_moderation_pages_have_no_wcag_violations(
+    request, scan, language, persona, moderation_queue
+):
+    visitor = scan(language, request.getfixturevalue(persona))
+
+    for path in ["/moderation/", "/moderation/log/", "/moderation/hidden/", "/pledges/"]:
+        visitor.visit(path)
+    page = visitor.goto("/moderation/")
+    for summary in page.locator("main summary").all():
+        summary.click()
+    visitor.check("moderation queue, every form open")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_api_docs_page_has_no_wcag_violations(scan, language):
+    visitor = scan(language)
+    page = visitor.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", state="attached")
+    # Swagger UI and the schema it shows are in English whatever the visitor's language (the
+    # schema is, by design: portal.api_urls.SchemaView), so the page says so.
+    visitor.check("/api/docs/", language="en")
+
+    visitor.assert_clean()
+
+
+def test_an_open_api_operation_has_no_wcag_violations(scan):
+    """Inside an opened operation, Swagger UI (drf-spectacular's sidecar bundle) draws the
+    choices of an enum parameter as a <select> with no label; the portal's page names each after
+    its parameter (templates/drf_spectacular/swagger_ui.html)."""
+    visitor = scan("en")
+    page = visitor.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", state="attached")
+    for n in range(3):
+        page.locator(".opblock-summary-control").nth(n).click()
+    page.wait_for_selector(".opblock-body .parameters")
+    page.wait_for_selector("tr[data-param-name] select[aria-label]", state="attached")
+
+    violations = axe_violations(page)
+
+    assert violations == [], describe({"/api/docs/": violations})
+    row = page.locator("tr[data-param-name]:has(select)").first
+    assert row.locator("select").get_attribute("aria-label") == row.get_attribute("data-param-name")
