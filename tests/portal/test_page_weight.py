@@ -87,3 +87,11 @@ def test_a_page_over_the_budget_would_be_caught(client, actor_a):
     )
     size, _ = first_load(client, pledge.get_absolute_url())
     assert size > BUDGET
+
+
+def test_the_api_docs_page_is_the_one_exception_and_says_so(client):
+    page = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="fr").text
+    note = page[page.index('<p class="docs-note" lang="fr"') :].split("</p>")[0]
+    assert "300" in note and f'href="{reverse("api:schema")}"' in note
+    size, _ = first_load(client, reverse("api:docs"))
+    assert size > BUDGET
