@@ -11,18 +11,17 @@ from rest_framework.response import Response
 
 from portal.api import ERRORS, AutoSchema, require
 from reviews import permissions, services
-from reviews.filters import CommentFilter
-from reviews.models import (
-    Comment,
-)
-from reviews.serializers import (
+from reviews.comment_serializers import (
     CommentEditSerializer,
     CommentSerializer,
     CommentWriteSerializer,
     FlagSerializer,
-    OptionalReasonSerializer,
-    ReasonSerializer,
 )
+from reviews.filters import CommentFilter
+from reviews.models import (
+    Comment,
+)
+from reviews.serializers import OptionalReasonSerializer, ReasonSerializer
 from reviews.services.moderation import done_message
 
 
