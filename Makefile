@@ -21,7 +21,7 @@ define apt_install
 endef
 .PHONY: help python-check venv chromium demo demo-totp test lint fmt migrations-check clean \
 	prod-local prod-local-status prod-local-stop soak soak-short bench wrk gettext messages \
-	compilemessages
+	compilemessages geo
 
 help: ## List the targets
 	@echo "GCM Review Portal — make targets:"
@@ -117,6 +117,11 @@ wrk: ## Install the wrk load generator the benchmark prefers (Debian, as root; e
 
 bench: venv wrk ## Seed or reuse two PostgreSQL sizes and print every performance ratio
 	$(PY) -m bench
+
+# The world map's country outlines (tools/geo/README.md): rebuilt from the pinned npm packages,
+# then committed; nothing is fetched at run time.
+geo: ## Rebuild reviews/data/world-110m.json, the world map's country outlines (Node 20, npm)
+	cd tools/geo && npm ci && node build.mjs
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
