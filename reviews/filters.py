@@ -5,15 +5,23 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from actors.models import Actor, Region
+from actors.models import Actor, Coalition, CoalitionMembership, Region
 from portal.filters import FilterSet, IntegerFilter, choices_of, country_choices
 from reviews import search
-from reviews.models import Comment, GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
+from reviews.models import (
+    Comment,
+    GuidingPrinciple,
+    Objective,
+    Pledge,
+    PledgePartner,
+    ProgressUpdate,
+    ReviewCycle,
+)
 from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
@@ -78,6 +86,20 @@ class PledgeFilter(FilterSet):
         label=_("Region of the lead"),
         empty_label=_("Any region"),
     )
+    actor = django_filters.ModelChoiceFilter(
+        queryset=Actor.objects.accredited(),
+        to_field_name="slug",
+        method="filter_actor",
+        label=_("Organisation (lead or confirmed partner)"),
+        empty_label=_("Any organisation"),
+    )
+    coalition = django_filters.ModelChoiceFilter(
+        queryset=Coalition.objects.all(),
+        to_field_name="slug",
+        method="filter_coalition",
+        label=_("Coalition of the lead"),
+        empty_label=_("Any coalition"),
+    )
     country = django_filters.ChoiceFilter(
         choices=country_choices,
         method="filter_country",
@@ -138,6 +160,8 @@ class PledgeFilter(FilterSet):
             "support",
             "actor_kind",
             "region",
+            "actor",
+            "coalition",
             "country",
             "cycle",
             "status",
@@ -157,6 +181,17 @@ class PledgeFilter(FilterSet):
 
     def filter_text(self, queryset, name, value: str):
         return search.matching(queryset, value)
+
+    def filter_actor(self, queryset, name, value: Actor):
+        # Exists, not a join: a pledge stays one row, which the statistics count as such.
+        partner = PledgePartner.objects.filter(
+            pledge_id=OuterRef("pk"), actor=value, status=PledgePartner.Status.CONFIRMED
+        )
+        return queryset.filter(Q(lead=value) | Exists(partner))
+
+    def filter_coalition(self, queryset, name, value: Coalition):
+        # A member may hold two roles in one coalition: IN, not a join, keeps its pledges once.
+        return queryset.filter(lead_id__in=members_of(value))
 
     def filter_country(self, queryset, name, value: str):
         # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
@@ -185,6 +220,11 @@ class PledgeFilter(FilterSet):
         """The words searched for, to rank by: `q`, and the API's `search` (of the cleaned data,
         or of a request's parameters)."""
         return " ".join(data[name] for name in ("q", "search") if data.get(name))
+
+
+def members_of(coalition: Coalition):
+    """The ids of the coalition's members, as a subquery (each once, whatever its roles)."""
+    return CoalitionMembership.objects.filter(coalition=coalition).values("actor_id")
 
 
 class PledgeSearchFilter(PledgeFilter):

@@ -19,13 +19,15 @@ not make atomic (two writes could then leave one token for two states).
 import hashlib
 import json
 import secrets
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from actors.models import Coalition, CoalitionMembership
 from reviews.filters import PledgeFilter
 from reviews.models import Pledge
 
@@ -33,15 +35,21 @@ from reviews.models import Pledge
 # once per objective; the others count it once.
 DIMENSIONS = {
     "coverage": {"objective": "objectives__number", "actor_kind": "lead__kind"},
+    "coverage-region": {"objective": "objectives__number", "region": "lead__region"},
+    "coverage-cycle": {"objective": "objectives__number", "cycle": "cycle__slug"},
+    # Grouped by coalition through `lead_id IN (members)` per coalition (`_by_coalition()`).
+    "coverage-coalition": {"objective": "objectives__number", "coalition": None},
     "region": {"region": "lead__region"},
     "country": {"country": "lead__country"},
     "cycle": {"cycle": "cycle__slug"},
     "month": {"month": "month"},
     "implementation-status": {"implementation_status": "implementation_status"},
     "freshness": {"freshness": "freshness"},
+    # Financial pledges that announce an amount: how many, and the amounts' sum, per currency.
+    "currency": {"currency": "currency"},
 }
-# Coverage's groups as fields of a pledge–objective row.
-COVERAGE_ROWS = {"objective": "objective__number", "actor_kind": "pledge__lead__kind"}
+# The dimensions that count a pledge once per objective.
+PER_OBJECTIVE = frozenset(name for name, groups in DIMENSIONS.items() if "objective" in groups)
 
 VERSION_KEY = "stats:version"
 # Answers stay until a write replaces the token; the timeout only lets unread filters go.
@@ -77,34 +85,80 @@ def count(dimension: str, pledges: QuerySet) -> list[dict]:
     """
     groups = DIMENSIONS[dimension]
     rows = pledges
-    if dimension == "coverage":
+    if dimension in PER_OBJECTIVE:
         through = Pledge.objectives.through
         if through._meta.db_table in {join.table_name for join in pledges.query.alias_map.values()}:
-            groups = COVERAGE_ROWS
+            # The fields as seen from a pledge–objective row.
+            groups = {key: _from_through(field) for key, field in groups.items()}
             rows = through.objects.filter(pledge_id__in=pledges.values("pk"))
         else:
             # An inner join: a pledge without objectives is in no group.
             rows = pledges.filter(objectives__isnull=False)
+    if dimension == "coverage-coalition":
+        lead = "lead_id" if rows.model is Pledge else "pledge__lead_id"
+        return _by_coalition(rows, groups["objective"], lead)
     if dimension == "freshness":
         rows = rows.with_freshness()
     if dimension == "month":
         rows = rows.annotate(month=TruncMonth("published_at"))
+    aggregates = {"count": Count("*")}
+    if dimension == "currency":
+        rows = rows.filter(support=Pledge.Support.FINANCIAL, amount__isnull=False).exclude(
+            currency=""
+        )
+        aggregates["amount"] = Sum("amount")
     rows = (
         rows.order_by()
         .values(*groups.values())
-        .annotate(count=Count("*"))
+        .annotate(**aggregates)
         .order_by(*groups.values())
     )
     return [
-        {key: _plain(row[field]) for key, field in groups.items()} | {"count": row["count"]}
+        {key: _plain(row[field]) for key, field in groups.items()}
+        | {name: _plain(row[name]) for name in aggregates}
         for row in rows
     ]
 
 
+def _from_through(field: str | None) -> str | None:
+    """A pledge's field as seen from one of its pledge–objective rows."""
+    if field is None:
+        return None
+    if field.startswith("objectives__"):
+        return field.replace("objectives__", "objective__", 1)
+    return f"pledge__{field}"
+
+
+def _by_coalition(rows: QuerySet, objective: str, lead: str) -> list[dict]:
+    """Pledge–objective rows counted per objective and coalition of the lead, in one query:
+    one filtered count per coalition, `lead IN (its members)`, so that a member holding two
+    roles in a coalition counts once, where a join to the memberships would count it twice."""
+    coalitions = list(Coalition.objects.order_by("slug").values_list("pk", "slug"))
+    if not coalitions:
+        return []
+    counts = {
+        f"coalition_{pk}": Count("pk", filter=Q(**{f"{lead}__in": _members(pk)}))
+        for pk, _slug in coalitions
+    }
+    grouped = rows.order_by().values(objective).annotate(**counts).order_by(objective)
+    return [
+        {"objective": row[objective], "coalition": slug, "count": row[f"coalition_{pk}"]}
+        for row in grouped
+        for pk, slug in coalitions
+        if row[f"coalition_{pk}"]
+    ]
+
+
+def _members(coalition_id: int) -> QuerySet:
+    return CoalitionMembership.objects.filter(coalition_id=coalition_id).values("actor_id")
+
+
 def _plain(value):
-    """A month as "2026-05"; other keys as they are."""
+    """A month as "2026-05", an amount as its decimal string; other keys as they are."""
     if hasattr(value, "date") and callable(value.date):
         return value.date().isoformat()[:7]
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -195,8 +249,19 @@ def connect() -> None:
     from actors.models import Actor
     from reviews.models import GuidingPrinciple, Objective, PledgePartner, ReviewCycle
 
-    # Partnerships: the API's pledge list, kept as the counts are, shows each pledge's partners.
-    for model in (Pledge, Actor, Objective, GuidingPrinciple, ReviewCycle, PledgePartner):
+    # Partnerships: the API's pledge list, kept as the counts are, shows each pledge's partners
+    # (and the `actor` filter reads them). Coalitions and their members: `coalition`.
+    models = (
+        Pledge,
+        Actor,
+        Objective,
+        GuidingPrinciple,
+        ReviewCycle,
+        PledgePartner,
+        Coalition,
+        CoalitionMembership,
+    )
+    for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"stats-delete-{model.__name__}")
     for relation in (Pledge.objectives, Pledge.principles):

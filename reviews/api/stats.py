@@ -66,7 +66,10 @@ STATS_DESCRIPTION = (
     "`status=withdrawn` to count one of them. Only published pledges still under way (planned or "
     "in progress) have a reporting freshness: on `freshness/`, withdrawn, completed and "
     "discontinued pledges are the group `null`, and the `freshness` filter leaves them out. "
-    "`coverage/` counts a pledge once per objective; the others count it once. Answers are "
+    "`coverage/` (objective × stakeholder kind of the lead), `coverage-region/`, `coverage-cycle/` "
+    "and `coverage-coalition/` (a lead in several coalitions counts in each) count a pledge once "
+    "per objective; the others count it once. `currency/` counts the financial pledges that "
+    "announce an amount, with `amount`, the sum of their amounts, per currency. Answers are "
     "cached per filter until a pledge they count changes (a freshness answer at most a minute); "
     "anonymous answers carry `Cache-Control: public, max-age=60`."
 )

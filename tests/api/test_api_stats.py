@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from actors.models import Actor, Region
+from actors.models import Actor, Coalition, CoalitionMembership, Region
+from reviews import stats
 from reviews.models import Objective, Pledge, ReviewCycle
 from tests.factories import ActorFactory, PledgeFactory
 
@@ -55,6 +56,17 @@ def pledges(actor_a, actor_b):
     published(actor_a, 20, 1, [6, 7, 8], implementation_status="discontinued")
     published(city, 27, 26, [7])
     published(city, 0, 0, [11], cycle=imrf22)
+    published(senegal, 4, 4, [7, 2], support="financial", amount=1000, currency="USD")
+    published(city, 5, 5, [23], support="financial", amount=250.5, currency="USD")
+    published(city, 5, 5, [6], support="financial", amount=99, currency="EUR")
+    published(city, 6, 6, [6], support="financial")  # no amount: not in `currency/`
+    # A member in two roles of one coalition, and one in two coalitions.
+    champions = Coalition.objects.get(slug="gcm-champion-countries")
+    mayors = Coalition.objects.get(slug="gfmd-mayors-mechanism")
+    for role in ("member", "chair"):
+        CoalitionMembership.objects.create(coalition=champions, actor=senegal, role=role)
+    for coalition in (champions, mayors):
+        CoalitionMembership.objects.create(coalition=coalition, actor=city)
     for status in ["draft", "submitted", "returned", "rejected", "withdrawn"]:
         for lead in (senegal, actor_a, city):
             PledgeFactory(
@@ -76,13 +88,35 @@ PYTHON = {
     "coverage": lambda p: [
         {"objective": o.number, "actor_kind": p.lead.kind} for o in p.objectives.all()
     ],
+    "coverage-region": lambda p: [
+        {"objective": o.number, "region": p.lead.region} for o in p.objectives.all()
+    ],
+    "coverage-cycle": lambda p: [
+        {"objective": o.number, "cycle": p.cycle.slug if p.cycle else None}
+        for o in p.objectives.all()
+    ],
+    # Once per coalition of the lead, however many roles it holds there.
+    "coverage-coalition": lambda p: [
+        {"objective": o.number, "coalition": slug}
+        for o in p.objectives.all()
+        for slug in {m.coalition.slug for m in p.lead.coalition_memberships.all()}
+    ],
     "region": lambda p: [{"region": p.lead.region}],
     "country": lambda p: [{"country": p.lead.country.code}],
     "cycle": lambda p: [{"cycle": p.cycle.slug if p.cycle else None}],
     "month": lambda p: [{"month": p.published_at.strftime("%Y-%m")}],
     "implementation-status": lambda p: [{"implementation_status": p.implementation_status}],
     "freshness": lambda p: [{"freshness": _freshness(p)}],
+    "currency": lambda p: (
+        [{"currency": p.currency}]
+        if p.support == "financial" and p.amount is not None and p.currency
+        else []
+    ),
 }
+# Sums beside the counts, not keys of a group.
+AGGREGATES = {"count", "amount"}
+# The coalition counts read the coalitions first.
+EXTRA_QUERIES = {"coverage-coalition": 1}
 
 FILTERS = [
     {},
@@ -144,7 +178,7 @@ def _python_counts(name: str, query: dict) -> Counter:
 def _api_counts(body) -> Counter:
     counts = Counter()
     for row in body["results"]:
-        key = tuple(sorted((k, v) for k, v in row.items() if k != "count"))
+        key = tuple(sorted((k, v) for k, v in row.items() if k not in AGGREGATES))
         counts[key] += row["count"]
     return counts
 
@@ -155,7 +189,7 @@ def test_a_statistic_equals_a_count_by_hand(pledges, django_assert_num_queries, 
     # One grouped query, after the look-up that validates each objective, principle or cycle
     # named in the filter (the pledge list's select boxes), as the list does.
     lookups = len({"objective", "principle", "cycle"} & set(query))
-    with django_assert_num_queries(1 + lookups):
+    with django_assert_num_queries(1 + lookups + EXTRA_QUERIES.get(name, 0)):
         response = APIClient().get(reverse(f"api:stats-{name}"), query)
 
     assert response.status_code == 200
@@ -173,10 +207,10 @@ def test_the_unfiltered_totals_count_each_public_pledge_once(pledges):
     public = Pledge.objects.public().count()
 
     for name in PYTHON:
-        if name == "coverage":
-            continue  # a pledge counts once per objective
+        if name in stats.PER_OBJECTIVE or name == "currency":
+            continue  # a pledge counts once per objective; only financial ones have amounts
         rows = client.get(reverse(f"api:stats-{name}")).json()["results"]
-        assert sum(row["count"] for row in rows) == public == 8 + 3, name
+        assert sum(row["count"] for row in rows) == public == 12 + 3, name
 
 
 def test_pledges_that_are_not_public_are_never_counted(actor_a):
