@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,9 @@ from reviews.models import (
 )
 from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
+
+MONTH = RegexValidator(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", _("Enter a month as YYYY-MM."))
+CURRENCY = RegexValidator(r"^[A-Za-z]{3}$", _("Enter a three-letter currency code, e.g. USD."))
 
 # The orders a pledge list may be read in: `sort` value → (label, ordering). The first is the
 # default. Publication dates come last when empty (a member's own drafts, on the API).
@@ -140,6 +144,18 @@ class PledgeFilter(FilterSet):
     language = django_filters.ChoiceFilter(
         choices=settings.LANGUAGES, label=_("Written in"), empty_label=_("Any language")
     )
+    month = django_filters.CharFilter(
+        method="filter_month",
+        label=_("Month of publication"),
+        help_text=_("A month as YYYY-MM, in UTC (the dashboard's months)."),
+        validators=[MONTH],
+    )
+    currency = django_filters.CharFilter(
+        method="filter_currency",
+        label=_("Currency of the amount"),
+        help_text=_("A three-letter ISO 4217 code: financial pledges announcing an amount in it."),
+        validators=[CURRENCY],
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(value, label) for value, (label, _ordering) in PLEDGE_SORTS.items()],
         method="filter_sort",
@@ -168,6 +184,8 @@ class PledgeFilter(FilterSet):
             "implementation_status",
             "freshness",
             "language",
+            "month",
+            "currency",
             "sort",
         ]
 
@@ -196,6 +214,16 @@ class PledgeFilter(FilterSet):
     def filter_country(self, queryset, name, value: str):
         # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
         return queryset.filter(Q(countries__contains=value) | Q(lead__country=value))
+
+    def filter_month(self, queryset, name, value: str):
+        year, month = (int(part) for part in value.split("-"))
+        start = dt.datetime(year, month, 1, tzinfo=dt.UTC)
+        end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
+
+    def filter_currency(self, queryset, name, value: str):
+        # As the statistics count them: an amount announced in that currency.
+        return queryset.filter(currency=value.upper(), amount__isnull=False)
 
     def filter_freshness(self, queryset, name, value: str):
         return queryset.freshness(value)

@@ -39,8 +39,14 @@ DIMENSIONS = {
     "coverage-cycle": {"objective": "objectives__number", "cycle": "cycle__slug"},
     # Grouped by coalition through `lead_id IN (members)` per coalition (`_by_coalition()`).
     "coverage-coalition": {"objective": "objectives__number", "coalition": None},
+    "actor-kind": {"actor_kind": "lead__kind"},
     "region": {"region": "lead__region"},
     "country": {"country": "lead__country"},
+    # A pledge once under each coalition of its lead (`_by_coalition()`).
+    "coalition": {"coalition": None},
+    # Each country the pledge concerns or its lead is of, once: the `country` filter's rule
+    # (`_by_country_concerned()`).
+    "country-concerned": {"country": None},
     "cycle": {"cycle": "cycle__slug"},
     "month": {"month": "month"},
     "implementation-status": {"implementation_status": "implementation_status"},
@@ -94,9 +100,11 @@ def count(dimension: str, pledges: QuerySet) -> list[dict]:
         else:
             # An inner join: a pledge without objectives is in no group.
             rows = pledges.filter(objectives__isnull=False)
-    if dimension == "coverage-coalition":
+    if "coalition" in groups:
         lead = "lead_id" if rows.model is Pledge else "pledge__lead_id"
-        return _by_coalition(rows, groups["objective"], lead)
+        return _by_coalition(rows, groups.get("objective"), lead)
+    if dimension == "country-concerned":
+        return _by_country_concerned(rows)
     if dimension == "freshness":
         rows = rows.with_freshness()
     if dimension == "month":
@@ -108,10 +116,7 @@ def count(dimension: str, pledges: QuerySet) -> list[dict]:
         )
         aggregates["amount"] = Sum("amount")
     rows = (
-        rows.order_by()
-        .values(*groups.values())
-        .annotate(**aggregates)
-        .order_by(*groups.values())
+        rows.order_by().values(*groups.values()).annotate(**aggregates).order_by(*groups.values())
     )
     return [
         {key: _plain(row[field]) for key, field in groups.items()}
@@ -129,10 +134,11 @@ def _from_through(field: str | None) -> str | None:
     return f"pledge__{field}"
 
 
-def _by_coalition(rows: QuerySet, objective: str, lead: str) -> list[dict]:
-    """Pledge–objective rows counted per objective and coalition of the lead, in one query:
-    one filtered count per coalition, `lead IN (its members)`, so that a member holding two
-    roles in a coalition counts once, where a join to the memberships would count it twice."""
+def _by_coalition(rows: QuerySet, objective: str | None, lead: str) -> list[dict]:
+    """Rows (pledges, or pledge–objective rows per `objective`) counted per coalition of the
+    lead, in one query: one filtered count per coalition, `lead IN (its members)`, so that a
+    member holding two roles in a coalition counts once, where a join to the memberships would
+    count it twice."""
     coalitions = list(Coalition.objects.order_by("slug").values_list("pk", "slug"))
     if not coalitions:
         return []
@@ -140,13 +146,37 @@ def _by_coalition(rows: QuerySet, objective: str, lead: str) -> list[dict]:
         f"coalition_{pk}": Count("pk", filter=Q(**{f"{lead}__in": _members(pk)}))
         for pk, _slug in coalitions
     }
-    grouped = rows.order_by().values(objective).annotate(**counts).order_by(objective)
+    if objective is None:
+        grouped = [rows.order_by().aggregate(**counts)]
+    else:
+        grouped = rows.order_by().values(objective).annotate(**counts).order_by(objective)
     return [
-        {"objective": row[objective], "coalition": slug, "count": row[f"coalition_{pk}"]}
+        ({"objective": row[objective]} if objective else {})
+        | {"coalition": slug, "count": row[f"coalition_{pk}"]}
         for row in grouped
         for pk, slug in coalitions
         if row[f"coalition_{pk}"]
     ]
+
+
+def _by_country_concerned(pledges: QuerySet) -> list[dict]:
+    """Pledges counted once under each country they concern or their lead is of: what the
+    `country` filter chooses, country by country.
+
+    The countries concerned are one text column ("FR,SN"), which SQL cannot group portably:
+    one grouped query counts the pledges per distinct pair of that column and the lead's
+    country (far fewer pairs than pledges), and the pairs are split and added up here."""
+    counts: dict[str, int] = {}
+    pairs = (
+        pledges.order_by()
+        .values_list("countries", "lead__country")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    for concerned, lead_country, found in pairs:
+        for code in {*filter(None, (concerned or "").split(",")), *filter(None, [lead_country])}:
+            counts[code] = counts.get(code, 0) + found
+    return [{"country": code, "count": counts[code]} for code in sorted(counts)]
 
 
 def _members(coalition_id: int) -> QuerySet:

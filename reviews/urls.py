@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from reviews import exports
 from reviews.exports import views as export_views
-from reviews.views import comments, moderation, pledges, reference
+from reviews.views import comments, discovery, moderation, pledges, reference
 
 app_name = "reviews"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("timeline/", reference.timeline, name="timeline"),
     path("sources/", reference.source_list, name="source-list"),
     path("sources/<slug:slug>/", reference.source_detail, name="source-detail"),
+    path("coverage/", discovery.coverage, name="coverage"),
+    path("coverage/coverage.csv", discovery.coverage_csv, name="coverage-csv"),
+    path("dashboard/", discovery.dashboard, name="dashboard"),
+    path("dashboard/<slug:chart>.csv", discovery.dashboard_csv, name="dashboard-csv"),
+    path("map/", discovery.world_map, name="map"),
+    path("map/countries.csv", discovery.map_csv, name="map-csv"),
     path("moderation/", moderation.moderation_home, name="moderation"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
     path("moderation/hidden/", moderation.moderation_hidden, name="moderation-hidden"),

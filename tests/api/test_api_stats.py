@@ -56,8 +56,17 @@ def pledges(actor_a, actor_b):
     published(actor_a, 20, 1, [6, 7, 8], implementation_status="discontinued")
     published(city, 27, 26, [7])
     published(city, 0, 0, [11], cycle=imrf22)
-    published(senegal, 4, 4, [7, 2], support="financial", amount=1000, currency="USD")
-    published(city, 5, 5, [23], support="financial", amount=250.5, currency="USD")
+    published(
+        senegal,
+        4,
+        4,
+        [7, 2],
+        support="financial",
+        amount=1000,
+        currency="USD",
+        countries=["SN", "GM"],
+    )
+    published(city, 5, 5, [23], support="financial", amount=250.5, currency="USD", countries=["FR"])
     published(city, 5, 5, [6], support="financial", amount=99, currency="EUR")
     published(city, 6, 6, [6], support="financial")  # no amount: not in `currency/`
     # A member in two roles of one coalition, and one in two coalitions.
@@ -101,8 +110,16 @@ PYTHON = {
         for o in p.objectives.all()
         for slug in {m.coalition.slug for m in p.lead.coalition_memberships.all()}
     ],
+    "actor-kind": lambda p: [{"actor_kind": p.lead.kind}],
+    "coalition": lambda p: [
+        {"coalition": slug}
+        for slug in {m.coalition.slug for m in p.lead.coalition_memberships.all()}
+    ],
     "region": lambda p: [{"region": p.lead.region}],
     "country": lambda p: [{"country": p.lead.country.code}],
+    "country-concerned": lambda p: [
+        {"country": code} for code in {p.lead.country.code, *(c.code for c in p.countries)} if code
+    ],
     "cycle": lambda p: [{"cycle": p.cycle.slug if p.cycle else None}],
     "month": lambda p: [{"month": p.published_at.strftime("%Y-%m")}],
     "implementation-status": lambda p: [{"implementation_status": p.implementation_status}],
@@ -116,7 +133,7 @@ PYTHON = {
 # Sums beside the counts, not keys of a group.
 AGGREGATES = {"count", "amount"}
 # The coalition counts read the coalitions first.
-EXTRA_QUERIES = {"coverage-coalition": 1}
+EXTRA_QUERIES = {"coverage-coalition": 1, "coalition": 1}
 
 FILTERS = [
     {},
@@ -207,8 +224,8 @@ def test_the_unfiltered_totals_count_each_public_pledge_once(pledges):
     public = Pledge.objects.public().count()
 
     for name in PYTHON:
-        if name in stats.PER_OBJECTIVE or name == "currency":
-            continue  # a pledge counts once per objective; only financial ones have amounts
+        if name in stats.PER_OBJECTIVE or name in {"currency", "country-concerned", "coalition"}:
+            continue  # once per objective, or per country; only financial ones have amounts
         rows = client.get(reverse(f"api:stats-{name}")).json()["results"]
         assert sum(row["count"] for row in rows) == public == 12 + 3, name
 
