@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Before the site's pages, which are tried one by one: none of them starts with "api/".
     path("api/", include("portal.api_urls")),
+    path("feeds/", include("reviews.feed_urls")),
     path("", include("reviews.urls")),
     path("", include("actors.urls")),
     path("accounts/", include("allauth.urls")),

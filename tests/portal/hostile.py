@@ -87,6 +87,10 @@ def fill(name: str, group: str, world: dict, choices: dict):
         return 1
     if group == "format":
         return "json"
+    if group == "code":  # a country (feeds:country)
+        return "SN"
+    if group == "chart":  # a chart of the dashboard
+        return "objectives"
     if group == "slug":
         if "cycle" in name:
             return world["cycle"].slug

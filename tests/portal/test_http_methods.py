@@ -65,6 +65,17 @@ def _routes(w):
         "reviews:moderation-item": (ACTION, ["comment", w["comment"].pk, "hide"]),
         "reviews:moderation-user": (ACTION, [w["member"].user_id, "block"]),
         "reviews:transparency": (PAGE, []),
+        "reviews:coverage": (PAGE, []),
+        "reviews:coverage-csv": (PAGE, []),
+        "reviews:dashboard": (PAGE, []),
+        "reviews:dashboard-csv": (PAGE, ["objectives"]),
+        "reviews:map": (PAGE, []),
+        "reviews:map-csv": (PAGE, []),
+        "feeds:pledges": (PAGE, []),
+        "feeds:progress": (PAGE, []),
+        "feeds:objective": (PAGE, [7]),
+        "feeds:actor": (PAGE, [slug]),
+        "feeds:country": (PAGE, ["SN"]),
         "reviews:open-data": (PAGE, []),
         "reviews:export": (PAGE, ["pledges", "csv"]),
         # No such job: the methods are refused before the job is looked up.
@@ -112,7 +123,7 @@ def _site_route_names(patterns=None, namespace=""):
     """The named routes of the site's own pages (not the API, the admin or allauth's)."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace in ("reviews", "actors"):
+            if pattern.namespace in ("reviews", "actors", "feeds"):
                 yield from _site_route_names(pattern.url_patterns, pattern.namespace)
         elif pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
