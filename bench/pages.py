@@ -108,7 +108,19 @@ def timed_pages() -> list[Page]:
         Page("JavaScript catalogue (ar)", "javascript-catalog", args=lambda c: ["ar"]),
         *_stats_pages(),
         *_stats_pages(uncached=True),
-        # Dashboards (issue 12 and later) go here.
+        # Discovery (issue 13): the aggregate pages as most readers get them (their counts
+        # cached until a pledge changes), and as the first reader after a change waits.
+        Page("coverage map", "reviews:coverage"),
+        Page("coverage map by coalition", "reviews:coverage", query=lambda c: {"by": "coalition"}),
+        Page("dashboard", "reviews:dashboard"),
+        Page("world map", "reviews:map"),
+        Page(f"coverage map{UNCACHED}", "reviews:coverage", uncached=True),
+        Page(f"dashboard{UNCACHED}", "reviews:dashboard", uncached=True),
+        Page(f"world map{UNCACHED}", "reviews:map", uncached=True),
+        Page("Atom feed of pledges", "feeds:pledges"),
+        Page("Atom feed of an objective", "feeds:objective", args=lambda c: [c.objective]),
+        Page("Atom feed of a saved search", "feeds:pledges", query=lambda c: {"q": COMMON_TERM}),
+        # Dashboards of later issues go here.
     ]
 
 

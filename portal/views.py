@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actors.models import Actor, Coalition
+from reviews import discovery
 from reviews.models import Objective, ReviewCycle
 
 
@@ -23,6 +24,9 @@ def home(request):
         request,
         "portal/home.html",
         {
+            "figures": discovery.cycle_figures(cycle) if cycle else None,
+            "newest": discovery.pledges_of(),
+            "updates": discovery.latest_updates(),
             "cycle": cycle,
             "now": now,
             "cycle_open": cycle.is_open_for_submissions(now) if cycle else False,

@@ -10,14 +10,16 @@ language.
 """
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.db import models
 from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -26,12 +28,21 @@ from reviews import cards, geo, stats
 from reviews.charts import Bar, Chart, Level, Scale, bars
 from reviews.exports.sql import FORMULA_STARTS
 from reviews.filters import PledgeFilter
-from reviews.models import Objective, Pledge, ProgressUpdate, ReviewCycle
+from reviews.models import (
+    DeclarationParagraphObjective,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+    ReviewCycle,
+    RoundTableObjective,
+)
 from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 
 LIST = "reviews:pledge-list"
 # Pledges a page shows of its own ("the latest few"), beside the link to all of them.
 LATEST = 5
+PLEDGES_OF_MEMBERS = _("Pledges of its members")
+FEED_OF_THESE = _("Atom feed of these pledges")
 # The pledge list's bounded count (reviews.views.pledges.COUNT_LIMIT).
 COUNT_LIMIT = 10_000
 
@@ -74,9 +85,54 @@ def list_url(base: dict[str, list[str]], **params) -> str:
     return reverse(LIST) + (f"?{encoded}" if encoded else "")
 
 
+def feed_of(**params) -> str:
+    """The Atom feed of the pledges the filters choose (a saved search: reviews.feeds)."""
+    encoded = query(**params).urlencode()
+    return reverse("feeds:pledges") + (f"?{encoded}" if encoded else "")
+
+
 def chosen(data: QueryDict) -> PledgeFilter:
     """The pledge list's FilterSet, bound to `data`: its form says what is wrong, if anything."""
     return PledgeFilter(data, queryset=Pledge.objects.public())
+
+
+class Selection:
+    """The public pledges some filters choose, for the figures of a page: the filters are
+    validated (a query per object they name) once, and only when a figure must be counted, so
+    that a page whose figures are all cached costs no query for them."""
+
+    def __init__(self, data: QueryDict):
+        self.data = data
+        self._filter: PledgeFilter | None = None
+
+    @property
+    def filter(self) -> PledgeFilter:
+        if self._filter is None:
+            self._filter = chosen(self.data)
+        return self._filter
+
+    def qs(self):
+        if not self.filter.is_valid():
+            raise stats.InvalidFilter(self.filter.errors)
+        return self.filter.qs.order_by()
+
+    def counts(self, dimension: str) -> list[dict]:
+        return stats.counts(dimension, self.data, self.qs)
+
+    def total(self) -> tuple[int, bool]:
+        return stats.total(self.data, COUNT_LIMIT, self.qs)
+
+    def newest(self, limit: int = LATEST) -> list:
+        """The cards of the newest few: their ids cached as the counts are, the cards read
+        fresh (their reporting colour moves with the clock)."""
+        key = stats.cache_key(f"newest-{limit}", self.data)
+        positions = stats.remembered(
+            key,
+            lambda: list(cards.positions(self.qs().order_by("-published_at", "-pk"))[:limit]),
+        )
+        if not positions:
+            return []
+        return cards.cards_of(positions, Pledge.objects.all().db, timezone.now())
 
 
 # --- The coverage-gap map --------------------------------------------------------------------
@@ -193,14 +249,12 @@ def coverage(axis: Axis, data: QueryDict) -> Grid:
     """The 23 objectives × the axis's columns, each cell the public pledges of both."""
     base = carried(data, "objective", axis.param)
     narrowed = as_query(base)
+    chosen_ = Selection(narrowed)
     cells = {
-        (row["objective"], row[axis.key]): row["count"]
-        for row in stats.counts(axis.dimension, narrowed)
+        (row["objective"], row[axis.key]): row["count"] for row in chosen_.counts(axis.dimension)
     }
-    objective_totals = per_objective(stats.counts("coverage", narrowed))
-    column_totals = {
-        row[axis.key]: row["count"] for row in stats.counts(axis.total_dimension, narrowed)
-    }
+    objective_totals = per_objective(chosen_.counts("coverage"))
+    column_totals = {row[axis.key]: row["count"] for row in chosen_.counts(axis.total_dimension)}
     columns = tuple(
         Column(
             value,
@@ -251,15 +305,18 @@ class ActorRow:
     peers: tuple[Cell, ...]
 
 
-def actor_coverage(actor: Actor, coalitions: list[Coalition]) -> tuple[list[Peer], list[ActorRow]]:
+def actor_coverage(
+    actor: Actor, coalitions: list[Coalition], own_pledges: Selection | None = None
+) -> tuple[list[Peer], list[ActorRow]]:
     """The objectives the actor has pledged on (as lead or confirmed partner) and those it has
     not, beside the pledges of every actor of its kind and of each of its coalitions."""
-    own = per_objective(stats.counts("coverage", query(actor=actor.slug)))
-    kind = per_objective(stats.counts("coverage", query(actor_kind=actor.kind)))
+    own_pledges = own_pledges or Selection(query(actor=actor.slug))
+    own = per_objective(own_pledges.counts("coverage"))
+    kind = per_objective(Selection(query(actor_kind=actor.kind)).counts("coverage"))
     slugs = {coalition.slug for coalition in coalitions}
     by_coalition: dict[tuple[int, str], int] = {
         (row["objective"], row["coalition"]): row["count"]
-        for row in stats.counts("coverage-coalition", query())
+        for row in Selection(query()).counts("coverage-coalition")
         if row["coalition"] in slugs
     }
     peers = [Peer(actor.get_kind_display(), list_url({}, actor_kind=actor.kind))]
@@ -300,12 +357,14 @@ class Group:
     url: str
 
 
-def objective_groups(number: int) -> tuple[list[Group], list[Group]]:
-    """Who pledged on the objective: by stakeholder kind of the lead, and by region; every kind
-    and region listed, a gap as 0."""
-    data = query(objective=number)
-    kinds = {row["actor_kind"]: row["count"] for row in stats.counts("coverage", data)}
-    regions = {row["region"]: row["count"] for row in stats.counts("coverage-region", data)}
+def objective_groups(on: Selection, number: int) -> tuple[list[Group], list[Group]]:
+    """Who pledged on the objective (`on` chooses its pledges): by stakeholder kind of the
+    lead, and by region; every kind and region listed, a gap as 0."""
+    # The pledges on it are counted under each of their objectives: this one's rows only.
+    kinds = {r["actor_kind"]: r["count"] for r in on.counts("coverage") if r["objective"] == number}
+    regions = {
+        r["region"]: r["count"] for r in on.counts("coverage-region") if r["objective"] == number
+    }
     return (
         [
             Group(str(label), kinds.get(value, 0), list_url({}, objective=number, actor_kind=value))
@@ -331,16 +390,95 @@ class Pledges:
     url: str
 
 
-def pledges_of(**params) -> Pledges:
-    """The public pledges the filters choose (an objective, an actor, a cycle …)."""
-    data = query(**params)
-    selection = chosen(data).qs
-    count, capped = stats.total(data, COUNT_LIMIT, selection)
-    latest = []
-    if count:
-        newest = cards.positions(selection.order_by("-published_at", "-pk"))[:LATEST]
-        latest = cards.cards_of(list(newest), selection.db, timezone.now())
-    return Pledges(count, capped, latest, list_url({}, **params))
+def pledges_of(selection: Selection | None = None, **params) -> Pledges:
+    """The public pledges the filters choose (an objective, an actor, a cycle …), or the
+    selection of them a page already has."""
+    selection = selection or Selection(query(**params))
+    url = list_url(carried(selection.data))
+    try:
+        count, capped = selection.total()
+    except stats.InvalidFilter:  # an organisation not (or no longer) in the directory
+        return Pledges(0, False, [], url)
+    return Pledges(count, capped, selection.newest() if count else [], url)
+
+
+@dataclass(frozen=True)
+class Count:
+    count: int
+    capped: bool
+    url: str
+
+
+def none_of(**params) -> Count:
+    """No public pledge, and the (empty) list the filters choose."""
+    return Count(0, False, list_url({}, **params))
+
+
+def cycle_part_counts(cycle: ReviewCycle) -> tuple[dict[int, Count], dict[int, Count]]:
+    """The public pledges on the objectives of each round table and of each Declaration
+    paragraph of the cycle (as the `round_table` and `paragraph` filters choose them): two
+    grouped queries, cached as the statistics are, whatever the number of tables and
+    paragraphs. A pledge on two objectives of one round table counts once: the one DISTINCT
+    count of the portal, over the pledge–objective rows of the cycle's objectives only."""
+
+    def compute():
+        public = Pledge.objects.public()
+        tables = (
+            RoundTableObjective.objects.filter(round_table__cycle=cycle)
+            .filter(objective__pledges__in=public)
+            .values("round_table_id")
+            .annotate(count=models.Count("objective__pledges", distinct=True))
+            .order_by()
+        )
+        paragraphs = (
+            DeclarationParagraphObjective.objects.filter(paragraph__cycle=cycle)
+            .filter(objective__pledges__in=public)
+            .values("paragraph_id")
+            .annotate(count=models.Count("objective__pledges", distinct=True))
+            .order_by()
+        )
+        return (
+            {row["round_table_id"]: row["count"] for row in tables},
+            {row["paragraph_id"]: row["count"] for row in paragraphs},
+        )
+
+    tables, paragraphs = stats.remembered(
+        stats.cache_key(f"cycle-parts-{cycle.pk}", query()), compute
+    )
+    return (
+        {pk: Count(n, False, list_url({}, round_table=pk)) for pk, n in tables.items()},
+        {pk: Count(n, False, list_url({}, paragraph=pk)) for pk, n in paragraphs.items()},
+    )
+
+
+@dataclass(frozen=True)
+class CycleFigures:
+    pledges: Count
+    objectives: int  # objectives with at least one of its pledges, of the 23
+    kinds: int  # stakeholder kinds of their leads, of all the kinds
+    all_kinds: int
+    countries: int  # countries they concern or their leads are of
+    coverage_url: str
+    map_url: str
+    dashboard_url: str
+
+
+def cycle_figures(cycle: ReviewCycle) -> CycleFigures:
+    """The cycle's numbers for the home page, from the statistics' cached counts."""
+    of_cycle = Selection(query(cycle=cycle.slug))
+    coverage = of_cycle.counts("coverage")
+    encoded = of_cycle.data.urlencode()
+    count, capped = of_cycle.total()
+    return CycleFigures(
+        pledges=Count(count, capped, list_url({}, cycle=cycle.slug)),
+        objectives=len({row["objective"] for row in coverage}),
+        kinds=len({row["actor_kind"] for row in coverage}),
+        all_kinds=len(Actor.Kind.choices),
+        countries=len(of_cycle.counts("country-concerned")),
+        coverage_url=f"{reverse('reviews:coverage')}?{encoded}",
+        map_url=f"{reverse('reviews:map')}?{encoded}",
+        dashboard_url=f"{reverse('reviews:dashboard')}?{encoded}",
+    )
 
 
 def latest_updates(limit: int = LATEST):
@@ -369,8 +507,8 @@ def latest_updates(limit: int = LATEST):
 
 def dashboard(data: QueryDict) -> list[Chart]:
     """The charts of the dashboard, for the pledges the filters choose."""
-    base = carried(data)
-    return [chart(name, data, base) for name in CHARTS]
+    base, selection = carried(data), Selection(data)
+    return [chart(name, data, base, selection) for name in CHARTS]
 
 
 def _summary(total: int, bars_: tuple[Bar, ...], what: str) -> str:
@@ -378,22 +516,24 @@ def _summary(total: int, bars_: tuple[Bar, ...], what: str) -> str:
         return gettext("No public pledge matches these filters.")
     top = max(bars_, key=lambda bar: bar.count)
     empty = sum(1 for bar in bars_ if bar.count == 0)
-    text = gettext("%(total)s counted %(what)s; the most, %(count)s, %(label)s.") % {
+    text = gettext("%(total)s pledges counted %(what)s. The most: %(label)s, with %(count)s.") % {
         "total": formats.number_format(total, force_grouping=True),
         "what": what,
         "count": formats.number_format(top.count, force_grouping=True),
         "label": top.label,
     }
     if empty:
-        text += " " + gettext("%(empty)s with none.") % {"empty": empty}
+        text += " " + ngettext(
+            "%(empty)s group has none.", "%(empty)s groups have none.", empty
+        ) % {"empty": empty}
     return text
 
 
-def chart(name: str, data: QueryDict, base: dict | None = None) -> Chart:
+def chart(name: str, data: QueryDict, base: dict | None = None, selection=None) -> Chart:
     """One chart of the dashboard (CHARTS), for the pledges the filters choose."""
     base = carried(data) if base is None else base
     title, build = CHARTS[name]
-    rows, what, notes = build(data, base)
+    rows, what, notes = build(selection or Selection(data), base)
     made = bars(rows, notes)
     csv_url = reverse("reviews:dashboard-csv", args=[name])
     encoded = as_query(base).urlencode()
@@ -406,8 +546,8 @@ def chart(name: str, data: QueryDict, base: dict | None = None) -> Chart:
     )
 
 
-def _by_objective(data, base):
-    totals = per_objective(stats.counts("coverage", data))
+def _by_objective(selection, base):
+    totals = per_objective(selection.counts("coverage"))
     rows = [
         (
             f"{o.number}. {o.short_label}",
@@ -420,8 +560,8 @@ def _by_objective(data, base):
 
 
 def _by_choices(dimension: str, key: str, param: str, choices, what):
-    def build(data, base):
-        found = {row[key]: row["count"] for row in stats.counts(dimension, data)}
+    def build(selection, base):
+        found = {row[key]: row["count"] for row in selection.counts(dimension)}
         rows = [
             (str(label), found.pop(value, 0), list_url(base, **{param: value}))
             for value, label in choices
@@ -441,21 +581,31 @@ def _unchosen(dimension: str, value) -> str:
     return gettext("Not stated") if not value else str(value)
 
 
-def _by_month(data, base):
+def _by_month(selection, base):
+    found = {row["month"]: row["count"] for row in selection.counts("month") if row["month"]}
     rows = []
-    for row in stats.counts("month", data):
-        month = row["month"]
-        if month is None:
-            continue
-        year, number = (int(part) for part in month.split("-"))
-        label = formats.date_format(timezone.datetime(year, number, 1), "F Y")
-        rows.append((label, row["count"], list_url(base, month=month)))
+    for year, number in _months(min(found, default=None), max(found, default=None)):
+        month = f"{year:04d}-{number:02d}"
+        label = formats.date_format(dt.date(year, number, 1), "F Y")
+        # A month without a publication is a bar of 0: the chart shows the pauses too.
+        rows.append((label, found.get(month, 0), list_url(base, month=month)))
     return rows, _("by month of publication"), None
 
 
-def _by_currency(data, base):
+def _months(first: str | None, last: str | None):
+    """(year, month) from the month `first` to `last` ("2026-05"), both included."""
+    if first is None or last is None:
+        return
+    year, month = (int(part) for part in first.split("-"))
+    end = tuple(int(part) for part in last.split("-"))
+    while (year, month) <= end:
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _by_currency(selection, base):
     rows, notes = [], {}
-    for index, row in enumerate(stats.counts("currency", data)):
+    for index, row in enumerate(selection.counts("currency")):
         code = row["currency"]
         rows.append(
             (code, row["count"], list_url(base, support=Pledge.Support.FINANCIAL, currency=code))
@@ -542,7 +692,9 @@ def world_map(data: QueryDict) -> WorldMap:
     """Pledges per country concerned (or of the lead), as the `country` filter counts them."""
     base = carried(data, "country")
     narrowed = as_query(base)
-    found = {row["country"]: row["count"] for row in stats.counts("country-concerned", narrowed)}
+    found = {
+        row["country"]: row["count"] for row in Selection(narrowed).counts("country-concerned")
+    }
     scale = Scale.up_to(max(found.values(), default=0))
     outline = geo.world()
 

@@ -16,12 +16,14 @@ from portal.filters import FilterSet, IntegerFilter, choices_of, country_choices
 from reviews import search
 from reviews.models import (
     Comment,
+    DeclarationParagraph,
     GuidingPrinciple,
     Objective,
     Pledge,
     PledgePartner,
     ProgressUpdate,
     ReviewCycle,
+    RoundTable,
 )
 from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
@@ -94,6 +96,8 @@ class PledgeFilter(FilterSet):
         queryset=Actor.objects.accredited(),
         to_field_name="slug",
         method="filter_actor",
+        # Typed as a slug: a list of every organisation would outweigh the page.
+        widget=forms.TextInput,
         label=_("Organisation (lead or confirmed partner)"),
         empty_label=_("Any organisation"),
     )
@@ -103,6 +107,22 @@ class PledgeFilter(FilterSet):
         method="filter_coalition",
         label=_("Coalition of the lead"),
         empty_label=_("Any coalition"),
+    )
+    # Typed as an id, not chosen from a list: the form would otherwise list every round table
+    # and paragraph of every cycle.
+    round_table = django_filters.ModelChoiceFilter(
+        queryset=RoundTable.objects.all(),
+        to_field_name="pk",
+        method="filter_objectives_of",
+        widget=forms.NumberInput,
+        label=_("Round table (pledges on its objectives)"),
+    )
+    paragraph = django_filters.ModelChoiceFilter(
+        queryset=DeclarationParagraph.objects.all(),
+        to_field_name="pk",
+        method="filter_objectives_of",
+        widget=forms.NumberInput,
+        label=_("Declaration paragraph (pledges on the objectives it speaks to)"),
     )
     country = django_filters.ChoiceFilter(
         choices=country_choices,
@@ -178,6 +198,8 @@ class PledgeFilter(FilterSet):
             "region",
             "actor",
             "coalition",
+            "round_table",
+            "paragraph",
             "country",
             "cycle",
             "status",
@@ -210,6 +232,13 @@ class PledgeFilter(FilterSet):
     def filter_coalition(self, queryset, name, value: Coalition):
         # A member may hold two roles in one coalition: IN, not a join, keeps its pledges once.
         return queryset.filter(lead_id__in=members_of(value))
+
+    def filter_objectives_of(self, queryset, name, value):
+        # On any of the round table's (or paragraph's) objectives, counted once.
+        on = Pledge.objectives.through.objects.filter(
+            pledge_id=OuterRef("pk"), objective__in=value.objectives.all()
+        )
+        return queryset.filter(Exists(on))
 
     def filter_country(self, queryset, name, value: str):
         # The multiple country field stores "FR,SN"; a two-letter code matches only whole codes.
@@ -270,7 +299,7 @@ class PledgeSearchFilter(PledgeFilter):
 
 
 # What the values of a filter on a related row are, by the field that names the row.
-KEY_VALUES = {"number": _("a number"), "slug": _("a slug")}
+KEY_VALUES = {"number": _("a number"), "slug": _("a slug"), "pk": _("an id")}
 
 
 def documentation(filterset_class=PledgeFilter) -> list[tuple[str, str, str, str]]:

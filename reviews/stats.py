@@ -205,20 +205,28 @@ def cache_key(answer: str, data) -> str:
     return f"stats:{answer}:{digest}"
 
 
-def counts(dimension: str, data) -> list[dict]:
+def counts(dimension: str, data, pledges=None) -> list[dict]:
     """`count()` of the pledges the parameters choose, from the cache when no write has
-    changed them since (one cache read), else computed and stored."""
-    return _cached(dimension, data, lambda: count(dimension, selection(data)))
+    changed them since (one cache read), else computed and stored. `pledges` is their
+    selection when the caller has it (a queryset, or a function that gives it only when a
+    count must be made: a page asking for several counts validates its filters once, and not
+    at all when every count is cached)."""
+    return _cached(dimension, data, lambda: count(dimension, _chosen(data, pledges)))
 
 
-def total(data, limit: int, pledges: QuerySet | None = None) -> tuple[int, bool]:
+def _chosen(data, pledges) -> QuerySet:
+    if pledges is None:
+        return selection(data)
+    return pledges() if callable(pledges) else pledges
+
+
+def total(data, limit: int, pledges=None) -> tuple[int, bool]:
     """How many public pledges the parameters choose, counted up to `limit` (the pledge list's
     count: `(limit, True)` means "at least that many"), cached as the counts are. `pledges` is
-    their selection when the caller has it already (the list's own, validated FilterSet)."""
+    their selection when the caller has it already, as for `counts()`."""
 
     def compute() -> int:
-        chosen = selection(data) if pledges is None else pledges
-        return chosen.order_by()[:limit].count()
+        return _chosen(data, pledges).order_by()[:limit].count()
 
     found = _cached(f"total-{limit}", data, compute)
     return found, found >= limit
@@ -277,10 +285,20 @@ def connect() -> None:
     workflow (STYLE 6): they only retire a cache.
     """
     from actors.models import Actor
-    from reviews.models import GuidingPrinciple, Objective, PledgePartner, ReviewCycle
+    from reviews.models import (
+        DeclarationParagraph,
+        DeclarationParagraphObjective,
+        GuidingPrinciple,
+        Objective,
+        PledgePartner,
+        ReviewCycle,
+        RoundTable,
+        RoundTableObjective,
+    )
 
     # Partnerships: the API's pledge list, kept as the counts are, shows each pledge's partners
-    # (and the `actor` filter reads them). Coalitions and their members: `coalition`.
+    # (and the `actor` filter reads them). Coalitions and their members: `coalition`. Round
+    # tables, paragraphs and their objectives: `round_table`, `paragraph` and their counts.
     models = (
         Pledge,
         Actor,
@@ -290,6 +308,10 @@ def connect() -> None:
         PledgePartner,
         Coalition,
         CoalitionMembership,
+        RoundTable,
+        RoundTableObjective,
+        DeclarationParagraph,
+        DeclarationParagraphObjective,
     )
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from actors.models import Actor, Coalition, SourceDocument
-from reviews import filters
+from reviews import discovery, filters
 from reviews.exports import documentation
 from reviews.models import (
     DeclarationParagraph,
@@ -49,12 +49,17 @@ def objective_detail(request, number):
     paragraphs = (
         DeclarationParagraph.objects.speaking_to(objective).select_related("cycle").with_citations()
     )
+    on_objective = discovery.Selection(discovery.query(objective=number))
+    by_kind, by_region = discovery.objective_groups(on_objective, number)
     return render(
         request,
         "reviews/objective_detail.html",
         {
             **thread_context(request, "objective", objective),
             "objective": objective,
+            "pledges": discovery.pledges_of(on_objective),
+            "by_kind": by_kind,
+            "by_region": by_region,
             "round_tables": round_tables,
             "paragraphs": paragraphs,
             "principles": GuidingPrinciple.objects.only("title"),
@@ -93,15 +98,24 @@ def cycle_detail(request, slug):
         {"paragraph": [p.pk for p in paragraphs], "round_table": [t.pk for t in round_tables]},
     )
     paragraph_threads, table_threads = threads["paragraph"], threads["round_table"]
+    table_pledges, paragraph_pledges = discovery.cycle_part_counts(cycle)
     for paragraph in paragraphs:
         paragraph.thread = paragraph_threads.get(paragraph.pk, [])
+        paragraph.pledges = paragraph_pledges.get(paragraph.pk) or discovery.none_of(
+            paragraph=paragraph.pk
+        )
     for round_table in round_tables:
         round_table.thread = table_threads.get(round_table.pk, [])
+        round_table.pledges = table_pledges.get(round_table.pk) or discovery.none_of(
+            round_table=round_table.pk
+        )
     return render(
         request,
         "reviews/reviewcycle_detail.html",
         {
             "cycle": cycle,
+            "pledges": discovery.pledges_of(cycle=cycle.slug),
+            "feed_url": discovery.feed_of(cycle=cycle.slug),
             "round_tables": round_tables,
             "paragraphs": paragraphs,
             "comment_form": CommentForm(user=request.user),

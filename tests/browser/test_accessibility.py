@@ -175,12 +175,17 @@ def test_public_pages_have_no_wcag_violations(scan, language, conversation):
         "/timeline/",
         "/open-data/",
         "/transparency/",
+        "/coverage/",
+        "/coverage/?by=coalition",
+        "/dashboard/",
+        "/map/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
     ]:
         visitor.visit(path)
     visitor.visit(f"/pledges/{missing}/", status=404, label="404 (a missing pledge)")
+    visitor.visit("/coverage/?by=nonsense&cycle=none", status=400, label="coverage, bad filters")
 
     visitor.goto("/accounts/login/")
     visitor.submit_without_browser_checks("main form")

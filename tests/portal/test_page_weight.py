@@ -67,6 +67,10 @@ def test_every_page_type_loads_within_the_budget(
         actor_a.get_absolute_url(),
         reverse("reviews:cycle-list"),
         reverse("reviews:open-data"),
+        reverse("reviews:coverage"),
+        reverse("reviews:coverage") + "?by=coalition",
+        reverse("reviews:dashboard"),
+        reverse("reviews:map"),
         reverse("account_login"),
     ]
     for url in public:

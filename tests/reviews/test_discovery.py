@@ -338,3 +338,103 @@ def _contrast(a: str, b: str) -> float:
 
 def test_regions_of_the_map_are_the_regional_reviews():
     assert [value for value, _ in discovery.AXES["region"].columns()] == list(Region.values)
+
+
+# --- The pledges of a page ----------------------------------------------------------------
+
+
+def _on(number: int) -> list[Pledge]:
+    return [p for p in _public() if number in {o.number for o in p.objectives.all()}]
+
+
+def test_an_objective_page_shows_its_pledges_and_who_pledged(client, world):  # noqa: F811
+    response = client.get(reverse("reviews:objective-detail", args=[7]))
+    html = response.content.decode()
+    on_seven = _on(7)
+
+    pledges = response.context["pledges"]
+    assert pledges.count == len(on_seven) and not pledges.capped
+    newest = sorted(on_seven, key=lambda p: (p.published_at, p.pk), reverse=True)
+    assert [card.id for card in pledges.latest] == [p.pk for p in newest[: discovery.LATEST]]
+    assert _listed(pledges.url) == len(on_seven)
+    kinds = Counter(p.lead.kind for p in on_seven)
+    for group, (value, _label) in zip(response.context["by_kind"], Actor.Kind.choices, strict=True):
+        assert group.count == kinds.get(value, 0) == _listed(group.url)
+    regions = Counter(p.lead.region for p in on_seven)
+    for group, (value, _label) in zip(response.context["by_region"], Region.choices, strict=True):
+        assert group.count == regions.get(value, 0) == _listed(group.url)
+    assert 'type="application/atom+xml"' in html and reverse("feeds:objective", args=[7]) in html
+
+
+def test_an_actor_page_shows_what_it_has_and_has_not_pledged_on(client, world, actor_a):  # noqa: F811
+    mine = [
+        p
+        for p in _public()
+        if p.lead == actor_a or p.partnerships.filter(actor=actor_a, status="confirmed").exists()
+    ]
+    pledged_on = {o.number for p in mine for o in p.objectives.all()}
+    response = client.get(actor_a.get_absolute_url())
+    html = response.content.decode()
+
+    gaps = re.findall(r'actor=organisation-a">0<span class="visually-hidden"> \(a gap\)', html)
+    assert len(gaps) == 23 - len(pledged_on)
+    for number in pledged_on:
+        count = sum(number in {o.number for o in p.objectives.all()} for p in mine)
+        assert f'?objective={number}&amp;actor=organisation-a">{count}<' in html
+    assert f"{len(mine)} public pledges" in html
+    assert reverse("feeds:actor", args=[actor_a.slug]) in html
+    kind = Counter(
+        o.number for p in _public() if p.lead.kind == actor_a.kind for o in p.objectives.all()
+    )
+    for number, count in kind.items():
+        assert f'?objective={number}&amp;actor_kind={actor_a.kind}">{count}<' in html
+
+
+def test_a_coalition_page_lists_the_pledges_of_its_members(client, world):  # noqa: F811
+    from actors.models import Coalition
+
+    champions = Coalition.objects.get(slug="gcm-champion-countries")
+    expected = [p for p in _public() if "gcm-champion-countries" in _coalitions(p)]
+    html = client.get(champions.get_absolute_url()).content.decode()
+    assert f"{len(expected)} public pledges" in html
+    assert "coalition=gcm-champion-countries" in html
+
+
+def test_a_cycle_page_counts_the_pledges_of_each_round_table_and_paragraph(client, world):  # noqa: F811
+    from reviews.models import DeclarationParagraph, RoundTable
+
+    cycle = "imrf-2022"
+    response = client.get(reverse("reviews:cycle-detail", args=[cycle]))
+    assert response.status_code == 200
+    tables = RoundTable.objects.filter(cycle__slug=cycle).prefetch_related("objectives")
+    assert tables
+    for table in response.context["round_tables"]:
+        numbers = {o.number for o in RoundTable.objects.get(pk=table.pk).objectives.all()}
+        expected = sum(bool(numbers & {o.number for o in p.objectives.all()}) for p in _public())
+        assert table.pledges.count == expected == _listed(table.pledges.url)
+    for paragraph in response.context["paragraphs"]:
+        numbers = {
+            o.number for o in DeclarationParagraph.objects.get(pk=paragraph.pk).objectives.all()
+        }
+        expected = sum(bool(numbers & {o.number for o in p.objectives.all()}) for p in _public())
+        assert paragraph.pledges.count == expected == _listed(paragraph.pledges.url)
+    in_cycle = [p for p in _public() if p.cycle and p.cycle.slug == cycle]
+    assert response.context["pledges"].count == len(in_cycle)
+
+
+def test_the_home_page_gives_the_current_cycles_numbers(client, world):  # noqa: F811
+    from reviews.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.current()
+    response = client.get(reverse("home"))
+    figures = response.context["figures"]
+    in_cycle = [p for p in _public() if p.cycle_id == cycle.pk]
+    assert figures.pledges.count == len(in_cycle) == _listed(figures.pledges.url)
+    assert figures.objectives == len({o.number for p in in_cycle for o in p.objectives.all()})
+    assert figures.kinds == len({p.lead.kind for p in in_cycle if p.objectives.exists()})
+    countries = {c for p in in_cycle for c in {p.lead.country.code, *(x.code for x in p.countries)}}
+    assert figures.countries == len(countries - {""})
+    newest = response.context["newest"]
+    assert newest.count == len(_public())
+    html = response.content.decode()
+    assert reverse("feeds:pledges") in html and reverse("feeds:progress") in html

@@ -76,8 +76,9 @@ TESTS = {
     "support": lambda p, v: p.support == v,
     "actor_kind": lambda p, v: p.lead.kind == v,
     "region": lambda p, v: p.lead.region == v,
-    "actor": lambda p, v: p.lead.slug == v
-    or p.partnerships.filter(actor__slug=v, status="confirmed").exists(),
+    "actor": lambda p, v: (
+        p.lead.slug == v or p.partnerships.filter(actor__slug=v, status="confirmed").exists()
+    ),
     "coalition": lambda p, v: p.lead.coalition_memberships.filter(coalition__slug=v).exists(),
     "country": lambda p, v: v in {p.lead.country.code, *(c.code for c in p.countries)},
     "cycle": lambda p, v: p.cycle is not None and p.cycle.slug == v,
