@@ -10,6 +10,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from actors.models import Actor, Coalition, CoalitionMembership, Region
 from portal.filters import FilterSet, IntegerFilter, choices_of, country_choices
@@ -30,6 +32,13 @@ from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
 MONTH = RegexValidator(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", _("Enter a month as YYYY-MM."))
 CURRENCY = RegexValidator(r"^[A-Za-z]{3}$", _("Enter a three-letter currency code, e.g. USD."))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A row named by its id, typed in rather than chosen from a list (an integer in the API's
+    schema)."""
+
 
 # The orders a pledge list may be read in: `sort` value → (label, ordering). The first is the
 # default. Publication dates come last when empty (a member's own drafts, on the API).
@@ -110,14 +119,14 @@ class PledgeFilter(FilterSet):
     )
     # Typed as an id, not chosen from a list: the form would otherwise list every round table
     # and paragraph of every cycle.
-    round_table = django_filters.ModelChoiceFilter(
+    round_table = IdFilter(
         queryset=RoundTable.objects.all(),
         to_field_name="pk",
         method="filter_objectives_of",
         widget=forms.NumberInput,
         label=_("Round table (pledges on its objectives)"),
     )
-    paragraph = django_filters.ModelChoiceFilter(
+    paragraph = IdFilter(
         queryset=DeclarationParagraph.objects.all(),
         to_field_name="pk",
         method="filter_objectives_of",

@@ -34,7 +34,10 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
     parameters = []
     for name, field in filterset_class.base_filters.items():
         kind, enum = OpenApiTypes.STR, None
-        if isinstance(field, ModelChoiceFilter) and field.extra.get("to_field_name") == "number":
+        if isinstance(field, ModelChoiceFilter) and field.extra.get("to_field_name") in (
+            "number",
+            "pk",
+        ):
             kind = OpenApiTypes.INT
         elif isinstance(field, ChoiceFilter) and not isinstance(field, ModelChoiceFilter):
             choices = choices_of(field)

@@ -96,3 +96,28 @@ def test_demo_actor_is_marked_as_demo(client):
     response = client.get(actor.get_absolute_url())
 
     assert "demonstration data" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [
+        ("name", lambda a: (a.name, a.pk)),
+        ("kind", lambda a: (a.kind, a.name, a.pk)),
+        ("country", lambda a: (a.country.code, a.name, a.pk)),
+    ],
+)
+def test_the_directory_reads_in_the_chosen_order(client, sort, key):
+    ActorFactory(name="Zeta", kind=Actor.Kind.ACADEMIA, country="AR")
+    ActorFactory(name="Alpha", kind=Actor.Kind.YOUTH, country="ZA")
+
+    response = client.get(reverse("actors:actor-list"), {"sort": sort})
+
+    shown = list(response.context["page"].rows)
+    assert response.status_code == 200 and shown
+    assert shown == sorted(shown, key=key)
+
+
+def test_an_unknown_order_is_explained_as_the_other_filters_are(client):
+    response = client.get(reverse("actors:actor-list"), {"sort": "mood"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
