@@ -438,3 +438,15 @@ def test_the_home_page_gives_the_current_cycles_numbers(client, world):  # noqa:
     assert newest.count == len(_public())
     html = response.content.decode()
     assert reverse("feeds:pledges") in html and reverse("feeds:progress") in html
+
+
+def test_every_country_of_the_map_is_also_a_link_outside_it(client, world):  # noqa: F811
+    """The map's small countries are small targets: each has the same link in the table or in
+    the list of countries without a pledge (WCAG 2.5.8's equivalent control)."""
+    html = client.get(reverse("reviews:map")).content.decode()
+    svg, rest = html.split("</svg>", 1)
+    svg, before = svg.split("<svg", 1)[1], svg.split("<svg", 1)[0]
+    in_map = set(re.findall(r'<a href="([^"]+)"', svg))
+    outside = set(re.findall(r'<a href="([^"]+)"', before + rest))
+    assert len(in_map) >= 170
+    assert in_map <= outside
