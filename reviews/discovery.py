@@ -556,7 +556,7 @@ def _by_objective(selection, base):
         )
         for o in _objectives()
     ]
-    return rows, _("once per objective of each pledge, by objective"), None
+    return rows, _("by objective (a pledge under each of its objectives)"), None
 
 
 def _by_choices(dimension: str, key: str, param: str, choices, what):
