@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor, Membership, User
+from actors.models import Actor, Follow, Membership, User
 from actors.models.notifications import MODERATOR_KINDS, Frequency, Kind
 from actors.notifications import frequency_for
 from actors.permissions import is_moderator
@@ -177,3 +177,12 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text=_("What the token is for, e.g. “ministry reporting system”.")
     )
+
+
+class FollowForm(forms.Form):
+    """What a follow button posts: the kind of target and its key (an id, a number, a slug, or
+    a saved search's query string, normalised by actors.follows)."""
+
+    kind = forms.ChoiceField(choices=Follow.Kind.choices)
+    # A query string of the pledge list as the page wrote it, before it is normalised.
+    key = forms.CharField(max_length=2000)

@@ -236,3 +236,13 @@ def join_access(user, actor: Actor) -> Access:
     if membership_of(user, actor) is not None:
         return Access.FORBIDDEN
     return Access.ALLOW
+
+
+def follow_access(user) -> Access:
+    """Anyone signed in may follow what is public (actors.follows checks the target)."""
+    return Access.ALLOW if user.is_authenticated else Access.LOGIN_REQUIRED
+
+
+def can_unfollow(user, follow) -> bool:
+    """A follow is its person's own: no one else may end it, nor learn that it exists."""
+    return user.is_authenticated and follow.user_id == user.pk

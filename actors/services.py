@@ -5,7 +5,7 @@ import logging
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +13,11 @@ from django.utils.crypto import get_random_string
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
-from actors.models import Actor, ApiToken, JoinRequest, Membership, User
+from actors import follows
+from actors.models import Actor, ApiToken, Follow, JoinRequest, Membership, User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
+from actors.permissions import can_unfollow
 from portal.i18n import interpolate_lazy, lower_lazy
 
 security_log = logging.getLogger("portal.security")
@@ -307,6 +309,7 @@ def user_delete(*, user: User) -> User:
     EmailAddress.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING).delete()
+    Follow.objects.filter(user=user).delete()  # what they followed says who they are
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.display_name = ""
     user.deleted_at = timezone.now()
@@ -317,3 +320,37 @@ def user_delete(*, user: User) -> User:
     user.save()
     user.groups.clear()
     return user
+
+
+# Each saved search is read again at every publication (reviews.follows): a bound keeps one
+# person's follows from costing every publication a long while.
+MAX_FOLLOWS = 200
+
+
+@transaction.atomic
+def follow_create(*, user: User, kind: str, key: str) -> Follow:
+    """Follow a public pledge, an objective, an organisation of the directory or a saved search of
+    the pledge list (actors.follows checks the target); following it again changes nothing."""
+    target = follows.target(kind, key)
+    existing = Follow.objects.filter(user=user, kind=target.kind, key=target.key).first()
+    if existing is not None:
+        return existing
+    if Follow.objects.filter(user=user).count() >= MAX_FOLLOWS:
+        raise ValidationError(
+            gettext("You follow as many things as one may (%(limit)s); unfollow some first.")
+            % {"limit": MAX_FOLLOWS}
+        )
+    follow = Follow(user=user, kind=target.kind, key=target.key, label=target.label)
+    follow.full_clean(validate_constraints=False)
+    # Two clicks at once: the unique constraint keeps one follow, and both get it.
+    follow, _created = Follow.objects.get_or_create(
+        user=user, kind=follow.kind, key=follow.key, defaults={"label": follow.label}
+    )
+    return follow
+
+
+def follow_delete(*, user: User, follow: Follow) -> None:
+    """Stop following; only the follow's own person may."""
+    if not can_unfollow(user, follow):
+        raise PermissionDenied("not their follow")
+    follow.delete()

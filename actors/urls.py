@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from actors.views import accounts, directory, organisations
+from actors.views import accounts, directory, follows, organisations
 
 app_name = "actors"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path("accounts/notifications/", accounts.notifications, name="notifications"),
     path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),
+    path("accounts/following/", follows.following, name="following"),
+    path("accounts/following/follow/", follows.follow, name="follow"),
+    path("accounts/following/<int:pk>/unfollow/", follows.unfollow, name="unfollow"),
     path(
         "accounts/notifications/settings/",
         accounts.notification_settings,

@@ -7,7 +7,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews and reference data")
 
     def ready(self):
-        from reviews import stats
+        from reviews import follows, stats
 
         # The statistics' cache is retired by every write a count depends on.
         stats.connect()
+        # Pledges, objectives and saved searches can be followed (actors.follows).
+        follows.register()

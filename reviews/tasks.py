@@ -1,5 +1,6 @@
 """Work of the reviews app for the task workers: scheduled by `manage.py crontask`, or queued by a
-request (`build_export`, defined with the exports it builds)."""
+request (`build_export`, defined with the exports it builds; `deliver_follows`, with the
+follows it serves)."""
 
 from django.conf import settings
 from django.tasks import task
@@ -8,6 +9,7 @@ from actors.notifications import send_daily_digests
 from portal.requestid import carries_request_id
 from portal.scheduling import cron
 from reviews.exports.jobs import build_export, prune_export_jobs
+from reviews.follows import deliver_follows
 from reviews.services.moderation import send_moderator_digest
 
 
@@ -32,4 +34,4 @@ def prune_exports() -> dict[str, int]:
     return {"pruned": prune_export_jobs()}
 
 
-__all__ = ["build_export", "prune_exports", "send_digests"]
+__all__ = ["build_export", "deliver_follows", "prune_exports", "send_digests"]

@@ -9,6 +9,7 @@ from actors.models.core import (
     User,
     UserManager,
 )
+from actors.models.follows import Follow, FollowDelivery
 from actors.models.joins import JoinRequest
 from actors.models.mail import OutgoingEmail
 from actors.models.notifications import Notification, NotificationPreference
@@ -25,6 +26,8 @@ __all__ = [
     "CoalitionCitation",
     "CoalitionMembership",
     "CoalitionMembershipCitation",
+    "Follow",
+    "FollowDelivery",
     "JoinRequest",
     "Membership",
     "Notification",

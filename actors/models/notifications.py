@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
         _("Pledges submitted for review, and the daily summary of what waits (moderators)"),
     )
     EXPORT = "export", _("My large exports, ready to download or failed")
+    FOLLOWED = "followed", _("New pledges and progress on what I follow")
 
 
 # Kinds only moderators receive; the settings page shows them to moderators only.

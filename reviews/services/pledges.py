@@ -1,7 +1,9 @@
 """Pledge workflow: creation, conflict-safe edits, the lifecycle's transitions, partners, progress.
 
 Every transition is one function here; the HTML views, the admin and the API call them, and no
-other code changes a pledge's status. Each is recorded as a PledgeTransition.
+other code changes a pledge's status. Each is recorded as a PledgeTransition. A publication, a
+withdrawal and a progress report are also told to those who follow them, in the background once
+committed (reviews.follows).
 """
 
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from actors.models.notifications import Kind
 from actors.notifications import notify_users
 from portal.access import Conflict
 from portal.i18n import interpolate_lazy
+from reviews.follows import PROGRESS, PUBLISHED, WITHDRAWN, announce
 from reviews.models import (
     ModerationLogEntry,
     Pledge,
@@ -242,6 +245,7 @@ def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
     locked.save()
     log_moderation(by, ModerationLogEntry.Action.PLEDGE_PUBLISH, locked)
     _tell_lead(locked, "published")
+    announce(PUBLISHED, locked.pk, by=by)
     return locked
 
 
@@ -272,6 +276,7 @@ def pledge_withdraw(*, pledge: Pledge, by: User, reason: str) -> Pledge:
     _need_reason(reason)
     locked = _transition(pledge, "withdraw", by=by, actor=pledge.lead, reason=reason)
     locked.save()
+    announce(WITHDRAWN, locked.pk, by=by)
     return locked
 
 
@@ -351,4 +356,5 @@ def progress_update_create(
     locked.last_reported_at = timezone.now()
     locked._history_user = by
     locked.save(update_fields=["implementation_status", "last_reported_at", "updated_at"])
+    announce(PROGRESS, update.pk, by=by)
     return update

@@ -291,6 +291,7 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
         Kind.JOIN_REQUEST,
         Kind.MEMBERSHIP,
         Kind.EXPORT,
+        Kind.FOLLOWED,
     ]
     assert all(field.initial == Frequency.IMMEDIATE for field in form.fields.values())
 
@@ -304,7 +305,7 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
     )
     assert saved == every_kind(reply="daily", moderation="immediate", pledge_workflow="daily")
     client.post(SETTINGS, every_kind(moderation="daily"))
-    assert NotificationPreference.objects.filter(user=verified_user).count() == 8
+    assert NotificationPreference.objects.filter(user=verified_user).count() == len(EVERYONES_KINDS)
     assert tell(verified_user).frequency == Frequency.OFF
     assert client.get(SETTINGS).context["form"]["moderation"].initial == Frequency.DAILY
     assert client.get(SETTINGS).context["form"]["pledge-workflow"].initial == Frequency.OFF

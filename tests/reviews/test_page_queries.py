@@ -3,7 +3,8 @@ everything as with 30, for anyone, a member of an organisation and a moderator w
 
 A signed-in page adds two queries to what anyone's costs: the session, and the user read with
 their roles (moderator, MFA, unread notifications) and memberships (the layout's menu) in one
-query (actors.permissions.with_roles).
+query (actors.permissions.with_roles); a page with a follow button one more, the person's follows
+(actors.follows.follows_of).
 DESIGN §8 allows an HTML page 8: the pages above it are marked in `OVER_BUDGET`."""
 
 import pytest
@@ -159,24 +160,25 @@ QUERIES = {
     # The page's ids and positions, the bounded count, the cards with their objectives
     # (reviews.cards), the filter form's objective, principle, coalition and cycle choices.
     "pledges": (7, 9, 9),
-    "pledges-filtered": (8, 10, 10),  # and the objective filtered on
+    # And the objective filtered on; signed in, the follows (the "Follow this search" button).
+    "pledges-filtered": (8, 11, 11),
     # The pledge, objectives, principles, partners, updates, every thread (one query), the
     # cycles (the next deadline, the pledge's), history and transitions; a member's own
-    # organisations (who may report progress).
-    "pledge": (10, 13, 12),
+    # organisations (who may report progress), and their follows.
+    "pledge": (10, 14, 13),
     "objectives": (3, 5, 5),
     # The objective with its neighbours, citations, its thread, round tables with citations
     # and objectives, paragraphs, principles; uncached, its filter, who pledged by kind and by
-    # region, the total, the newest pledges' ids and cards.
-    "objective": (14, 16, 16),
+    # region, the total, the newest pledges' ids and cards; signed in, the follows.
+    "objective": (14, 17, 17),
     "principles": (2, 4, 4),
     # The cycle, round tables and paragraphs each with citations, objectives, every thread;
     # uncached, their pledge counts (two), the cycle's filter, total, newest ids and cards.
     "cycle": (13, 15, 15),
     "actors": (2, 4, 4),
     # Uncached: its filter, its coverage, its kind's, the coalitions and their coverage, its
-    # total, its newest pledges' ids and cards.
-    "actor": (13, 15, 15),
+    # total, its newest pledges' ids and cards; signed in, the follows.
+    "actor": (13, 16, 16),
     "coalition": (7, 9, 9),
 }
 # The same pages when their figures are cached, as nearly every reader finds them: what is
