@@ -18,6 +18,7 @@ from reviews.api import (
     ProgressUpdateViewSet,
     stats_views,
 )
+from reviews.api.search import SearchView
 
 
 class SchemaView(SpectacularAPIView):
@@ -51,6 +52,7 @@ stats_patterns = [
 app_name = "api"
 
 urlpatterns = [
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/", include(router.urls)),
     path("v1/stats/", include(stats_patterns)),
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -4,10 +4,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
+from portal.filters import MAX_TEXT
 from reviews.attachments import validate_attachment
 from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.content_language import writer_language
 from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN, EDITABLE_FIELDS
+from reviews.site_search.kinds import TYPE_CHOICES
 
 
 class WrittenInField(forms.ChoiceField):
@@ -175,3 +177,24 @@ class ProgressUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [(a.pk, a.name) for a in actors]
         self.order_fields(["actor", "date", "stage", "narrative", "language"])
+
+
+class SiteSearchForm(forms.Form):
+    """The words and the type of result of the site search (reviews.site_search); the pledge
+    list's filters beside them are read by its own FilterSet."""
+
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.SearchInput,
+        help_text=_(
+            'Every word must occur; "a phrase" as written; -word to leave a word out; or '
+            "between alternatives."
+        ),
+    )
+    type = forms.ChoiceField(
+        label=_("Type of result"),
+        required=False,
+        choices=[("", _("Any type")), *TYPE_CHOICES],
+    )

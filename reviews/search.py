@@ -13,12 +13,16 @@ within a tier, the list's own order. A tier is a condition on a stored vector of
 (`search_title`, `search_head`), so a page of results is read tier by tier along the list's
 order index (portal.pagination pages by tier): it costs the same at any size of the table, where
 ordering every match by `ts_rank` reads them all.
+
+The site-wide search (reviews.site_search) reads its words here too, and searches the other
+kinds of content with `condition()`: the same query against their own vectors, or the same
+patterns over their own columns.
 """
 
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 from django.db import connections
 from django.db.models import Q, QuerySet, Value
 
@@ -97,7 +101,8 @@ def parse(text: str) -> list[list[Term]]:
     return [terms for terms in alternatives if terms]
 
 
-def _on_postgresql(queryset: QuerySet) -> bool:
+def on_postgresql(queryset: QuerySet) -> bool:
+    """Whether the queryset reads PostgreSQL (the stored vectors), or else falls back."""
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -129,6 +134,23 @@ def _patterns_q(alternatives: list[list[Term]], fields=tuple(WEIGHTS)) -> Q:
     return condition
 
 
+def tsquery(alternatives: list[list[Term]]) -> SearchQuery:
+    """The words as PostgreSQL's query, for another vector than the pledges' or a headline."""
+    return _query(alternatives)
+
+
+def condition(alternatives: list[list[Term]], vector, fields, *, postgresql: bool) -> Q:
+    """That the words find a row of another model (reviews.site_search), read as for pledges:
+    on PostgreSQL its vector (a stored column's name, or an expression such as
+    `SearchVector("body", config=CONFIG)`, which a GIN index of the same expression serves)
+    matches the query; elsewhere the whole-word patterns over `fields` do."""
+    if not postgresql:
+        return _patterns_q(alternatives, fields)
+    if isinstance(vector, str):
+        return Q(**{vector: _query(alternatives)})
+    return Q(SearchVectorExact(vector, _query(alternatives)))
+
+
 def matching(queryset: QuerySet, text: str) -> QuerySet:
     """The pledges of the queryset that the words find.
 
@@ -137,7 +159,7 @@ def matching(queryset: QuerySet, text: str) -> QuerySet:
     alternatives = parse(text)
     if not alternatives:
         return queryset.none()
-    if _on_postgresql(queryset):
+    if on_postgresql(queryset):
         return queryset.filter(search_vector=_query(alternatives))
     return queryset.filter(_patterns_q(alternatives))
 
@@ -152,12 +174,12 @@ def ranked(queryset: QuerySet, text: str) -> QuerySet:
     alternatives = parse(text)
     if not alternatives:
         return queryset.annotate(**{RANK: Value(0)})
-    on_postgresql = _on_postgresql(queryset)
+    postgresql = on_postgresql(queryset)
     tiers = [
         (
             tier,
             Q(**{column: _query(alternatives)})
-            if on_postgresql
+            if postgresql
             else _patterns_q(alternatives, fields),
         )
         for tier, column, fields in TIERS

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from reviews import exports
 from reviews.exports import views as export_views
-from reviews.views import comments, discovery, moderation, pledges, reference
+from reviews.views import comments, discovery, moderation, pledges, reference, search
 
 app_name = "reviews"
 
@@ -52,6 +52,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
     re_path(r"^(?P<kind>comment|update)s/(?P<pk>[0-9]+)/flag/$", comments.flag, name="flag"),
+    path("search/", search.site_search, name="search"),
     path("pledges/", pledges.pledge_list, name="pledge-list"),
     path("pledges/mine/", pledges.my_pledges, name="pledge-mine"),
     path("pledges/new/", pledges.pledge_create, name="pledge-create"),

@@ -29,7 +29,7 @@ from reviews.filters import PledgeFilter
 PUBLIC_MAX_AGE = 60
 
 
-def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+def filter_parameters(filterset_class) -> list[OpenApiParameter]:
     """The query parameters of a FilterSet, for the schema of a view that is not a list."""
     parameters = []
     for name, field in filterset_class.base_filters.items():
@@ -87,7 +87,7 @@ class StatsView(APIView):
 
     @extend_schema(
         description=STATS_DESCRIPTION,
-        parameters=_filter_parameters(PledgeFilter),
+        parameters=filter_parameters(PledgeFilter),
         responses={200: STATS_RESPONSE},
     )
     def get(self, request):

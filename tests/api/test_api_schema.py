@@ -61,6 +61,7 @@ def _expected_operations() -> set[tuple[str, str]]:
             path = f"{item}{action.url_path}/" if action.detail else f"{base}{action.url_path}/"
             expected |= {(path, method) for method in action.mapping}
     expected |= {(f"/api/v1/stats/{name}/", "get") for name in STATS}
+    expected.add(("/api/v1/search/", "get"))
     return expected
 
 

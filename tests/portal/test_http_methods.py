@@ -85,6 +85,7 @@ def _routes(w):
         "reviews:comment-edit": (FORM, [w["comment"].pk]),
         "reviews:comment-delete": (ACTION, [w["comment"].pk]),
         "reviews:flag": (FORM, ["update", w["update"].pk]),
+        "reviews:search": (PAGE, []),
         "reviews:pledge-list": (PAGE, []),
         "reviews:pledge-mine": (PAGE, []),
         "reviews:pledge-create": (FORM, []),
@@ -116,6 +117,10 @@ def _routes(w):
         "actors:notifications": (FORM, []),
         "actors:api-tokens": (FORM, []),
         "actors:notification-settings": (FORM, []),
+        "actors:following": (PAGE, []),
+        "actors:follow": (ACTION, []),
+        # No such follow: the methods are refused before it is looked up.
+        "actors:unfollow": (ACTION, [1]),
     }
 
 

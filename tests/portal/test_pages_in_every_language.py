@@ -32,6 +32,7 @@ def pages(actor_a):
         None: [
             reverse("home"),
             reverse("reviews:pledge-list") + "?objective=6&sort=title",
+            reverse("reviews:search") + "?q=migration",
             pledge.get_absolute_url(),
             reverse("reviews:objective-list"),
             reverse("reviews:objective-detail", args=[6]),
