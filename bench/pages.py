@@ -58,6 +58,7 @@ HTML_LISTS = [
     Page("moderation queue", "reviews:moderation", persona="moderator"),
     Page("moderation log", "reviews:moderation-log", persona="moderator"),
     Page("hidden items", "reviews:moderation-hidden", persona="moderator"),
+    Page("following", "actors:following", persona="focal"),
 ]
 
 
@@ -120,6 +121,15 @@ def timed_pages() -> list[Page]:
         Page("Atom feed of pledges", "feeds:pledges"),
         Page("Atom feed of an objective", "feeds:objective", args=lambda c: [c.objective]),
         Page("Atom feed of a saved search", "feeds:pledges", query=lambda c: {"q": COMMON_TERM}),
+        Page("site search", "reviews:search", query=lambda c: {"q": COMMON_TERM}, cold=True),
+        Page(
+            "site search (API)",
+            "api:search",
+            query=lambda c: {"q": COMMON_TERM},
+            api=True,
+            cold=True,
+        ),
+        Page("site search, a rare word", "reviews:search", query=lambda c: {"q": c.rare_term}),
         # Dashboards of later issues go here.
     ]
 

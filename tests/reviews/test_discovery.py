@@ -237,7 +237,7 @@ def test_the_world_map_counts_each_country_concerned_or_of_the_lead(client, worl
 
     html = client.get(reverse("reviews:map")).content.decode()
     assert html.count("<path ") >= 170
-    assert '<title>Senegal: ' in html
+    assert "<title>Senegal: " in html
     csv_rows = list(
         csv.reader(io.StringIO(client.get(reverse("reviews:map-csv")).content.decode("utf-8-sig")))
     )
