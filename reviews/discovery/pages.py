@@ -4,10 +4,13 @@ the current cycle, and the counts of a cycle's round tables and paragraphs."""
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.functions import DenseRank
 from django.urls import reverse
+from django.utils.timezone import now
 
 from actors.models import Actor
 from reviews import stats
+from reviews.cards import cards_of
 from reviews.discovery.selection import LATEST, Selection, carried, list_url, query
 from reviews.models import (
     DeclarationParagraphObjective,
@@ -30,6 +33,10 @@ class Pledges:
     url: str
 
 
+# The newest pledges a round table or a paragraph shows on its cycle's page.
+PART_LATEST = 3
+
+
 def pledges_of(selection: Selection | None = None, **params) -> Pledges:
     """The public pledges the filters choose (an objective, an actor, a cycle …), or the
     selection of them a page already has."""
@@ -49,15 +56,47 @@ class Count:
     url: str
 
 
-def none_of(**params) -> Count:
+def none_of(**params) -> Pledges:
     """No public pledge, and the (empty) list the filters choose."""
-    return Count(0, False, list_url({}, **params))
+    return Pledges(0, False, [], list_url({}, **params))
 
 
-def cycle_part_counts(cycle: ReviewCycle) -> tuple[dict[int, Count], dict[int, Count]]:
+def _newest_per_part(through, part: str, **of_cycle) -> dict[int, list[int]]:
+    """The ids of the newest few public pledges on the objectives of each part of a cycle (a
+    round table, a paragraph), in the list's order: one ranked query for all the parts. The
+    rank is DENSE_RANK over (published, id), so a pledge on two objectives of one part takes one
+    rank on two rows, and a part never yields more than PART_LATEST pledges."""
+    rows = (
+        through.objects.filter(**of_cycle)
+        .filter(objective__pledges__in=Pledge.objects.public())
+        .annotate(
+            pledge_id=models.F("objective__pledges"),
+            rank=models.Window(
+                DenseRank(),
+                partition_by=models.F(part),
+                order_by=[
+                    models.F("objective__pledges__published_at").desc(nulls_last=True),
+                    models.F("objective__pledges").desc(),
+                ],
+            ),
+        )
+        .filter(rank__lte=PART_LATEST)
+        .values_list(part, "pledge_id", "rank")
+        .order_by(part, "rank")
+    )
+    newest: dict[int, list[int]] = {}
+    for part_id, pledge_id, _rank in rows:
+        ids = newest.setdefault(part_id, [])
+        if pledge_id not in ids:
+            ids.append(pledge_id)
+    return newest
+
+
+def cycle_part_counts(cycle: ReviewCycle) -> tuple[dict[int, Pledges], dict[int, Pledges]]:
     """The public pledges on the objectives of each round table and of each Declaration
-    paragraph of the cycle (as the `round_table` and `paragraph` filters choose them): two
-    grouped queries, cached as the statistics are, whatever the number of tables and
+    paragraph of the cycle (as the `round_table` and `paragraph` filters choose them): how many
+    and the newest few. Two grouped counts and two ranked queries, cached as the statistics
+    are, and one query for the cards of all the parts, whatever the number of tables and
     paragraphs. A pledge on two objectives of one round table counts once: the one DISTINCT
     count of the portal, over the pledge–objective rows of the cycle's objectives only."""
 
@@ -80,14 +119,26 @@ def cycle_part_counts(cycle: ReviewCycle) -> tuple[dict[int, Count], dict[int, C
         return (
             {row["round_table_id"]: row["count"] for row in tables},
             {row["paragraph_id"]: row["count"] for row in paragraphs},
+            _newest_per_part(RoundTableObjective, "round_table_id", round_table__cycle=cycle),
+            _newest_per_part(DeclarationParagraphObjective, "paragraph_id", paragraph__cycle=cycle),
         )
 
-    tables, paragraphs = stats.remembered(
-        stats.cache_key(f"cycle-parts-{cycle.pk}", query()), compute
+    tables, paragraphs, table_newest, paragraph_newest = stats.remembered(
+        stats.cache_key(f"cycle-parts-newest-{cycle.pk}", query()), compute
     )
+    wanted = {pk for ids in (*table_newest.values(), *paragraph_newest.values()) for pk in ids}
+    cards = {}
+    if wanted:  # the cards read fresh, as Selection.newest's (their colour moves with the clock)
+        found = cards_of([{"id": pk} for pk in sorted(wanted)], Pledge.objects.all().db, now())
+        cards = {card.id: card for card in found}
+
+    def part(count: int, newest: list[int], **chosen) -> Pledges:
+        latest = [cards[pk] for pk in newest if pk in cards]
+        return Pledges(count, False, latest, list_url({}, **chosen))
+
     return (
-        {pk: Count(n, False, list_url({}, round_table=pk)) for pk, n in tables.items()},
-        {pk: Count(n, False, list_url({}, paragraph=pk)) for pk, n in paragraphs.items()},
+        {pk: part(n, table_newest.get(pk, []), round_table=pk) for pk, n in tables.items()},
+        {pk: part(n, paragraph_newest.get(pk, []), paragraph=pk) for pk, n in paragraphs.items()},
     )
 
 

@@ -400,6 +400,15 @@ def test_a_coalition_page_lists_the_pledges_of_its_members(client, world):  # no
     assert "coalition=gcm-champion-countries" in html
 
 
+def _newest_on(numbers: set[int]) -> list[int]:
+    """The ids of the newest few public pledges on any of the objectives, in the list's order."""
+    from reviews.discovery.pages import PART_LATEST
+
+    on = [p for p in _public() if numbers & {o.number for o in p.objectives.all()}]
+    on.sort(key=lambda p: (p.published_at, p.pk), reverse=True)
+    return [p.pk for p in on[:PART_LATEST]]
+
+
 def test_a_cycle_page_counts_the_pledges_of_each_round_table_and_paragraph(client, world):  # noqa: F811
     from reviews.models import DeclarationParagraph, RoundTable
 
@@ -412,12 +421,17 @@ def test_a_cycle_page_counts_the_pledges_of_each_round_table_and_paragraph(clien
         numbers = {o.number for o in RoundTable.objects.get(pk=table.pk).objectives.all()}
         expected = sum(bool(numbers & {o.number for o in p.objectives.all()}) for p in _public())
         assert table.pledges.count == expected == _listed(table.pledges.url)
+        assert [card.id for card in table.pledges.latest] == _newest_on(numbers)
     for paragraph in response.context["paragraphs"]:
         numbers = {
             o.number for o in DeclarationParagraph.objects.get(pk=paragraph.pk).objectives.all()
         }
         expected = sum(bool(numbers & {o.number for o in p.objectives.all()}) for p in _public())
         assert paragraph.pledges.count == expected == _listed(paragraph.pledges.url)
+        assert [card.id for card in paragraph.pledges.latest] == _newest_on(numbers)
+    from reviews.discovery.pages import PART_LATEST
+
+    assert any(t.pledges.count > PART_LATEST for t in response.context["round_tables"])
     in_cycle = [p for p in _public() if p.cycle and p.cycle.slug == cycle]
     assert response.context["pledges"].count == len(in_cycle)
 

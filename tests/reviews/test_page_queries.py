@@ -173,8 +173,9 @@ QUERIES = {
     "objective": (14, 17, 17),
     "principles": (2, 4, 4),
     # The cycle, round tables and paragraphs each with citations, objectives, every thread;
-    # uncached, their pledge counts (two), the cycle's filter, total, newest ids and cards.
-    "cycle": (13, 15, 15),
+    # uncached, their pledge counts (two) and newest ids (two), the cycle's filter, total,
+    # newest ids and cards; the cards of the round tables' and paragraphs' newest.
+    "cycle": (16, 18, 18),
     "actors": (2, 4, 4),
     # Uncached: its filter, its coverage, its kind's, the coalitions and their coverage, its
     # total, its newest pledges' ids and cards; signed in, the follows.
@@ -184,7 +185,7 @@ QUERIES = {
 # The same pages when their figures are cached, as nearly every reader finds them: what is
 # left is the page's own reading, and the newest pledges' cards (their colour moves with the
 # clock). The pledge list keeps its filter form too.
-WARM = {"home": 7, "pledges": 2, "objective": 9, "cycle": 9, "actor": 6, "coalition": 5}
+WARM = {"home": 7, "pledges": 2, "objective": 9, "cycle": 10, "actor": 6, "coalition": 5}
 # A moderator's: the session and the user with their roles and memberships, then the page's own.
 MODERATION_QUERIES = {
     # Flagged comments, flagged updates, their open flags (one query), the queue and its
