@@ -9,6 +9,7 @@ from reviews.attachments import validate_attachment
 from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
 from reviews.models.content_language import writer_language
 from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN, EDITABLE_FIELDS
+from reviews.result_forms import ActualsMixin
 from reviews.site_search.kinds import TYPE_CHOICES
 
 
@@ -161,7 +162,9 @@ class OptionalReasonForm(ReasonForm):
     reason = forms.CharField(max_length=2000, required=False)
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(ActualsMixin, forms.ModelForm):
+    """A progress report, with a value for each of the pledge's indicators it measured."""
+
     actor = forms.TypedChoiceField(coerce=int, label=_("Reported on behalf of"))
     language = WrittenInField()
 
@@ -173,10 +176,17 @@ class ProgressUpdateForm(forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 5, "maxlength": 5000}),
         }
 
-    def __init__(self, *args, actors, **kwargs):
+    def __init__(self, *args, actors, pledge=None, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actor"].choices = [(a.pk, a.name) for a in actors]
         self.order_fields(["actor", "date", "stage", "narrative", "language"])
+        self.add_actual_fields(pledge, indicators)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.indicators:
+            self.clean_actuals(cleaned)
+        return cleaned
 
 
 class SiteSearchForm(forms.Form):

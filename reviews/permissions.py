@@ -92,6 +92,19 @@ def edit_access(user, pledge: Pledge) -> Access:
     )
 
 
+def results_access(user, pledge: Pledge) -> Access:
+    """Members of the lead organisation set the expected results and their indicators: while
+    the pledge is a draft or returned, and once it is published (a changed baseline or target
+    stays in the indicator's public history)."""
+    return _require(
+        user,
+        pledge,
+        role=user.is_authenticated and _member_of_lead(user, pledge),
+        state=pledge.is_editable or pledge.status == Pledge.Status.PUBLISHED,
+        needs_mfa=False,
+    )
+
+
 def submit_access(user, pledge: Pledge) -> Access:
     return _require(
         user,
@@ -197,6 +210,7 @@ def pledge_actions(user, pledge: Pledge) -> dict[str, Access]:
         "withdraw": withdraw_access(user, pledge),
         "moderate": moderate_access(user, pledge),
         "report": progress_access(user, pledge),
+        "results": results_access(user, pledge),
     }
 
 

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from reviews import exports
 from reviews.exports import views as export_views
-from reviews.views import comments, discovery, moderation, pledges, reference, search
+from reviews.views import comments, discovery, moderation, pledges, reference, results, search
 
 app_name = "reviews"
 
@@ -58,6 +58,13 @@ urlpatterns = [
     path("pledges/new/", pledges.pledge_create, name="pledge-create"),
     path("pledges/<int:pk>/", pledges.pledge_detail, name="pledge-detail"),
     path("pledges/<int:pk>/edit/", pledges.pledge_edit, name="pledge-edit"),
+    path("pledges/<int:pk>/results/new/", results.result_create, name="result-create"),
+    path("pledges/<int:pk>/results/<int:result_pk>/", results.result_edit, name="result-edit"),
+    path(
+        "pledges/<int:pk>/results/<int:result_pk>/delete/",
+        results.result_delete,
+        name="result-delete",
+    ),
     path("pledges/<int:pk>/attachment/", pledges.attachment_download, name="pledge-attachment"),
     path("pledges/<int:pk>/progress/", pledges.progress_create, name="pledge-progress"),
     re_path(

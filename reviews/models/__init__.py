@@ -1,5 +1,6 @@
 from reviews.models.citations import (
     DeclarationParagraphCitation,
+    FrameworkIndicatorCitation,
     GuidingPrincipleCitation,
     MilestoneCitation,
     ObjectiveCitation,
@@ -22,16 +23,27 @@ from reviews.models.reference import (
     RoundTable,
     RoundTableObjective,
 )
+from reviews.models.results import (
+    ExpectedResult,
+    FrameworkIndicator,
+    Indicator,
+    IndicatorActual,
+)
 
 __all__ = [
     "Comment",
     "DeclarationParagraph",
     "DeclarationParagraphCitation",
     "DeclarationParagraphObjective",
+    "ExpectedResult",
     "ExportJob",
     "Flag",
+    "FrameworkIndicator",
+    "FrameworkIndicatorCitation",
     "GuidingPrinciple",
     "GuidingPrincipleCitation",
+    "Indicator",
+    "IndicatorActual",
     "Milestone",
     "MilestoneCitation",
     "ModerationLogEntry",

@@ -11,6 +11,7 @@ from reviews.models.reference import (
     ReviewCycle,
     RoundTable,
 )
+from reviews.models.results import FrameworkIndicator
 
 
 class ObjectiveCitation(Citation):
@@ -37,3 +38,9 @@ class DeclarationParagraphCitation(Citation):
 
 class MilestoneCitation(Citation):
     record = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="citations")
+
+
+class FrameworkIndicatorCitation(Citation):
+    record = models.ForeignKey(
+        FrameworkIndicator, on_delete=models.CASCADE, related_name="citations"
+    )

@@ -153,6 +153,9 @@ class Pledge(models.Model):
     last_reported_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Publication, then the latest progress update.")
     )
+    # At least one indicator with a baseline and a target, each with its value and date
+    # (reviews.results.refresh_measurable, after every change of the pledge's indicators).
+    measurable = models.BooleanField(default=False, editable=False)
     # Weighted words of title, summary, lead and description (reviews.search), written by a
     # PostgreSQL trigger on every write path and GIN-indexed (migration 0011); NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -162,7 +165,8 @@ class Pledge(models.Model):
     search_head = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[objectives, principles], excluded_fields=["version", *SEARCH_COLUMNS]
+        m2m_fields=[objectives, principles],
+        excluded_fields=["version", "measurable", *SEARCH_COLUMNS],
     )
     objects = PledgeQuerySet.as_manager()
 
@@ -323,6 +327,42 @@ class Pledge(models.Model):
         if self.kind == self.Kind.JOINT and not (self.pk and self.partnerships.exists()):
             need("partners", gettext("Name at least one partner organisation of a joint pledge."))
         return errors
+
+    def submission_warnings(self) -> list[str]:
+        """What would make the pledge more specific and measurable. Unlike the errors, these do
+        not stop a submission; the pledge page lists them together, beside the errors."""
+        warnings = []
+        indicators = (
+            [i for result in self.results.all() for i in result.indicators.all()] if self.pk else []
+        )
+        if not indicators:
+            warnings.append(
+                gettext(
+                    "No indicator measures the pledge: add an expected result with an indicator, "
+                    "its baseline and its target."
+                )
+            )
+        elif not any(indicator.is_measurable for indicator in indicators):
+            warnings.append(
+                gettext(
+                    "No indicator has both a baseline and a target, each with its value and date."
+                )
+            )
+        undated = [i.name for i in indicators if i.target_date is None]
+        if undated:
+            warnings.append(
+                ngettext(
+                    "This indicator has no target date: %(names)s.",
+                    "These indicators have no target date: %(names)s.",
+                    len(undated),
+                )
+                % {"names": ", ".join(undated)}
+            )
+        if self.scope == self.Scope.REGIONAL and not self.countries:
+            warnings.append(gettext("A regional pledge should name the countries it concerns."))
+        if self.support != self.Support.FINANCIAL and (self.amount is None) != (not self.currency):
+            warnings.append(gettext("Give an amount together with its currency, or neither."))
+        return warnings
 
 
 # What a pledge's authors may change, in the order the form shows it: the form adds the

@@ -1,7 +1,8 @@
 """Writes with rules or side effects in the reviews app, one module per topic.
 
 `pledges`: the pledge workflow; `comments`: posting, editing, deleting and flagging;
-`moderation`: hiding, restoring, blocking and the log. Everything is re-exported here
+`moderation`: hiding, restoring, blocking and the log; `results`: expected results and their
+indicators. Everything is re-exported here
 (`from reviews import services`).
 """
 
@@ -41,6 +42,12 @@ from reviews.services.pledges import (
     pledge_withdraw,
     progress_update_create,
 )
+from reviews.services.results import (
+    InvalidActuals,
+    InvalidResult,
+    result_delete,
+    result_save,
+)
 
 __all__ = [
     "COMMENT_RATE",
@@ -48,6 +55,8 @@ __all__ = [
     "FLAG_RATE",
     "STEP_DONE",
     "TRANSITIONS",
+    "InvalidActuals",
+    "InvalidResult",
     "PledgeConflict",
     "PostingBlocked",
     "TransitionNotAllowed",
@@ -70,6 +79,8 @@ __all__ = [
     "pledge_update",
     "pledge_withdraw",
     "progress_update_create",
+    "result_delete",
+    "result_save",
     "send_moderator_digest",
     "user_block",
     "user_unblock",

@@ -34,6 +34,7 @@ from reviews.models.pledges import (
     TRANSITIONS,
 )
 from reviews.services.moderation import log_moderation
+from reviews.services.results import InvalidActuals, actuals_of
 
 Status = Pledge.Status
 
@@ -332,14 +333,26 @@ def partnership_decide(*, partnership: PledgePartner, by: User, confirm: bool) -
 
 @transaction.atomic
 def progress_update_create(
-    *, pledge: Pledge, by: User, actor: Actor, date, stage: str, narrative: str, language: str = ""
+    *,
+    pledge: Pledge,
+    by: User,
+    actor: Actor,
+    date,
+    stage: str,
+    narrative: str,
+    language: str = "",
+    actuals: list[dict] | None = None,
 ) -> ProgressUpdate:
-    """Report progress on a published pledge; it moves the implementation status."""
+    """Report progress on a published pledge, with the actual values its indicators reached
+    (results.actuals_of says what each holds); it moves the implementation status."""
     locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
     if locked.status != Status.PUBLISHED:
         raise TransitionNotAllowed(gettext("Progress is reported on published pledges only."))
     if date > timezone.localdate():
         raise ValidationError({"date": gettext("A progress report cannot be dated in the future.")})
+    values, problems = actuals_of(locked, actuals or [], date=date)
+    if any(problems):
+        raise InvalidActuals(problems)
     update = ProgressUpdate(
         pledge=locked,
         author=by,
@@ -351,6 +364,10 @@ def progress_update_create(
     )
     update.full_clean()
     update.save()
+    for value in values:  # one by one, so that each has its history row, signed
+        value.update = update
+        value._history_user = by
+        value.save()
     latest = locked.progress_updates.latest_shown()
     locked.implementation_status = latest.stage
     locked.last_reported_at = timezone.now()

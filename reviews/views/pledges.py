@@ -5,7 +5,7 @@ from itertools import pairwise
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,10 +18,10 @@ from actors.models import Actor
 from actors.permissions import Access, memberships_by_actor
 from portal.access import enforce, require_page_or_form, sign_in_first
 from portal.pagination import page_of
-from reviews import attachments, cards, permissions, services, stats
+from reviews import attachments, cards, measures, permissions, services, stats
 from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
-from reviews.models import Pledge, PledgePartner, ReviewCycle
+from reviews.models import ExpectedResult, Indicator, Pledge, PledgePartner, ReviewCycle
 from reviews.views.comments import load_thread_groups, thread_context
 
 PAGE_SIZE = 20
@@ -98,6 +98,26 @@ def pledge_detail(request, pk):
     update_threads = threads["progress_update"]
     for update in updates:
         update.thread = update_threads.get(update.pk, [])
+    prefetch_related_objects(
+        [pledge],
+        Prefetch(
+            "results",
+            queryset=ExpectedResult.objects.with_indicators(
+                sees_hidden=permissions.sees_hidden(user)
+            ),
+        ),
+    )
+    indicators, given = [], {}
+    for result in pledge.results.all():
+        for indicator in result.indicators.all():
+            indicator.path = measures.path_of(indicator, indicator.actuals.all())
+            indicators.append(indicator)
+            for actual in indicator.actuals.all():
+                given.setdefault(actual.update_id, []).append(
+                    (indicator, measures.worded(indicator, actual.value), actual)
+                )
+    for update in updates:  # the values each report gave, read from the indicators'
+        update.values_given = given.get(update.pk, [])
     now = timezone.now()
     next_cycle = ReviewCycle.objects.next_deadline(now)
     history = list(pledge.history.select_related("history_user").order_by("-history_date")[:20])
@@ -123,10 +143,13 @@ def pledge_detail(request, pk):
             ],
             "progress_form": ProgressUpdateForm(
                 actors=Actor.objects.filter(pk__in=permissions.progress_actor_ids(user, pledge)),
+                pledge=pledge,
+                indicators=indicators,
                 initial={"date": timezone.localdate()},
             ),
             "reason_form": ReasonForm(),
             "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
+            "submission_warnings": pledge.submission_warnings() if pledge.is_editable else [],
             **thread_context(request, "pledge", pledge, threads["pledge"].get(pledge.pk, [])),
         },
     )
@@ -298,7 +321,10 @@ def progress_create(request, pk):
     if denial := enforce(request, permissions.progress_access(request.user, pledge), "report"):
         return denial
     actors = Actor.objects.filter(pk__in=permissions.progress_actor_ids(request.user, pledge))
-    form = ProgressUpdateForm(request.POST, actors=actors)
+    indicators = Indicator.objects.filter(result__pledge=pledge).order_by(
+        "result__position", "result__pk", "position", "pk"
+    )
+    form = ProgressUpdateForm(request.POST, actors=actors, pledge=pledge, indicators=indicators)
     if form.is_valid():
         try:
             services.progress_update_create(
@@ -309,6 +335,7 @@ def progress_create(request, pk):
                 stage=form.cleaned_data["stage"],
                 narrative=form.cleaned_data["narrative"],
                 language=form.cleaned_data["language"],
+                actuals=form.actuals,
             )
         except ValidationError as error:
             form.add_error(None, error)
