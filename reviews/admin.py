@@ -12,8 +12,10 @@ from reviews.models import (
     Comment,
     DeclarationParagraph,
     DeclarationParagraphObjective,
+    ExpectedResult,
     ExportJob,
     Flag,
+    FrameworkIndicator,
     GuidingPrinciple,
     Milestone,
     ModerationLogEntry,
@@ -97,6 +99,16 @@ class MilestoneAdmin(ProvenanceAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
+@admin.register(FrameworkIndicator)
+class FrameworkIndicatorAdmin(ProvenanceAdmin):
+    """The indicators of published frameworks that a pledge's indicator may name: curated from
+    their sources, each citing where it stands; none is invented."""
+
+    list_display = ("framework", "code", "name", "provenance")
+    list_filter = ("framework",)
+    search_fields = ("framework", "code", "name")
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown with their parent, written by the services only."""
 
@@ -116,6 +128,13 @@ class ReadOnlyInline(admin.TabularInline):
 class PledgePartnerInline(ReadOnlyInline):
     model = PledgePartner
     fields = ("actor", "status", "decided_by", "decided_at")
+
+
+class ExpectedResultInline(ReadOnlyInline):
+    """The pledge's expected results (their indicators are on the pledge's page)."""
+
+    model = ExpectedResult
+    fields = ("position", "statement", "created_at")
 
 
 class PledgeTransitionInline(ReadOnlyInline):
@@ -162,6 +181,7 @@ class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
         "submitted_at",
         "published_at",
         "last_reported_at",
+        "measurable",
     )
     list_display = (
         "title",
@@ -171,11 +191,11 @@ class PledgeAdmin(Moderated, ReadOnly, SimpleHistoryAdmin):
         "submitted_at",
         "published_at",
     )
-    list_filter = ("status", "implementation_status", "kind", "support", "cycle")
+    list_filter = ("status", "implementation_status", "measurable", "kind", "support", "cycle")
     search_fields = ("title", "summary", "lead__name")
     list_select_related = ("lead",)
     readonly_fields = workflow_fields
-    inlines = [PledgePartnerInline, PledgeTransitionInline]
+    inlines = [PledgePartnerInline, ExpectedResultInline, PledgeTransitionInline]
     actions = ["publish", "return_for_changes", "reject"]
 
     def get_fieldsets(self, request, obj=None):

@@ -31,6 +31,8 @@ from reviews.models.freshness import CHOICES as FRESHNESS_CHOICES
 from reviews.models.lifecycle import PUBLIC_STATUS_CHOICES
 
 MONTH = RegexValidator(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", _("Enter a month as YYYY-MM."))
+# The `measurable` filter's values (Pledge.measurable).
+MEASURABILITY = [("yes", _("Measurable")), ("no", _("Not measurable yet"))]
 CURRENCY = RegexValidator(r"^[A-Za-z]{3}$", _("Enter a three-letter currency code, e.g. USD."))
 
 
@@ -173,6 +175,16 @@ class PledgeFilter(FilterSet):
     language = django_filters.ChoiceFilter(
         choices=settings.LANGUAGES, label=_("Written in"), empty_label=_("Any language")
     )
+    measurable = django_filters.ChoiceFilter(
+        choices=MEASURABILITY,
+        method="filter_measurable",
+        label=_("Measurability"),
+        empty_label=_("Measurable or not"),
+        help_text=_(
+            "Measurable: at least one indicator has a baseline and a target, each with its "
+            "value and date."
+        ),
+    )
     month = django_filters.CharFilter(
         method="filter_month",
         label=_("Month of publication"),
@@ -215,6 +227,7 @@ class PledgeFilter(FilterSet):
             "implementation_status",
             "freshness",
             "language",
+            "measurable",
             "month",
             "currency",
             "sort",
@@ -262,6 +275,9 @@ class PledgeFilter(FilterSet):
     def filter_currency(self, queryset, name, value: str):
         # As the statistics count them: an amount announced in that currency.
         return queryset.filter(currency=value.upper(), amount__isnull=False)
+
+    def filter_measurable(self, queryset, name, value: str):
+        return queryset.filter(measurable=value == "yes")
 
     def filter_freshness(self, queryset, name, value: str):
         return queryset.freshness(value)

@@ -4,6 +4,7 @@ Fixtures use natural keys and carry no primary keys, so loading them again updat
 instead of adding new ones, and a database's own ids never leak into version control.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,7 @@ def _natural_order(model) -> list:
         ],
         "reviews.reviewcycle": ["year", "slug"],
         "reviews.milestone": ["year", F("date").asc(nulls_first=True), "slug"],
+        "reviews.frameworkindicator": ["framework", "code"],
         "actors.sourcedocument": ["slug"],
     }
     return orders.get(model._meta.label_lower, ["number"])
@@ -108,6 +110,12 @@ REFERENCE_FIXTURES = (
         "10_coalition_memberships.json",
         ("actors.coalitionmembership", "actors.coalitionmembershipcitation"),
     ),
+    # Empty until the administrators curate an official framework from its source: no
+    # indicator is invented (issue 14).
+    ReferenceFixture(
+        "11_framework_indicators.json",
+        ("reviews.frameworkindicator", "reviews.frameworkindicatorcitation"),
+    ),
 )
 
 
@@ -118,8 +126,10 @@ def load_reference(*, verbosity: int = 1) -> None:
         raise FileNotFoundError(
             f"Missing reference fixtures in {FIXTURE_DIR}: {', '.join(missing)}"
         )
+    # A file that holds no record yet (a framework not curated) is nothing to load.
+    holding = [f for f in REFERENCE_FIXTURES if json.loads(f.path.read_text(encoding="utf-8"))]
     with transaction.atomic():
-        call_command("loaddata", *[str(f.path) for f in REFERENCE_FIXTURES], verbosity=verbosity)
+        call_command("loaddata", *[str(f.path) for f in holding], verbosity=verbosity)
         _drop_citations_the_fixtures_no_longer_give()
 
 

@@ -51,6 +51,8 @@ DIMENSIONS = {
     "month": {"month": "month"},
     "implementation-status": {"implementation_status": "implementation_status"},
     "freshness": {"freshness": "freshness"},
+    # Measurable or not: at least one indicator with a baseline and a target (Pledge.measurable).
+    "measurable": {"measurable": "measurable"},
     # Financial pledges that announce an amount: how many, and the amounts' sum, per currency.
     "currency": {"currency": "currency"},
 }
@@ -288,7 +290,9 @@ def connect() -> None:
     from reviews.models import (
         DeclarationParagraph,
         DeclarationParagraphObjective,
+        ExpectedResult,
         GuidingPrinciple,
+        Indicator,
         Objective,
         PledgePartner,
         ReviewCycle,
@@ -312,6 +316,9 @@ def connect() -> None:
         RoundTableObjective,
         DeclarationParagraph,
         DeclarationParagraphObjective,
+        # A pledge's indicators set its `measurable` flag (by an update that sends no signal).
+        ExpectedResult,
+        Indicator,
     )
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")

@@ -14,6 +14,7 @@ from reviews.models import (
     Comment,
     ExportJob,
     Flag,
+    FrameworkIndicator,
     ModerationLogEntry,
     Objective,
     Pledge,
@@ -73,6 +74,7 @@ def test_every_portal_model_is_in_the_admin():
         "roundtable",
         "declarationparagraph",
         "milestone",
+        "frameworkindicator",
     }
 
 
@@ -86,6 +88,8 @@ def one_of_each(administrator, actor_a):
     actor_services.join_request_create(user=VerifiedUserFactory(), actor=actor_a)
     Notification.objects.create(user=administrator, kind=Kind.MODERATION, title="Hi", url="/")
     ExportJob.objects.create(requester=administrator, resource="pledges", params=[["q", "x"]])
+    # The curated framework starts empty (issue 14): a test row, never a fixture's.
+    FrameworkIndicator.objects.create(framework="A test framework", code="1.1", name="A test")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

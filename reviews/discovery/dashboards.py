@@ -20,6 +20,7 @@ from reviews.discovery.selection import (
     objectives,
     per_objective,
 )
+from reviews.filters import MEASURABILITY
 from reviews.models import (
     Pledge,
 )
@@ -126,6 +127,15 @@ def _months(first: str | None, last: str | None):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def _by_measurability(selection, base):
+    found = {row["measurable"]: row["count"] for row in selection.counts("measurable")}
+    rows = [
+        (str(label), found.get(value == "yes", 0), list_url(base, measurable=value))
+        for value, label in MEASURABILITY
+    ]
+    return rows, _("by measurability (an indicator with a baseline and a target)"), None
+
+
 def _by_currency(selection, base):
     rows, notes = [], {}
     for index, row in enumerate(selection.counts("currency")):
@@ -180,5 +190,6 @@ CHARTS = {
             "freshness", "freshness", "freshness", FRESHNESS_CHOICES, _("by reporting freshness")
         ),
     ),
+    "measurable": (_("Measurable pledges"), _by_measurability),
     "currencies": (_("Financial pledges: announced totals by currency"), _by_currency),
 }

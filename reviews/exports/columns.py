@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from django.db import connection
-from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models import StringAgg as _StringAgg
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +133,12 @@ PLEDGE_COLUMNS = [
     Column("status", F("status"), _("published or withdrawn."), CODE),
     Column(
         "implementation_status", F("implementation_status"), _("Stage of implementation."), CODE
+    ),
+    Column(
+        "measurable",
+        Case(When(measurable=True, then=Value("yes")), default=Value("no")),
+        _("yes when an indicator has a baseline and a target, each with its value and date."),
+        CODE,
     ),
     Column(
         "last_reported_at",

@@ -92,6 +92,15 @@ def _freshness(pledge) -> str | None:
     return colour.value if colour else None
 
 
+def _measurable(pledge) -> bool:
+    """Read from the indicators themselves, not from the flag the services keep."""
+    return any(
+        None not in (i.baseline_value, i.baseline_date, i.target_value, i.target_date)
+        for result in pledge.results.all()
+        for i in result.indicators.all()
+    )
+
+
 # name: how one published pledge contributes to the counts (a list of keys, one per group)
 PYTHON = {
     "coverage": lambda p: [
@@ -124,6 +133,7 @@ PYTHON = {
     "month": lambda p: [{"month": p.published_at.strftime("%Y-%m")}],
     "implementation-status": lambda p: [{"implementation_status": p.implementation_status}],
     "freshness": lambda p: [{"freshness": _freshness(p)}],
+    "measurable": lambda p: [{"measurable": _measurable(p)}],
     "currency": lambda p: (
         [{"currency": p.currency}]
         if p.support == "financial" and p.amount is not None and p.currency

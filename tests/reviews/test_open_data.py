@@ -65,6 +65,7 @@ CONTRACT = {
         "end_date",
         "status",
         "implementation_status",
+        "measurable",
         "last_reported_at",
         "created_at",
         "submitted_at",

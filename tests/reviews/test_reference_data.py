@@ -11,6 +11,7 @@ from actors.models import Actor, ActorCitation, Coalition, CoalitionMembership, 
 from reviews.models import (
     DeclarationParagraph,
     DeclarationParagraphObjective,
+    FrameworkIndicator,
     GuidingPrinciple,
     Milestone,
     Objective,
@@ -225,6 +226,8 @@ def test_every_curated_record_cites_a_source_and_where_in_it():
         queryset = model._default_manager.all()
         if model is Actor:
             queryset = queryset.filter(is_demo=False)
+        if model is FrameworkIndicator and not queryset.exists():
+            continue  # no framework is curated yet, and none is invented (issue 14)
         assert queryset.exists(), model
         assert not queryset.filter(citations__isnull=True).exists(), model
         assert not queryset.filter(citations__locator="").exists(), model

@@ -11,9 +11,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actors.models import Actor, Coalition, CoalitionMembership, Region
-from reviews import stats
+from reviews import services, stats
 from reviews.models import GuidingPrinciple, Objective, Pledge, ReviewCycle
-from tests.api.test_api_stats import AGGREGATES, EXTRA_QUERIES, PYTHON, _freshness
+from tests.api.test_api_stats import AGGREGATES, EXTRA_QUERIES, PYTHON, _freshness, _measurable
 from tests.factories import ActorFactory, PledgeFactory, PledgePartnerFactory
 from tests.reviews.test_public_set import export_ids
 
@@ -49,8 +49,26 @@ def world(actor_a, actor_b):
             PledgePartnerFactory(pledge=made, actor=partner, status="confirmed")
         return made
 
+    def measure(made, **target):
+        """An indicator with a baseline and (unless its target date is None) a full target."""
+        indicator = {
+            "name": "Workers reached",
+            "unit": "number",
+            "baseline_value": 0,
+            "baseline_date": "2025-01-01",
+            "target_value": 100,
+            **target,
+        }
+        services.result_save(
+            pledge=made, by=None, data={"statement": "Reached", "indicators": [indicator]}
+        )
+
     pledge(senegal, [7, 6, 2], [1, 2], [actor_a, actor_b], kind="joint", countries=["SN", "GM"])
-    pledge(senegal, [7], [1], support="financial", amount=10, currency="USD", countries=["JO"])
+    funded = pledge(
+        senegal, [7], [1], support="financial", amount=10, currency="USD", countries=["JO"]
+    )
+    measure(funded, target_date="2028-12-31")
+    measure(pledge(city, [7, 6], [2], countries=["JO"]), target_date=None)  # not measurable
     pledge(senegal, [6, 23], [3], implementation_status="in-progress", cycle=imrf22)
     pledge(city, [7, 11], [1, 2, 3], [actor_a], kind="joint", title="Water for towns")
     pledge(city, [2], [2], countries=["SN"], last_reported_at=year_ago)
@@ -85,6 +103,7 @@ TESTS = {
     "status": lambda p, v: p.status == v,
     "implementation_status": lambda p, v: p.implementation_status == v,
     "freshness": lambda p, v: _freshness(p) == v,
+    "measurable": lambda p, v: _measurable(p) == (v == "yes"),
     "q": lambda p, v: v.lower() in f"{p.title} {p.summary} {p.lead.name}".lower(),
 }
 
@@ -101,6 +120,8 @@ FILTERS = [
     {"coalition": "gcm-champion-countries", "objective": 6},
     {"coalition": "gcm-champion-countries", "support": "financial"},
     {"actor": "__a__", "objective": 7},
+    {"measurable": "yes", "objective": 7},
+    {"measurable": "no", "region": "arab"},
 ]
 
 
