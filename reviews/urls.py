@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from reviews import exports
 from reviews.exports import views as export_views
@@ -42,6 +42,8 @@ urlpatterns = [
         exports.export,
         name="export",
     ),
+    path("", include("reviews.exports.urls")),
+    path("", include("reviews.spreadsheet_urls")),
     path("exports/jobs/<int:pk>/", export_views.export_job, name="export-job"),
     path(
         "exports/jobs/<int:pk>/download/",
