@@ -295,6 +295,7 @@ def connect() -> None:
         Indicator,
         Objective,
         PledgePartner,
+        ReportingRound,
         ReviewCycle,
         RoundTable,
         RoundTableObjective,
@@ -319,6 +320,8 @@ def connect() -> None:
         # A pledge's indicators set its `measurable` flag (by an update that sends no signal).
         ExpectedResult,
         Indicator,
+        # An open round makes the pledges that have not reported in it due (freshness).
+        ReportingRound,
     )
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")

@@ -27,6 +27,10 @@ class Kind(models.TextChoices):
     )
     EXPORT = "export", _("My large exports, ready to download or failed")
     FOLLOWED = "followed", _("New pledges and progress on what I follow")
+    REPORTING_ROUND = (
+        "reporting-round",
+        _("Reporting rounds: requests and reminders to report on my organisation's pledges"),
+    )
 
 
 # Kinds only moderators receive; the settings page shows them to moderators only.

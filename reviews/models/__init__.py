@@ -29,6 +29,7 @@ from reviews.models.results import (
     Indicator,
     IndicatorActual,
 )
+from reviews.models.rounds import ReportingRound, RoundReminder
 
 __all__ = [
     "Comment",
@@ -53,8 +54,10 @@ __all__ = [
     "PledgePartner",
     "PledgeTransition",
     "ProgressUpdate",
+    "ReportingRound",
     "ReviewCycle",
     "ReviewCycleCitation",
+    "RoundReminder",
     "RoundTable",
     "RoundTableCitation",
     "RoundTableObjective",

@@ -66,9 +66,34 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
 
 
 def cutoffs(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
-    """(fresh, inactive): reported at or after `fresh` is green; at or before `inactive`, red."""
+    """(fresh, inactive): reported at or after `fresh` is green; at or before `inactive`, red.
+    While a reporting round is open, `fresh` is its opening at the latest: a pledge that has
+    not reported since is due (amber), as the round's page counts it."""
     now = now or timezone.now()
-    return months_ago(now, FRESH_MONTHS), months_ago(now, INACTIVE_MONTHS)
+    fresh = months_ago(now, FRESH_MONTHS)
+    opened = round_opened(now)
+    if opened is not None and opened > fresh:
+        fresh = opened
+    return fresh, months_ago(now, INACTIVE_MONTHS)
+
+
+def round_opened(now: dt.datetime) -> dt.datetime | None:
+    """The opening of the latest reporting round open at `now`, if one is; cached as the
+    statistics are (a round's change retires it)."""
+    from reviews import stats
+    from reviews.models.rounds import ReportingRound
+
+    day = timezone.localdate(now)
+
+    def compute() -> str:
+        rounds = ReportingRound.objects.open_on(day).order_by("-opens_on")
+        first = rounds.values_list("opens_on", flat=True).first()
+        return first.isoformat() if first else ""
+
+    opened = stats.remembered(f"stats:round-opened:{day.isoformat()}", compute)
+    if not opened:
+        return None
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(opened), dt.time.min))
 
 
 def conditions(now: dt.datetime | None = None) -> dict[Freshness, Q]:

@@ -151,35 +151,37 @@ MODERATION_PAGES = {
 }
 
 
-# Queries per page: (anonymous, member, moderator).
+# Queries per page: (anonymous, member, moderator). Every page that shows a pledge's reporting
+# colour also asks, uncached, whether a reporting round is open (reviews.models.freshness).
 QUERIES = {
     # The cycle and its citations, the actor and coalition counts, the objectives; then, with
     # nothing cached (reviews.discovery), the cycle's figures (its filter, coverage, total and
     # countries), the newest pledges (total, ids, cards) and progress reports.
-    "home": (13, 15, 15),
+    "home": (14, 16, 16),
     # The page's ids and positions, the bounded count, the cards with their objectives
     # (reviews.cards), the filter form's objective, principle, coalition and cycle choices.
-    "pledges": (7, 9, 9),
+    "pledges": (8, 10, 10),
     # And the objective filtered on; signed in, the follows (the "Follow this search" button).
-    "pledges-filtered": (8, 11, 11),
+    "pledges-filtered": (9, 12, 12),
     # The pledge, objectives, principles, partners, updates, every thread (one query), the
-    # cycles (the next deadline, the pledge's), history and transitions; a member's own
-    # organisations (who may report progress), and their follows.
-    "pledge": (10, 14, 13),
+    # cycles (the next deadline, the pledge's), history and transitions, its expected results
+    # (their indicators and values: none here); a member's own organisations (who may report
+    # progress), and their follows.
+    "pledge": (12, 16, 15),
     "objectives": (3, 5, 5),
     # The objective with its neighbours, citations, its thread, round tables with citations
     # and objectives, paragraphs, principles; uncached, its filter, who pledged by kind and by
     # region, the total, the newest pledges' ids and cards; signed in, the follows.
-    "objective": (14, 17, 17),
+    "objective": (15, 18, 18),
     "principles": (2, 4, 4),
     # The cycle, round tables and paragraphs each with citations, objectives, every thread;
     # uncached, their pledge counts (two) and newest ids (two), the cycle's filter, total,
     # newest ids and cards; the cards of the round tables' and paragraphs' newest.
-    "cycle": (16, 18, 18),
+    "cycle": (17, 19, 19),
     "actors": (2, 4, 4),
     # Uncached: its filter, its coverage, its kind's, the coalitions and their coverage, its
     # total, its newest pledges' ids and cards; signed in, the follows.
-    "actor": (13, 16, 16),
+    "actor": (14, 17, 17),
     "coalition": (7, 9, 9),
 }
 # The same pages when their figures are cached, as nearly every reader finds them: what is

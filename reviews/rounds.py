@@ -1,0 +1,209 @@
+"""Reporting rounds at work: who has and has not reported (the round's page, the API), and the
+requests and reminders the scheduler sends (reviews.tasks.send_round_reminders).
+
+The rates are counted live, in one grouped query per breakdown, over the pledges the round
+asks (ReportingRound.due_pledges) and whether each reported in it; they equal a count by
+hand. A person is reminded once per step of a round about each of their organisations' due
+pledges that has not reported, in one notification per step listing them (a focal point of
+forty pledges receives one reminder, not forty), through the one notification path, so each
+person's preferences apply.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from actors.models import Actor, Membership, Region, User
+from actors.models.notifications import Kind
+from actors.notifications import notify_user
+from portal.i18n import interpolate_lazy
+from reviews.models import PledgePartner, ReportingRound, RoundReminder
+
+# A reminder names this many pledges, then says how many more.
+NAMED = 10
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str  # the group's value (a kind, a region, an actor's slug); "" for the whole round
+    label: str
+    due: int
+    reported: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.reported / self.due) if self.due else None
+
+    @property
+    def missing(self) -> int:
+        return self.due - self.reported
+
+
+def _rows(round_: ReportingRound, group: str | None):
+    rows = round_.due_pledges().annotate(has_reported=round_.reported_condition())
+    counts = {"due": Count("pk"), "reported": Count("pk", filter=Q(has_reported=True))}
+    if group is None:
+        return [rows.aggregate(**counts)]
+    return list(rows.order_by().values(key=F(group)).annotate(**counts).order_by("key"))
+
+
+def overall(round_: ReportingRound) -> Rate:
+    row = _rows(round_, None)[0]
+    return Rate("", str(_("All pledges asked")), row["due"], row["reported"])
+
+
+def by_kind(round_: ReportingRound) -> list[Rate]:
+    labels = dict(Actor.Kind.choices)
+    return [
+        Rate(row["key"], str(labels.get(row["key"], row["key"])), row["due"], row["reported"])
+        for row in _rows(round_, "lead__kind")
+    ]
+
+
+def by_region(round_: ReportingRound) -> list[Rate]:
+    labels = dict(Region.choices)
+    return [
+        Rate(
+            row["key"] or "",
+            str(labels.get(row["key"]) or _("Not stated")),
+            row["due"],
+            row["reported"],
+        )
+        for row in _rows(round_, "lead__region")
+    ]
+
+
+def by_actor(round_: ReportingRound) -> list[Rate]:
+    """Per lead organisation, those with the most pledges missing first."""
+    rows = _rows(round_, "lead_id")
+    names = dict(
+        Actor.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "name")
+    )
+    rates = [
+        Rate(str(row["key"]), names.get(row["key"], ""), row["due"], row["reported"])
+        for row in rows
+    ]
+    return sorted(rates, key=lambda rate: (-rate.missing, rate.label))
+
+
+def unreported(round_: ReportingRound):
+    """The due pledges that have not reported in the round, the longest silent first."""
+    return (
+        round_.due_pledges()
+        .exclude(round_.reported_condition())
+        .select_related("lead")
+        .only("id", "title", "language", "last_reported_at", "lead__name", "lead__slug")
+        .order_by(F("last_reported_at").asc(nulls_first=True), "pk")
+    )
+
+
+# --- Requests and reminders -------------------------------------------------------------------
+
+TITLES = {
+    "opened": _("%(round)s is open: please report on your organisation's pledges"),
+    "late": _("The deadline of %(round)s has passed: reports are still missing"),
+}
+BEFORE = _("%(round)s closes on %(date)s: reports are still missing")
+
+
+def _recipients(pledges) -> dict[int, set[int]]:
+    """{user id: {pledge id}}: the focal points of each pledge's lead and confirmed partners."""
+    by_actor: dict[int, set[int]] = {}
+    for pledge_id, lead_id in pledges.values_list("pk", "lead_id"):
+        by_actor.setdefault(lead_id, set()).add(pledge_id)
+    partners = PledgePartner.objects.filter(
+        pledge__in=pledges.values("pk"), status=PledgePartner.Status.CONFIRMED
+    ).values_list("pledge_id", "actor_id")
+    for pledge_id, actor_id in partners:
+        by_actor.setdefault(actor_id, set()).add(pledge_id)
+    people: dict[int, set[int]] = {}
+    focal = Membership.objects.filter(
+        actor_id__in=by_actor, role=Membership.Role.FOCAL_POINT, user__is_active=True
+    ).values_list("user_id", "actor_id")
+    for user_id, actor_id in focal:
+        people.setdefault(user_id, set()).update(by_actor[actor_id])
+    return people
+
+
+def _notice(round_: ReportingRound, step: str, titles: list[str], count: int):
+    if step in TITLES:
+        title = interpolate_lazy(TITLES[step], {"round": round_.name})
+    else:
+        title = interpolate_lazy(
+            BEFORE, {"round": round_.name, "date": round_.closes_on.isoformat()}
+        )
+    named = "\n".join(f"– {name}" for name in titles[:NAMED])
+    more = count - min(count, NAMED)
+    body = interpolate_lazy(
+        ngettext_lazy(
+            "%(count)d pledge of your organisations awaits a progress report in this round:",
+            "%(count)d pledges of your organisations await a progress report in this round:",
+            count,
+        ),
+        {"count": count},
+    )
+    tail = (
+        interpolate_lazy(
+            ngettext_lazy("… and %(more)d more.", "… and %(more)d more.", more),
+            {"more": more},
+        )
+        if more
+        else ""
+    )
+    return title, _Body(body, named, tail)
+
+
+class _Body:
+    """A notification body worded in the recipient's language when it is read (lazy)."""
+
+    def __init__(self, head, named: str, tail):
+        self.head, self.named, self.tail = head, named, tail
+
+    def __str__(self):
+        return "\n".join(part for part in (str(self.head), self.named, str(self.tail)) if part)
+
+
+def send_reminders(day: dt.date | None = None) -> dict[str, int]:
+    """Send each reminding round's current step (ReportingRound.step_on) to the people who
+    have not had it, about the due pledges that have not reported; returns how many people
+    and pledges each round reached."""
+    day = day or timezone.localdate()
+    sent = {}
+    for round_ in ReportingRound.objects.reminding_on(day):
+        step = round_.step_on(day)
+        if step is not None:
+            sent[round_.slug] = _send_step(round_, step)
+    return sent
+
+
+@transaction.atomic
+def _send_step(round_: ReportingRound, step: str) -> int:
+    pending = round_.due_pledges().exclude(round_.reported_condition())
+    people = _recipients(pending)
+    done = set(
+        RoundReminder.objects.filter(round=round_, step=step).values_list("user_id", "pledge_id")
+    )
+    titles = dict(pending.values_list("pk", "title"))
+    told = 0
+    for user in User.objects.filter(pk__in=people).order_by("pk"):
+        owed = sorted(pk for pk in people[user.pk] if (user.pk, pk) not in done)
+        if not owed:
+            continue
+        RoundReminder.objects.bulk_create(
+            [RoundReminder(round=round_, pledge_id=pk, user=user, step=step) for pk in owed]
+        )
+        title, body = _notice(round_, step, [titles[pk] for pk in owed], len(owed))
+        notify_user(
+            user=user,
+            kind=Kind.REPORTING_ROUND,
+            title=title,
+            url=f"{round_.get_absolute_url()}#missing",
+            body=body,
+        )
+        told += 1
+    return told
