@@ -24,6 +24,7 @@ from reviews.models import (
     PledgePartner,
     PledgeTransition,
     ProgressUpdate,
+    ReportingRound,
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
@@ -107,6 +108,19 @@ class FrameworkIndicatorAdmin(ProvenanceAdmin):
     list_display = ("framework", "code", "name", "provenance")
     list_filter = ("framework",)
     search_fields = ("framework", "code", "name")
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    """An administrator opens a round: its dates and the days its reminders go out at. The
+    scheduler sends them (reviews.tasks.send_round_reminders); the round's page counts."""
+
+    list_display = ("name", "cycle", "opens_on", "closes_on", "reminder_days", "late_days")
+    list_filter = ("cycle",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    date_hierarchy = "opens_on"
+    readonly_fields = ("reminders_end_on", "created_at")
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -95,12 +95,13 @@ def cards_of(page, using: str, now) -> list[Card]:
     kinds, stages = dict(Pledge.Kind.choices), dict(Pledge.ImplementationStatus.choices)
     actor_kinds = dict(Actor.Kind.choices)
     cards = []
+    cuts = reporting.cutoffs(now)  # once for the page (it asks whether a round is open)
     for item in page:
         row = found.get(item["id"])
         if row is None:  # gone between the two queries
             continue
         colour = reporting.colour(
-            row["status"], row["implementation_status"], row["last_reported_at"], now
+            row["status"], row["implementation_status"], row["last_reported_at"], cuts=cuts
         )
         cards.append(
             Card(

@@ -30,7 +30,7 @@ NAMED = 10
 
 @dataclass(frozen=True)
 class Rate:
-    key: str  # the group's value (a kind, a region, an actor's slug); "" for the whole round
+    key: str  # the group's value (a kind, a region, a lead's slug); "" for the whole round
     label: str
     due: int
     reported: int
@@ -81,24 +81,44 @@ def by_region(round_: ReportingRound) -> list[Rate]:
 def by_actor(round_: ReportingRound) -> list[Rate]:
     """Per lead organisation, those with the most pledges missing first."""
     rows = _rows(round_, "lead_id")
-    names = dict(
-        Actor.objects.filter(pk__in=[row["key"] for row in rows]).values_list("pk", "name")
-    )
-    rates = [
-        Rate(str(row["key"]), names.get(row["key"], ""), row["due"], row["reported"])
-        for row in rows
-    ]
+    named = {
+        pk: (slug, name)
+        for pk, slug, name in Actor.objects.filter(pk__in=[row["key"] for row in rows]).values_list(
+            "pk", "slug", "name"
+        )
+    }
+    rates = [Rate(*named.get(row["key"], ("", "")), row["due"], row["reported"]) for row in rows]
     return sorted(rates, key=lambda rate: (-rate.missing, rate.label))
 
 
+@dataclass(frozen=True)
+class Rates:
+    overall: Rate
+    kinds: list[Rate]
+    regions: list[Rate]
+    actors: list[Rate]
+
+
+def rates(round_: ReportingRound) -> Rates:
+    """Every breakdown of the round's page and API, cached as the statistics are: a report
+    saves its pledge, which retires them, so the page moves with each report that commits."""
+    from reviews import stats
+
+    def compute():
+        return Rates(overall(round_), by_kind(round_), by_region(round_), by_actor(round_))
+
+    return stats.remembered(f"stats:round-rates:{round_.pk}", compute)
+
+
 def unreported(round_: ReportingRound):
-    """The due pledges that have not reported in the round, the longest silent first."""
+    """The due pledges that have not reported in the round, in the order they were made (read
+    by pages, from the primary key's index)."""
     return (
         round_.due_pledges()
         .exclude(round_.reported_condition())
         .select_related("lead")
         .only("id", "title", "language", "last_reported_at", "lead__name", "lead__slug")
-        .order_by(F("last_reported_at").asc(nulls_first=True), "pk")
+        .order_by("pk")
     )
 
 

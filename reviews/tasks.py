@@ -10,6 +10,7 @@ from portal.requestid import carries_request_id
 from portal.scheduling import cron
 from reviews.exports.jobs import build_export, prune_export_jobs
 from reviews.follows import deliver_follows
+from reviews.rounds import send_reminders
 from reviews.services.moderation import send_moderator_digest
 
 
@@ -34,4 +35,19 @@ def prune_exports() -> dict[str, int]:
     return {"pruned": prune_export_jobs()}
 
 
-__all__ = ["build_export", "deliver_follows", "prune_exports", "send_digests"]
+@cron("30 5 * * *")
+@task
+@carries_request_id
+def send_round_reminders() -> dict[str, int]:
+    """Every morning, before the digests: each open reporting round's request or reminder, to
+    those it has not reached yet (reviews.rounds.send_reminders)."""
+    return send_reminders()
+
+
+__all__ = [
+    "build_export",
+    "deliver_follows",
+    "prune_exports",
+    "send_digests",
+    "send_round_reminders",
+]

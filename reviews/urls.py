@@ -2,7 +2,16 @@ from django.urls import include, path, re_path
 
 from reviews import exports
 from reviews.exports import views as export_views
-from reviews.views import comments, discovery, moderation, pledges, reference, results, search
+from reviews.views import (
+    comments,
+    discovery,
+    moderation,
+    pledges,
+    reference,
+    results,
+    rounds,
+    search,
+)
 
 app_name = "reviews"
 
@@ -13,6 +22,8 @@ urlpatterns = [
     path("cycles/", reference.cycle_list, name="cycle-list"),
     path("cycles/<slug:slug>/", reference.cycle_detail, name="cycle-detail"),
     path("timeline/", reference.timeline, name="timeline"),
+    path("rounds/", rounds.round_list, name="round-list"),
+    path("rounds/<slug:slug>/", rounds.round_detail, name="round-detail"),
     path("sources/", reference.source_list, name="source-list"),
     path("sources/<slug:slug>/", reference.source_detail, name="source-detail"),
     path("coverage/", discovery.coverage, name="coverage"),

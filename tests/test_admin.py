@@ -19,6 +19,8 @@ from reviews.models import (
     Objective,
     Pledge,
     ProgressUpdate,
+    ReportingRound,
+    ReviewCycle,
 )
 from tests.factories import (
     FlagFactory,
@@ -75,6 +77,7 @@ def test_every_portal_model_is_in_the_admin():
         "declarationparagraph",
         "milestone",
         "frameworkindicator",
+        "reportinground",
     }
 
 
@@ -90,6 +93,13 @@ def one_of_each(administrator, actor_a):
     ExportJob.objects.create(requester=administrator, resource="pledges", params=[["q", "x"]])
     # The curated framework starts empty (issue 14): a test row, never a fixture's.
     FrameworkIndicator.objects.create(framework="A test framework", code="1.1", name="A test")
+    ReportingRound.objects.create(
+        cycle=ReviewCycle.objects.first(),
+        name="A round",
+        slug="a-round",
+        opens_on="2026-05-01",
+        closes_on="2026-06-30",
+    )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)

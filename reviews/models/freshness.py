@@ -125,11 +125,13 @@ def colour(
     implementation_status: str,
     last_reported_at: dt.datetime | None,
     now: dt.datetime | None = None,
+    cuts: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> Freshness | None:
-    """The colour of one pledge, by the same rules and cut-offs as `conditions()`."""
+    """The colour of one pledge, by the same rules and cut-offs as `conditions()`; a page of
+    pledges passes the `cutoffs(now)` it computed once as `cuts`."""
     if status != Status.PUBLISHED or implementation_status not in ONGOING:
         return None
-    fresh, inactive = cutoffs(now)
+    fresh, inactive = cuts or cutoffs(now)
     if last_reported_at is None or last_reported_at <= inactive:
         return Freshness.RED
     if last_reported_at >= fresh:

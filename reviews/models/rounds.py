@@ -83,7 +83,8 @@ class ReportingRound(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.reminders_end_on = self.closes_on + dt.timedelta(days=self.late_days)
+        closes = self._meta.get_field("closes_on").to_python(self.closes_on)
+        self.reminders_end_on = closes + dt.timedelta(days=self.late_days)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "reminders_end_on"}
         super().save(*args, **kwargs)
