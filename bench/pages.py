@@ -25,6 +25,8 @@ class Context:
     cycle: str  # slug of the demo pledges' review cycle
     objective: int  # number of an objective with pledges
     rare_term: str  # words of exactly one pledge's title
+    round: str  # slug of a reporting round open today (made by the probe)
+    own_pledge: int  # a published pledge of the focal point's organisation
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ HTML_LISTS = [
     Page("moderation log", "reviews:moderation-log", persona="moderator"),
     Page("hidden items", "reviews:moderation-hidden", persona="moderator"),
     Page("following", "actors:following", persona="focal"),
+    Page("reporting rounds", "reviews:round-list"),
 ]
 
 
@@ -67,7 +70,13 @@ def api_lists() -> list[Page]:
     from portal.api_urls import router
 
     pages = [
-        Page(f"api {prefix}", f"api:{basename}-list", api=True)
+        # A list under a pledge (its results) is read for the focal point's own pledge.
+        Page(
+            f"api {prefix.split('/(?P<')[0]}{' results' if '(?P<' in prefix else ''}",
+            f"api:{basename}-list",
+            args=(lambda c: [c.own_pledge]) if "(?P<" in prefix else (lambda c: []),
+            api=True,
+        )
         for prefix, _, basename in router.registry
     ]
     return [*pages, Page("api pledges (signed in)", "api:pledge-list", persona="focal", api=True)]
@@ -130,6 +139,26 @@ def timed_pages() -> list[Page]:
             cold=True,
         ),
         Page("site search, a rare word", "reviews:search", query=lambda c: {"q": c.rare_term}),
+        # Measured results and reporting rounds (issue 14).
+        Page(
+            "pledge page with its indicators",
+            "reviews:pledge-detail",
+            args=lambda c: [c.own_pledge],
+        ),
+        Page(
+            "expected result form (focal point)",
+            "reviews:result-create",
+            args=lambda c: [c.own_pledge],
+            persona="focal",
+        ),
+        Page("reporting round page", "reviews:round-detail", args=lambda c: [c.round]),
+        Page(
+            f"reporting round page{UNCACHED}",
+            "reviews:round-detail",
+            args=lambda c: [c.round],
+            uncached=True,
+        ),
+        Page("reporting round (API)", "api:round-detail", args=lambda c: [c.round], api=True),
         # Dashboards of later issues go here.
     ]
 

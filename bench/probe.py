@@ -7,6 +7,7 @@ answer 200 is an error: it is recorded, and the bench exits non-zero.
 """
 
 import base64
+import datetime as dt
 import functools
 import json
 import operator
@@ -25,14 +26,15 @@ from django.db.models import Case, Count, FloatField, Q, Value, When  # noqa: E4
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import get_resolver, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from actors.models import Actor, User  # noqa: E402
 from bench import exports_probe  # noqa: E402
 from bench.exports_probe import Failed  # noqa: E402
 from bench.pages import HTML_LISTS, PERSONAS, Context, Page, api_lists, timed_pages  # noqa: E402
 from bench.settings import MAX_REPEAT, MIN_TIMED_SECONDS, REPEAT, WARMUP  # noqa: E402
-from reviews import stats  # noqa: E402
-from reviews.models import Comment, Objective, Pledge  # noqa: E402
+from reviews import services, stats  # noqa: E402
+from reviews.models import Comment, Objective, Pledge, ReportingRound  # noqa: E402
 
 PAGE_SIZES = (10, 100)
 DEEP_PAGE = 4000
@@ -54,13 +56,61 @@ def context() -> Context:
     objective = Objective.objects.order_by("number").values_list("number", flat=True).first()
     if busy is None or lead is None or middle.cycle is None:
         raise Failed("the database holds no seeded demo data")
+    focal = User.objects.get(email=PERSONAS["focal"])
+    own = (
+        Pledge.objects.filter(lead__memberships__user=focal, status=Pledge.Status.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if own is None:
+        raise Failed("the focal point's organisation has no published pledge")
     return Context(
         busy_pledge=busy,
         actor=lead.slug,
         cycle=middle.cycle.slug,
         objective=objective,
         rare_term=middle.title.split("(")[-1].rstrip(")"),  # "demo 50001"
+        round=_open_round(middle.cycle).slug,
+        own_pledge=_measured(own, focal),
     )
+
+
+def _measured(pledge_id: int, by) -> int:
+    """The pledge, with an expected result and three indicators (made once per database)."""
+    pledge = Pledge.objects.get(pk=pledge_id)
+    if not pledge.results.exists():
+        indicators = [
+            {
+                "name": f"Bench indicator {number}",
+                "unit": "number",
+                "baseline_value": 10 * number,
+                "baseline_date": dt.date(2025, 1, 1),
+                "target_value": 100 * number,
+                "target_date": dt.date(2028, 12, 31),
+            }
+            for number in (1, 2, 3)
+        ]
+        services.result_save(
+            pledge=pledge, by=by, data={"statement": "Bench result", "indicators": indicators}
+        )
+    return pledge_id
+
+
+def _open_round(cycle) -> ReportingRound:
+    """A reporting round open today (made once in each bench database): its page and its API,
+    and every page's colours as they are while a round is open."""
+    today = timezone.localdate()
+    found, _made = ReportingRound.objects.update_or_create(
+        slug="bench-round",
+        defaults={
+            "cycle": cycle,
+            "name": "Bench reporting round",
+            "opens_on": today - dt.timedelta(days=30),
+            "closes_on": today + dt.timedelta(days=30),
+        },
+    )
+    return found
 
 
 def clients() -> dict:

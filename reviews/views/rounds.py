@@ -27,17 +27,23 @@ def round_list(request):
 @require_safe
 def round_detail(request, slug):
     round_ = get_object_or_404(ReportingRound.objects.select_related("cycle"), slug=slug)
+    rates = rounds.rates(round_)
     missing = rounds.unreported(round_)
     actor = request.GET.get("actor", "")
+    counted = rates.overall
     if actor:
         missing = missing.filter(lead__slug=actor)
+        counted = next((rate for rate in rates.actors if rate.key == actor), None)
+    page = page_of(missing, request, PAGE_SIZE)
+    # How many are missing, from the round's cached rates (no count of the list).
+    page.count, page.count_capped = (counted.missing if counted else 0), False
     return render(
         request,
         "reviews/round_detail.html",
         {
             "round": round_,
-            "rates": rounds.rates(round_),
-            "page": page_of(missing, request, PAGE_SIZE, count=True, count_limit=10_000),
+            "rates": rates,
+            "page": page,
             "actor": actor,
             "today": timezone.localdate(),
             "step": round_.step_on(timezone.localdate()),

@@ -3,6 +3,7 @@ WCAG 2.0, 2.1 and 2.2 A and AA rules on any page type of the portal, signed out 
 persona that sees the page, in English and in Arabic (right to left); forms are scanned empty
 and with their errors, and the error pages (404, 429, 503) as the portal really answers them."""
 
+import datetime as dt
 from pathlib import Path
 from unittest import mock
 
@@ -14,7 +15,8 @@ from django.test import Client
 
 from actors.models import Actor, Coalition, SourceDocument
 from actors.models.joins import JoinRequest
-from reviews.models import Comment, Objective, Pledge, ReviewCycle
+from reviews import services
+from reviews.models import Comment, IndicatorActual, Objective, Pledge, ReportingRound, ReviewCycle
 from tests.factories import (
     CommentFactory,
     FlagFactory,
@@ -144,8 +146,50 @@ def conversation(long_pledge, contributor_a):
     return long_pledge
 
 
+def _measure(pledge):
+    """Two indicators on the pledge, one with a value its first progress report gave."""
+    result = services.result_save(
+        pledge=pledge,
+        by=None,
+        data={
+            "statement": "More workers with a written contract",
+            "indicators": [
+                {
+                    "name": "Workers with a written contract",
+                    "unit": "number",
+                    "baseline_value": 120,
+                    "baseline_date": dt.date(2025, 1, 1),
+                    "target_value": 600,
+                    "target_date": dt.date(2028, 12, 31),
+                    "by_sex": True,
+                },
+                {"name": "Fees refunded", "unit": "percentage", "target_value": 90},
+            ],
+        },
+    )
+    update = pledge.progress_updates.first()
+    if update is not None:
+        IndicatorActual.objects.create(
+            indicator=result.indicators.first(), update=update, period_end=update.date, value=250
+        )
+    return result
+
+
+def _open_round():
+    today = dt.date.today()
+    return ReportingRound.objects.create(
+        cycle=ReviewCycle.objects.get(slug="imrf-2026"),
+        name="IMRF 2026 progress round",
+        slug="imrf-2026-progress",
+        opens_on=today - dt.timedelta(days=10),
+        closes_on=today + dt.timedelta(days=20),
+    )
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_public_pages_have_no_wcag_violations(scan, language, conversation):
+    _measure(conversation)
+    round_ = _open_round()
     objective = Objective.objects.get(number=7)
     cycle = ReviewCycle.objects.get(slug="imrf-2026")
     actor = Actor.objects.filter(slug="organisation-a").get()
@@ -182,6 +226,8 @@ def test_public_pages_have_no_wcag_violations(scan, language, conversation):
         "/search/?q=provinse",
         "/dashboard/",
         "/map/",
+        "/rounds/",
+        f"/rounds/{round_.slug}/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
@@ -230,6 +276,7 @@ def test_a_contributors_pages_and_forms_have_no_wcag_violations(
 ):
     comment = Comment.objects.filter(pledge=conversation, parent=None).get()
     draft = PledgeFactory(lead=contributor_a.memberships.get().actor, title="A draft")
+    result = _measure(draft)
     visitor = scan(language, contributor_a)
 
     for path in [
@@ -237,6 +284,8 @@ def test_a_contributors_pages_and_forms_have_no_wcag_violations(
         "/pledges/new/",
         f"/pledges/{draft.pk}/",
         f"/pledges/{draft.pk}/edit/",
+        f"/pledges/{draft.pk}/results/new/",
+        f"/pledges/{draft.pk}/results/{result.pk}/",
         "/accounts/organisations/",
         "/accounts/organisations/propose/",
         "/accounts/profile/",
@@ -259,6 +308,14 @@ def test_a_contributors_pages_and_forms_have_no_wcag_violations(
     visitor.goto(f"/comments/{comment.pk}/flag/")
     visitor.submit_without_browser_checks("main form.stacked-form")
     visitor.check("flag form with errors")
+
+    page = visitor.goto(f"/pledges/{draft.pk}/results/new/")
+    page.fill("input[name=statement]", "")
+    page.fill("input[name='indicators-0-name']", "A percentage too high")
+    page.select_option("select[name='indicators-0-unit']", "percentage")
+    page.fill("input[name='indicators-0-target_value']", "150")
+    visitor.submit_without_browser_checks("main form.stacked-form")
+    visitor.check("expected result form with errors")
 
     visitor.goto("/accounts/organisations/propose/")
     visitor.submit_without_browser_checks("main form.stacked-form")
@@ -310,6 +367,7 @@ def test_a_focal_points_pages_have_no_wcag_violations(
         message="I run the northern office.",
     )
     submitted = PledgeFactory(lead=actor_a, title="Ready for review", submitted=True)
+    _measure(long_pledge)  # its progress form asks for the values reached
     visitor = scan(language, focal_a)
 
     for path in [
