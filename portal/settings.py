@@ -338,6 +338,16 @@ STORAGES = objectstore.storages(env, debug=DEBUG)
 EXPORT_TMP_DIR = env.str("EXPORT_TMP_DIR", default=None)
 EXPORT_XLSX_DIRECT_ROWS = env.int("EXPORT_XLSX_DIRECT_ROWS", default=5_000)
 EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
+# The IATI export of the pledges (/exports/pledges.iati.xml, reviews.exports.iati): the portal's
+# secretariat reports them, as a secondary reporter. Its IATI organisation identifier is the
+# prefix of every activity's identifier, so it must not change once published; the default is a
+# placeholder, not a registered identifier, for a portal that does not publish to IATI yet.
+IATI_ORGANISATION_IDENTIFIER = env.str("IATI_ORGANISATION_IDENTIFIER", default="XX-GCM-PORTAL")
+IATI_REPORTING_ORG_NAME = env.str(
+    "IATI_REPORTING_ORG_NAME", default="Secretariat of the GCM Review Portal"
+)
+# Its IATI OrganisationType code: 40 is Multilateral, as for a secretariat within the UN system.
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="40")
 
 # Security headers. The content security policy carries a nonce on every page and allows nothing
 # inline, nothing from another host.

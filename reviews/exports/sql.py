@@ -108,15 +108,21 @@ def rendered(column: Column, fmt: str):
     raise ValueError(column.kind)
 
 
-def selected(resource: str, params, fmt: str):
-    """The queryset of the export: the selection in a total order, as tuples ready to write."""
-    filters = params if isinstance(params, FilterSet) else selection(resource, params)
-    # By id, unless the filters chose an order (the pledges' `sort`); ending on the id, so that
-    # the order is total.
+def ordered(filters: FilterSet):
+    """The filtered selection in a total order: by id, unless the filters chose an order (the
+    pledges' `sort`), always ending on the id. A selection made distinct by a filter over a
+    relation is read again by id, so that annotations and prefetches apply to plain rows."""
     ordering = [*filters.qs.query.order_by, "pk"]
     queryset = filters.qs.order_by(*ordering)
     if getattr(queryset.query, "distinct", False):
         queryset = queryset.model.objects.filter(pk__in=queryset.values("pk")).order_by(*ordering)
+    return queryset
+
+
+def selected(resource: str, params, fmt: str):
+    """The queryset of the export: the selection in a total order, as tuples ready to write."""
+    filters = params if isinstance(params, FilterSet) else selection(resource, params)
+    queryset = ordered(filters)
     columns = columns_of(resource)
     annotated = queryset.annotate(**{f"x_{c.name}": rendered(c, fmt) for c in columns})
     return annotated.values_list(*(f"x_{c.name}" for c in columns))

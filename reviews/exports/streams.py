@@ -68,6 +68,13 @@ def json_stream(resource: str, params):
     yield _drain(buffer)
 
 
+class TextBuffer(io.StringIO):
+    """What a stream writes before it sends it, emptied one chunk at a time."""
+
+    def drain(self) -> str:
+        return _drain(self)
+
+
 def _drain(buffer: io.StringIO) -> str:
     text = buffer.getvalue()
     buffer.seek(0)

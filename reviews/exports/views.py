@@ -1,4 +1,6 @@
-"""The export addresses: /exports/<resource>.<format>, and the page and file of a large export."""
+"""The export addresses: /exports/<resource>.<format>, the page and file of a large export, and
+the descriptions of the exports for the tools that read them (their JSON Schemas, the data
+package of the CSV exports) and the pledges in the IATI Activity Standard."""
 
 import itertools
 
@@ -6,11 +8,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from reviews.exports import jobs, streams, xlsx
+from reviews.exports import datapackage, iati, jobs, schema, streams, xlsx
 from reviews.exports.columns import RESOURCES, selection
 from reviews.models import ExportJob
 
@@ -19,6 +22,7 @@ CONTENT_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+IATI_CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
 def _hardened(response):
@@ -32,11 +36,7 @@ def export(request, resource, fmt):
         raise Http404("No such export.")
     filters = selection(resource, request.GET)
     if not filters.is_valid():
-        # A filter that makes no sense would otherwise be dropped and export everything.
-        return JsonResponse(
-            {"detail": gettext("Some filters are not valid."), "errors": filters.errors},
-            status=400,
-        )
+        return _invalid(filters)
     filename = f"gcm-{resource}-{timezone.now():%Y%m%d}.{fmt}"
     if fmt == "xlsx":
         limit = settings.EXPORT_XLSX_DIRECT_ROWS
@@ -54,6 +54,55 @@ def export(request, resource, fmt):
     response = StreamingHttpResponse(
         _primed(stream(resource, filters)), content_type=CONTENT_TYPES[fmt]
     )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if fmt == "json":
+        schema_url = request.build_absolute_uri(reverse("reviews:export-schema", args=[resource]))
+        response["Link"] = f'<{schema_url}>; rel="describedby"'
+    return _hardened(response)
+
+
+def _invalid(filters):
+    # A filter that makes no sense would otherwise be dropped and export everything.
+    return JsonResponse(
+        {"detail": gettext("Some filters are not valid."), "errors": filters.errors},
+        status=400,
+    )
+
+
+@require_safe
+def export_schema(request, resource):
+    """The JSON Schema of a JSON export."""
+    if resource not in RESOURCES:
+        raise Http404("No such export.")
+    address = request.build_absolute_uri(reverse("reviews:export-schema", args=[resource]))
+    return _hardened(
+        JsonResponse(
+            schema.json_schema(resource, address),
+            content_type="application/schema+json",
+            json_dumps_params={"indent": 2},
+        )
+    )
+
+
+@require_safe
+def export_datapackage(request):
+    """The data package of the CSV exports."""
+    return _hardened(
+        JsonResponse(
+            datapackage.datapackage(request.build_absolute_uri), json_dumps_params={"indent": 2}
+        )
+    )
+
+
+@require_safe
+def export_iati(request):
+    """The selected public pledges as IATI activities, streamed."""
+    filters = selection("pledges", request.GET)
+    if not filters.is_valid():
+        return _invalid(filters)
+    stream = iati.activities_stream(filters, iati.Wording.of(request))
+    response = StreamingHttpResponse(_primed(stream), content_type=IATI_CONTENT_TYPE)
+    filename = f"gcm-pledges-{timezone.now():%Y%m%d}.iati.xml"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _hardened(response)
 

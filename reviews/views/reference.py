@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from actors.models import Actor, Coalition, SourceDocument
 from reviews import discovery, filters
-from reviews.exports import documentation
+from reviews.exports import schema as export_schema
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
@@ -161,7 +161,8 @@ def open_data(request):
         request,
         "reviews/open_data.html",
         {
-            "exports": documentation(),
+            "exports": export_schema.dictionary(),
+            "schema_version": export_schema.SCHEMA_VERSION,
             "pledge_filters": filters.documentation(),
             "xlsx_direct_rows": settings.EXPORT_XLSX_DIRECT_ROWS,
             "export_file_days": settings.EXPORT_FILE_DAYS,
