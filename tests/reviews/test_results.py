@@ -97,8 +97,10 @@ def test_a_member_adds_a_result_with_two_indicators_and_the_pledge_becomes_measu
         ("Workers with a written contract", 1, "number"),
         ("Recruitment fees refunded", 2, "percentage"),
     ]
+    before = pledge.updated_at
     pledge.refresh_from_db()
     assert pledge.measurable  # the first has a baseline and a target, each with a date
+    assert pledge.updated_at > before  # the exports date the pledge by its last change
     assert result.history.get().history_user == member
     assert Indicator.history.filter(history_user=member).count() == 2
 
