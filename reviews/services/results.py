@@ -9,6 +9,7 @@ follows its indicators.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from actors.models import User
@@ -41,10 +42,12 @@ MEASURABLE = (
 
 
 def refresh_measurable(pledge_id: int) -> bool:
-    """Set the pledge's `measurable` flag from its indicators (no history row: it is derived).
-    The statistics' receivers already saw the indicator's write that called this."""
+    """After a change of the pledge's results: its `measurable` flag, from its indicators, and
+    its last change (`updated_at`, which the exports and the IATI file date it by). No history
+    row: both are derived, and the results keep their own history. The statistics' receivers
+    already saw the indicator's write that called this."""
     measurable = Indicator.objects.filter(MEASURABLE, result__pledge_id=pledge_id).exists()
-    Pledge.objects.filter(pk=pledge_id).exclude(measurable=measurable).update(measurable=measurable)
+    Pledge.objects.filter(pk=pledge_id).update(measurable=measurable, updated_at=timezone.now())
     return measurable
 
 
