@@ -142,8 +142,9 @@ PYTHON = {
 }
 # Sums beside the counts, not keys of a group.
 AGGREGATES = {"count", "amount"}
-# The coalition counts read the coalitions first.
-EXTRA_QUERIES = {"coverage-coalition": 1, "coalition": 1}
+# The coalition counts read the coalitions first; the freshness colours ask whether a
+# reporting round is open (reviews.models.freshness).
+EXTRA_QUERIES = {"coverage-coalition": 1, "coalition": 1, "freshness": 1}
 
 FILTERS = [
     {},
