@@ -13,11 +13,13 @@ from reviews.api import (
     CycleViewSet,
     DeclarationParagraphViewSet,
     ObjectiveViewSet,
+    PledgeResultViewSet,
     PledgeViewSet,
     PrincipleViewSet,
     ProgressUpdateViewSet,
     stats_views,
 )
+from reviews.api.rounds import RoundViewSet
 from reviews.api.search import SearchView
 
 
@@ -42,8 +44,13 @@ router.register(
 router.register("actors", ActorViewSet, basename="actor")
 router.register("coalitions", CoalitionViewSet, basename="coalition")
 router.register("pledges", PledgeViewSet, basename="pledge")
+# A pledge's own: /pledges/<pledge_id>/results/ and /pledges/<pledge_id>/results/<id>/.
+router.register(
+    r"pledges/(?P<pledge_id>[0-9]+)/results", PledgeResultViewSet, basename="pledge-result"
+)
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("rounds", RoundViewSet, basename="round")
 
 stats_patterns = [
     path(f"{name}/", view, name=f"stats-{name}") for name, view in stats_views().items()

@@ -19,6 +19,11 @@ from reviews.models import (
 )
 from reviews.models.freshness import Freshness
 from reviews.models.pledges import EDITABLE_FIELDS
+from reviews.result_serializers import (
+    ExpectedResultSerializer,
+    UpdateActualSerializer,
+    actuals_field,
+)
 
 
 def written_in_field():
@@ -155,6 +160,8 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     author = EnglishCharField(
         source="author.public_name", read_only=True, default=None, allow_null=True
     )
+    # Prefetched by every queryset that reads updates for the API.
+    actuals = UpdateActualSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressUpdate
@@ -167,9 +174,10 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "language",
             "actor",
             "author",
+            "actuals",
             "created_at",
         ]
-        read_only_fields = ["id", "actor", "author", "created_at"]
+        read_only_fields = ["id", "actor", "author", "actuals", "created_at"]
 
 
 class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
@@ -182,10 +190,11 @@ class ProgressUpdateWriteSerializer(serializers.ModelSerializer):
         required=False,
     )
     language = written_in_field()
+    actuals = actuals_field()
 
     class Meta:
         model = ProgressUpdate
-        fields = ["pledge", "date", "stage", "narrative", "language", "actor"]
+        fields = ["pledge", "date", "stage", "narrative", "language", "actor", "actuals"]
         extra_kwargs = {"pledge": {"queryset": Pledge.objects.answerable()}}
 
 
@@ -203,6 +212,12 @@ class PledgeSerializer(serializers.ModelSerializer):
     cycle = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     countries = serializers.SerializerMethodField()
     freshness = serializers.SerializerMethodField()
+    measurable = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "At least one indicator has a baseline and a target, each with its value and date."
+        ),
+    )
 
     class Meta:
         model = Pledge
@@ -221,6 +236,7 @@ class PledgeSerializer(serializers.ModelSerializer):
             "status",
             "implementation_status",
             "freshness",
+            "measurable",
             "kind",
             "matches",
             "support",
@@ -250,10 +266,12 @@ class PledgeSerializer(serializers.ModelSerializer):
 
 
 class PledgeDetailSerializer(PledgeSerializer):
+    # Prefetched with their indicators and the public reports' values (the view's queryset).
+    results = ExpectedResultSerializer(many=True, read_only=True)
     progress_updates = serializers.SerializerMethodField()
 
     class Meta(PledgeSerializer.Meta):
-        fields = [*PledgeSerializer.Meta.fields, "description", "progress_updates"]
+        fields = [*PledgeSerializer.Meta.fields, "description", "results", "progress_updates"]
         read_only_fields = fields
 
     @extend_schema_field(ProgressUpdateSerializer(many=True))

@@ -1,4 +1,5 @@
-"""The reviews API, one module per topic: reference data, pledges, comments, statistics."""
+"""The reviews API, one module per topic: reference data, pledges, their results, comments,
+statistics."""
 
 from reviews.api.comments import CommentViewSet
 from reviews.api.pledges import PledgeViewSet, ProgressUpdateViewSet
@@ -8,6 +9,7 @@ from reviews.api.reference import (
     ObjectiveViewSet,
     PrincipleViewSet,
 )
+from reviews.api.results import PledgeResultViewSet
 from reviews.api.stats import stats_views
 
 __all__ = [
@@ -15,6 +17,7 @@ __all__ = [
     "CycleViewSet",
     "DeclarationParagraphViewSet",
     "ObjectiveViewSet",
+    "PledgeResultViewSet",
     "PledgeViewSet",
     "PrincipleViewSet",
     "ProgressUpdateViewSet",

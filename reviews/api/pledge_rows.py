@@ -40,6 +40,7 @@ COLUMNS = {
     "currency": "currency",
     "scope": "scope",
     "version": "version",
+    "measurable": "measurable",
     "primary_objective": "primary_objective__number",
     "cycle": "cycle__slug",
 }

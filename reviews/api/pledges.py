@@ -10,11 +10,12 @@ from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -23,6 +24,7 @@ from actors.permissions import Access
 from portal.api import ERRORS, AutoSchema, CursorPagination, require
 from reviews import permissions, search, services, stats
 from reviews.api import pledge_rows
+from reviews.api.results import results_prefetch
 from reviews.filters import PledgeSearchFilter, ProgressUpdateFilter
 from reviews.models import (
     Pledge,
@@ -75,6 +77,12 @@ class PledgeCursorPagination(CursorPagination):
         return super().get_ordering(request, queryset, view)
 
 
+def _update_prefetches(updates):
+    """Progress updates as ProgressUpdateSerializer shows them: the values they gave (all of a
+    public update's are public) too."""
+    return updates.select_related("actor", "author").prefetch_related("actuals")
+
+
 def _pledge_prefetches(queryset):
     partners = PledgePartner.objects.select_related("actor")
     return queryset.prefetch_related("principles", Prefetch("partnerships", queryset=partners))
@@ -120,10 +128,12 @@ class PledgeViewSet(
             return pledges
         # One pledge: found by id, then each action's permission predicate decides, as on the
         # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).
-        updates = ProgressUpdate.objects.public().select_related("actor", "author")
+        updates = _update_prefetches(ProgressUpdate.objects.public())
         return _pledge_prefetches(
             Pledge.objects.select_related("lead", "cycle", "primary_objective")
-        ).prefetch_related("objectives", Prefetch("progress_updates", queryset=updates))
+        ).prefetch_related(
+            "objectives", results_prefetch(), Prefetch("progress_updates", queryset=updates)
+        )
 
     def get_object(self):
         pledge = super().get_object()
@@ -237,7 +247,15 @@ class PledgeViewSet(
         return self._step(request, "reject", ReasonSerializer)
 
 
-@extend_schema_view(create=extend_schema(responses={201: ProgressUpdateSerializer, **ERRORS}))
+@extend_schema_view(
+    create=extend_schema(
+        description=_(
+            "Report progress on a published pledge (the lead's members, and those of a confirmed "
+            "partner for it), with the values its indicators reached (`actuals`)."
+        ),
+        responses={201: ProgressUpdateSerializer, **ERRORS},
+    )
+)
 class ProgressUpdateViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -252,7 +270,7 @@ class ProgressUpdateViewSet(
     schema = AutoSchema()
 
     def get_queryset(self):
-        return ProgressUpdate.objects.public().select_related("actor", "author")
+        return _update_prefetches(ProgressUpdate.objects.public())
 
     def get_serializer_class(self):
         return (
@@ -272,13 +290,17 @@ class ProgressUpdateViewSet(
             actor = Actor.objects.get(
                 pk=pledge.lead_id if pledge.lead_id in allowed else allowed[0]
             )
-        update = services.progress_update_create(
-            pledge=pledge,
-            by=request.user,
-            actor=actor,
-            date=serializer.validated_data.get("date") or timezone.localdate(),
-            stage=serializer.validated_data["stage"],
-            narrative=serializer.validated_data["narrative"],
-            language=serializer.validated_data.get("language", ""),
-        )
+        try:
+            update = services.progress_update_create(
+                pledge=pledge,
+                by=request.user,
+                actor=actor,
+                date=serializer.validated_data.get("date") or timezone.localdate(),
+                stage=serializer.validated_data["stage"],
+                narrative=serializer.validated_data["narrative"],
+                language=serializer.validated_data.get("language", ""),
+                actuals=serializer.validated_data.get("actuals", []),
+            )
+        except services.InvalidActuals as error:
+            raise exceptions.ValidationError({"actuals": error.detail}) from error
         return Response(ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED)

@@ -55,10 +55,15 @@ class FrameworkIndicator(models.Model):
 
 
 class ExpectedResultQuerySet(models.QuerySet):
-    def with_indicators(self, *, sees_hidden: bool = False):
+    def with_indicators(self, *, sees_hidden: bool = False, public: bool = False):
         """The results with their indicators, each indicator's framework entry and the actual
-        values the reader may see: three queries for all of a pledge's (or a page's) results."""
-        actuals = IndicatorActual.objects.shown(sees_hidden=sees_hidden)
+        values the reader may see (`public`: those of the public reports only, as the API and
+        the open data show them): three queries for all of a pledge's (or a page's) results."""
+        actuals = (
+            IndicatorActual.objects.public()
+            if public
+            else IndicatorActual.objects.shown(sees_hidden=sees_hidden)
+        )
         indicators = Indicator.objects.select_related("framework_indicator").prefetch_related(
             models.Prefetch("actuals", queryset=actuals)
         )

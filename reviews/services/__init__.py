@@ -45,6 +45,7 @@ from reviews.services.pledges import (
 from reviews.services.results import (
     InvalidActuals,
     InvalidResult,
+    ResultsClosed,
     result_delete,
     result_save,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "InvalidResult",
     "PledgeConflict",
     "PostingBlocked",
+    "ResultsClosed",
     "TransitionNotAllowed",
     "accepts_comments",
     "comment_delete",

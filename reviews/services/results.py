@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from actors.models import User
+from portal.access import Conflict
 from reviews.models import ExpectedResult, Indicator, IndicatorActual, Pledge
 from reviews.models.results import value_problem
 
@@ -49,6 +50,21 @@ def refresh_measurable(pledge_id: int) -> bool:
     measurable = Indicator.objects.filter(MEASURABLE, result__pledge_id=pledge_id).exists()
     Pledge.objects.filter(pk=pledge_id).update(measurable=measurable, updated_at=timezone.now())
     return measurable
+
+
+class ResultsClosed(ValidationError, Conflict):
+    """The pledge is in no state whose results may change (under review, rejected, withdrawn):
+    checked again once the pledge is locked, as a submission may have come first."""
+
+
+def _lock_open(pledge: Pledge) -> Pledge:
+    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not (locked.is_editable or locked.status == Pledge.Status.PUBLISHED):
+        raise ResultsClosed(
+            gettext("The results of a %(status)s pledge cannot be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
 
 
 class InvalidResult(ValidationError):
@@ -106,7 +122,7 @@ def result_save(
     `statement` and the `indicators`, each a dict of INDICATOR_FIELDS with the `id` of one
     it changes; an indicator of the result left out is removed (unless it has actual values).
     Errors are raised together (InvalidResult)."""
-    locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    locked = _lock_open(pledge)
     if result is None:
         if locked.results.count() >= MAX_RESULTS:
             raise InvalidResult(
@@ -173,7 +189,7 @@ def result_save(
 @transaction.atomic
 def result_delete(*, pledge: Pledge, by: User, result: ExpectedResult) -> None:
     """Remove a result and its indicators, unless a progress report gave values for them."""
-    Pledge.objects.select_for_update().get(pk=pledge.pk)
+    _lock_open(pledge)
     if IndicatorActual.objects.filter(indicator__result=result).exists():
         raise ValidationError(
             gettext("A result whose indicators have reported values cannot be removed.")

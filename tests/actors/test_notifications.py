@@ -292,6 +292,7 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
         Kind.MEMBERSHIP,
         Kind.EXPORT,
         Kind.FOLLOWED,
+        Kind.REPORTING_ROUND,
     ]
     assert all(field.initial == Frequency.IMMEDIATE for field in form.fields.values())
 

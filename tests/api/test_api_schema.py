@@ -41,7 +41,8 @@ def _expected_operations() -> set[tuple[str, str]]:
     """(path, method) of every route of the router and of the statistics."""
     expected = set()
     for prefix, viewset, _ in router.registry:
-        base = f"/api/v1/{prefix}/"
+        # A pledge's own routes (`pledges/(?P<pledge_id>[0-9]+)/results`) name their pledge.
+        base = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", f"/api/v1/{prefix}/")
         lookup = "{" + getattr(viewset, "lookup_field", "pk").replace("pk", "id") + "}"
         item = f"{base}{lookup}/"
         if hasattr(viewset, "list"):
@@ -75,6 +76,9 @@ def test_every_route_of_the_api_is_in_the_schema(served):
 
     assert documented == _expected_operations()
     assert ("/api/v1/pledges/{id}/return/", "post") in documented
+    assert ("/api/v1/pledges/{pledge_id}/results/", "post") in documented
+    assert ("/api/v1/pledges/{pledge_id}/results/{id}/", "put") in documented
+    assert ("/api/v1/pledges/{pledge_id}/results/{id}/", "patch") not in documented
     assert ("/api/v1/pledges/{id}/", "put") not in documented
     assert ("/api/v1/pledges/{id}/", "delete") not in documented
 

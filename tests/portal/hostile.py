@@ -101,6 +101,10 @@ def fill(name: str, group: str, world: dict, choices: dict):
         return world["actor_a"].slug
     if group == "partner_pk":
         return world["partner"].pk
+    if group == "pledge_id":  # a pledge's own list in the API (its results)
+        return world["published"].pk
+    if group == "result_pk":  # no such result: its pages answer 404 whatever the input
+        return 1
     if group == "pk":
         for word, key in [
             ("paragraph", "paragraph"),

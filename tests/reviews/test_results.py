@@ -371,3 +371,16 @@ def test_the_pledge_page_costs_the_same_queries_with_one_or_many_indicators(
         client.get(one.get_absolute_url())
     with django_assert_max_num_queries(len(first)):
         client.get(many.get_absolute_url())
+
+
+def test_results_close_with_the_pledge_even_when_the_page_was_opened_before(actor_a):
+    """The state is checked again once the pledge is locked: a submission may come first."""
+    pledge = PledgeFactory(lead=actor_a)
+    result = _measured(pledge)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.SUBMITTED)
+
+    with pytest.raises(services.ResultsClosed, match="submitted for review pledge"):
+        _measured(pledge)
+    with pytest.raises(services.ResultsClosed):
+        services.result_delete(pledge=pledge, by=None, result=result)
+    assert ExpectedResult.objects.filter(pledge=pledge).count() == 1
