@@ -21,6 +21,7 @@ from reviews.api import (
 )
 from reviews.api.rounds import RoundViewSet
 from reviews.api.search import SearchView
+from reviews.api.spreadsheets import PledgeSpreadsheetViewSet
 
 
 class SchemaView(SpectacularAPIView):
@@ -43,6 +44,8 @@ router.register(
 )
 router.register("actors", ActorViewSet, basename="actor")
 router.register("coalitions", CoalitionViewSet, basename="coalition")
+# Before "pledges": its detail route would take "spreadsheet" for an id.
+router.register("pledges/spreadsheet", PledgeSpreadsheetViewSet, basename="pledge-spreadsheet")
 router.register("pledges", PledgeViewSet, basename="pledge")
 # A pledge's own: /pledges/<pledge_id>/results/ and /pledges/<pledge_id>/results/<id>/.
 router.register(

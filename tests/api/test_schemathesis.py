@@ -23,7 +23,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from actors.models import ApiToken, Coalition
-from reviews.models import Comment, DeclarationParagraph, Pledge, PledgePartner, ProgressUpdate
+from reviews.models import (
+    Comment,
+    DeclarationParagraph,
+    Pledge,
+    PledgePartner,
+    ProgressUpdate,
+    ReportingRound,
+)
 from reviews.services import comments as comment_services
 from tests.api.conftest import set_throttle_rates
 from tests.factories import (
@@ -100,7 +107,11 @@ REAL_IDS: dict[str, list] = {}
 
 def _read_real_ids() -> dict[str, list]:
     return {
+        # Before the pledges: a prefix of theirs, whose one parameter is an organisation's slug.
+        "/api/v1/pledges/spreadsheet/": ["organisation-a", "organisation-b"],
         "/api/v1/pledges/": list(Pledge.objects.values_list("pk", flat=True)),
+        "/api/v1/rounds/": list(ReportingRound.objects.values_list("slug", flat=True))
+        or ["no-such-round"],
         "/api/v1/comments/": list(Comment.objects.values_list("pk", flat=True)),
         "/api/v1/progress-updates/": list(ProgressUpdate.objects.values_list("pk", flat=True)),
         "/api/v1/declaration-paragraphs/": list(

@@ -107,6 +107,9 @@ def _routes(w):
         "reviews:export-schema": (PAGE, ["pledges"]),
         "reviews:export-datapackage": (PAGE, []),
         "reviews:export-iati": (PAGE, []),
+        "reviews:spreadsheet": (FORM, []),
+        "reviews:spreadsheet-template": (PAGE, [slug]),
+        "reviews:spreadsheet-confirm": (ACTION, []),
         "actors:actor-list": (PAGE, []),
         "actors:actor-detail": (PAGE, [slug]),
         "actors:join": (FORM, [slug]),
@@ -139,6 +142,8 @@ def _site_route_names(patterns=None, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace in ("reviews", "actors", "feeds"):
                 yield from _site_route_names(pattern.url_patterns, pattern.namespace)
+            elif pattern.namespace is None and namespace:  # an app's own module, included
+                yield from _site_route_names(pattern.url_patterns, namespace)
         elif pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 

@@ -220,7 +220,8 @@ def test_a_page_number_still_pages_by_offset(client, actor_a):
 # proposed organisations; "My pledges" the pledges of the person's organisations and the
 # partnerships they are asked to confirm.
 
-LIST_QUERIES = 7
+# And whether a reporting round is open, for the cards' colours (reviews.models.freshness).
+LIST_QUERIES = 8
 QUEUE_QUERIES = 7
 MINE_QUERIES = 4
 
