@@ -99,7 +99,7 @@ def path_of(indicator: Indicator, actuals) -> Path:
         points.append(
             Point(
                 "target",
-                gettext("Target"),
+                pgettext("an indicator's target", "Target"),
                 indicator.target_date,
                 indicator.target_value,
                 worded(indicator, indicator.target_value),

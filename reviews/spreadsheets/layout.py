@@ -4,7 +4,7 @@ portal's, the limits an upload is held to, and an error that names its cell ("Q7
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from xlsxwriter.utility import xl_col_to_name
 
@@ -42,7 +42,7 @@ COLUMNS = [
     Column("indicator_name", _("Indicator"), width=32),
     Column("unit", _("Unit")),
     Column("baseline", _("Baseline")),
-    Column("target", _("Target")),
+    Column("target", pgettext_lazy("an indicator's target", "Target")),
     Column("latest", _("Latest value")),
     Column("round", _("Open round"), width=24),
     Column("deadline", _("Deadline")),
