@@ -77,7 +77,8 @@ def api_lists() -> list[Page]:
             args=(lambda c: [c.own_pledge]) if "(?P<" in prefix else (lambda c: []),
             api=True,
         )
-        for prefix, _, basename in router.registry
+        for prefix, viewset, basename in router.registry
+        if hasattr(viewset, "list")  # not an upload's endpoint (the spreadsheets')
     ]
     return [*pages, Page("api pledges (signed in)", "api:pledge-list", persona="focal", api=True)]
 
@@ -159,6 +160,7 @@ def timed_pages() -> list[Page]:
             uncached=True,
         ),
         Page("reporting round (API)", "api:round-detail", args=lambda c: [c.round], api=True),
+        Page("spreadsheet round trip page (focal point)", "reviews:spreadsheet", persona="focal"),
         # Dashboards of later issues go here.
     ]
 

@@ -265,14 +265,39 @@ class PledgeSerializer(serializers.ModelSerializer):
         return value.value if value else None
 
 
+class SubmissionCheckSerializer(serializers.Serializer):
+    """What a draft or returned pledge still lacks before it can be submitted (by field), and
+    what would make it specific and measurable (advice that does not stop a submission)."""
+
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class PledgeDetailSerializer(PledgeSerializer):
     # Prefetched with their indicators and the public reports' values (the view's queryset).
     results = ExpectedResultSerializer(many=True, read_only=True)
     progress_updates = serializers.SerializerMethodField()
+    submission_check = serializers.SerializerMethodField()
 
     class Meta(PledgeSerializer.Meta):
-        fields = [*PledgeSerializer.Meta.fields, "description", "results", "progress_updates"]
+        fields = [
+            *PledgeSerializer.Meta.fields,
+            "description",
+            "results",
+            "progress_updates",
+            "submission_check",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(SubmissionCheckSerializer(allow_null=True))
+    def get_submission_check(self, pledge):
+        """The submission check of a draft or returned pledge (the page's), null otherwise."""
+        if not pledge.is_editable:
+            return None
+        return {
+            "errors": pledge.submission_errors(),
+            "warnings": pledge.submission_warnings(),
+        }
 
     @extend_schema_field(ProgressUpdateSerializer(many=True))
     def get_progress_updates(self, pledge):

@@ -384,3 +384,20 @@ def test_results_close_with_the_pledge_even_when_the_page_was_opened_before(acto
     with pytest.raises(services.ResultsClosed):
         services.result_delete(pledge=pledge, by=None, result=result)
     assert ExpectedResult.objects.filter(pledge=pledge).count() == 1
+
+
+def test_the_api_gives_a_drafts_submission_check_with_its_advice(actor_a, member):
+    from rest_framework.test import APIClient
+
+    draft = PledgeFactory(lead=actor_a, summary="")
+    published = PledgeFactory(lead=actor_a, published=True)
+    api = APIClient()
+    api.force_authenticate(member)
+
+    check = api.get(reverse("api:pledge-detail", args=[draft.pk])).json()["submission_check"]
+    shown = api.get(reverse("api:pledge-detail", args=[published.pk])).json()
+
+    assert check["errors"] == {"summary": ["Write a one-line summary."]}
+    assert check["warnings"] == draft.submission_warnings()
+    assert check["warnings"][0].startswith("No indicator measures the pledge")
+    assert shown["submission_check"] is None
