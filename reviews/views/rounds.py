@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from actors.models import Actor
 from portal.pagination import page_of
 from reviews import rounds
-from reviews.models import ReportingRound
+from reviews.models import Pledge, ReportingRound
 
 PAGE_SIZE = 50
 
@@ -28,15 +29,23 @@ def round_list(request):
 def round_detail(request, slug):
     round_ = get_object_or_404(ReportingRound.objects.select_related("cycle"), slug=slug)
     rates = rounds.rates(round_)
-    missing = rounds.unreported(round_)
+    missing = rates.missing
     actor = request.GET.get("actor", "")
-    counted = rates.overall
     if actor:
-        missing = missing.filter(lead__slug=actor)
-        counted = next((rate for rate in rates.actors if rate.key == actor), None)
-    page = page_of(missing, request, PAGE_SIZE)
-    # How many are missing, from the round's cached rates (no count of the list).
-    page.count, page.count_capped = (counted.missing if counted else 0), False
+        # (A NUL, which PostgreSQL cannot compare, is no organisation's slug.)
+        named = Actor.objects.filter(slug=actor.replace("\x00", ""))
+        lead = named.values_list("pk", flat=True).first() if "\x00" not in actor else None
+        missing = [pair for pair in missing if pair[1] == lead]
+    page = page_of([pk for pk, _lead in missing], request, PAGE_SIZE)
+    found = Pledge.objects.filter(pk__in=page.rows).select_related("lead")
+    shown = {
+        pledge.pk: pledge
+        for pledge in found.only(
+            "id", "title", "language", "last_reported_at", "lead__name", "lead__slug"
+        )
+    }
+    page.rows = [shown[pk] for pk in page.rows if pk in shown]
+    page.count = len(missing)
     return render(
         request,
         "reviews/round_detail.html",

@@ -350,3 +350,16 @@ def test_the_api_lists_the_rounds_and_gives_a_rounds_rates(field):
         field["pledges"]["a"].lead.slug: 2,
         field["pledges"]["b"].lead.slug: 1,
     }
+
+
+def test_the_round_page_pages_the_missing_and_takes_any_actor_parameter(client, field):
+    round_ = _round()
+    with _at(dt.date(2026, 5, 5)):
+        for value in ["", "no-such-organisation", "a\x00b", "%00"]:
+            response = client.get(round_.get_absolute_url(), {"actor": value})
+            assert response.status_code == 200
+        assert (
+            list(client.get(round_.get_absolute_url(), {"actor": "nobody"}).context["page"]) == []
+        )
+        second = client.get(round_.get_absolute_url(), {"page": 2})
+    assert second.status_code == 200 and list(second.context["page"]) == []
