@@ -105,6 +105,14 @@ def results_access(user, pledge: Pledge) -> Access:
     )
 
 
+def spreadsheet_access(user, actor) -> Access:
+    """An organisation's spreadsheet of pledges (reviews.spreadsheets) is for its members,
+    contributors and focal points; for anyone else it does not exist."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    return Access.ALLOW if actor.pk in memberships_by_actor(user) else Access.NOT_FOUND
+
+
 def submit_access(user, pledge: Pledge) -> Access:
     return _require(
         user,

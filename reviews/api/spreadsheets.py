@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from actors.models import Actor
 from portal.api import ERRORS, SLUG, AutoSchema, require
-from reviews import spreadsheets
+from reviews import permissions, spreadsheets
 from reviews.models import Pledge
 
 STAGES = Pledge.ImplementationStatus.choices
@@ -161,7 +161,7 @@ class PledgeSpreadsheetViewSet(viewsets.ViewSet):
         actor = Actor.objects.filter(slug=slug).first()
         if actor is None:
             raise exceptions.NotFound()
-        require(request, spreadsheets.organisation_access(request.user, actor), "template")
+        require(request, permissions.spreadsheet_access(request.user, actor), "template")
         response = HttpResponse(
             spreadsheets.template(request.user, actor), content_type=spreadsheets.XLSX_TYPE
         )

@@ -13,7 +13,6 @@ and confirmation (`uploads`); the API (reviews.api.spreadsheets) takes it again 
 an upload kept between preview and confirmation; `forms`: the site's forms.
 """
 
-from reviews.spreadsheets.current import organisation_access
 from reviews.spreadsheets.layout import MAX_BYTES, MAX_ROWS, XLSX_TYPE, CellError
 from reviews.spreadsheets.planning import Plan, PlanChanged, PlannedReport, apply, plan
 from reviews.spreadsheets.reading import Row, Sheet, SpreadsheetRefused, read
@@ -31,7 +30,6 @@ __all__ = [
     "Sheet",
     "SpreadsheetRefused",
     "apply",
-    "organisation_access",
     "plan",
     "read",
     "template",

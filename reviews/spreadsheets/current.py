@@ -6,7 +6,6 @@ file with it."""
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from actors.models import Actor
-from actors.permissions import Access, memberships_by_actor
 from reviews.models import (
     Indicator,
     IndicatorActual,
@@ -15,14 +14,6 @@ from reviews.models import (
     ProgressUpdate,
     ReportingRound,
 )
-
-
-def organisation_access(user, actor: Actor) -> Access:
-    """An organisation's spreadsheet is for its members (contributors and focal points); for
-    anyone else it does not exist."""
-    if not user.is_authenticated:
-        return Access.LOGIN_REQUIRED
-    return Access.ALLOW if actor.pk in memberships_by_actor(user) else Access.NOT_FOUND
 
 
 def _last_shown(field: str):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from actors.models import Actor
 from actors.permissions import memberships_by_actor
 from portal.access import enforce, require_page_or_form, sign_in_first
-from reviews import spreadsheets
+from reviews import permissions, spreadsheets
 from reviews.spreadsheets import uploads
 from reviews.spreadsheets.forms import ConfirmForm, UploadForm
 
@@ -76,7 +76,7 @@ def spreadsheet_template(request, slug):
     actor = Actor.objects.filter(slug=slug).first()
     if actor is None:
         raise Http404("No such organisation.")
-    if denial := enforce(request, spreadsheets.organisation_access(request.user, actor), slug):
+    if denial := enforce(request, permissions.spreadsheet_access(request.user, actor), slug):
         return denial
     response = HttpResponse(
         spreadsheets.template(request.user, actor), content_type=spreadsheets.XLSX_TYPE
