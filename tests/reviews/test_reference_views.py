@@ -78,8 +78,8 @@ def grow_reference_data():
 # Each kind of curated record on a page costs one query more for its citations, however many.
 # The pages' pledge figures (reviews.discovery), counted with nothing cached, add: home 6 (the
 # cycle's filter, its coverage, total and countries; the newest pledges' total; the progress
-# reports), an objective 4 and a cycle 4 (its filter, the total, its round tables' and
-# paragraphs' counts), an actor 7 (its filter, its coverage, its kind's and its coalitions',
+# reports), an objective 4 and a cycle 6 (its filter, the total, its round tables' and
+# paragraphs' counts and their newest pledges' ids), an actor 7 (its filter, its coverage, its kind's and its coalitions',
 # the coalitions, its total), a coalition 2 (its filter, the total). No pledge: no cards.
 PAGES = [
     ("home", [], 11),
@@ -87,7 +87,7 @@ PAGES = [
     ("reviews:objective-detail", [8], 13),
     ("reviews:principle-list", [], 2),
     ("reviews:cycle-list", [], 3),
-    ("reviews:cycle-detail", ["imrf-2022"], 13),
+    ("reviews:cycle-detail", ["imrf-2022"], 15),
     ("reviews:timeline", [], 2),
     ("reviews:source-list", [], 1),
     ("reviews:source-detail", ["a-res-73-195"], 8),
