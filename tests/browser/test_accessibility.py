@@ -4,9 +4,11 @@ persona that sees the page, in English and in Arabic (right to left); forms are 
 and with their errors, and the error pages (404, 429, 503) as the portal really answers them."""
 
 import datetime as dt
+import io
 from pathlib import Path
 from unittest import mock
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -15,8 +17,16 @@ from django.test import Client
 
 from actors.models import Actor, Coalition, SourceDocument
 from actors.models.joins import JoinRequest
-from reviews import services
-from reviews.models import Comment, IndicatorActual, Objective, Pledge, ReportingRound, ReviewCycle
+from reviews import services, spreadsheets
+from reviews.models import (
+    Comment,
+    Indicator,
+    IndicatorActual,
+    Objective,
+    Pledge,
+    ReportingRound,
+    ReviewCycle,
+)
 from tests.factories import (
     CommentFactory,
     FlagFactory,
@@ -357,9 +367,25 @@ def test_the_pages_of_a_user_without_organisation_have_no_wcag_violations(
     visitor.assert_clean()
 
 
+def _filled_template(user, actor, pledge, value) -> bytes:
+    """The organisation's spreadsheet, with a report on the pledge giving `value` for its
+    percentage indicator (over 100: an error the preview names by its cell)."""
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheets.template(user, actor)))
+    sheet = workbook.worksheets[0]
+    fees = Indicator.objects.get(result__pledge=pledge, unit="percentage").pk
+    for row in range(2, sheet.max_row + 1):
+        if sheet[f"A{row}"].value == pledge.pk and sheet[f"D{row}"].value == fees:
+            sheet[f"P{row}"] = "in-progress"
+            sheet[f"Q{row}"] = "Most recruitment fees were refunded."
+            sheet[f"R{row}"] = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_focal_points_pages_have_no_wcag_violations(
-    scan, language, focal_a, actor_a, long_pledge
+    scan, language, focal_a, actor_a, long_pledge, tmp_path
 ):
     JoinRequest.objects.create(
         user=VerifiedUserFactory(display_name="Joy Joiner"),
@@ -385,6 +411,18 @@ def test_a_focal_points_pages_have_no_wcag_violations(
     visitor.check("pledge with the progress form open")
     visitor.submit_without_browser_checks(f"form[action$='/pledges/{long_pledge.pk}/progress/']")
     visitor.check("progress form with errors")
+
+    # The spreadsheet round trip: its page, a preview with errors, a preview to confirm.
+    visitor.visit("/pledges/mine/spreadsheet/")
+    for label, value in [("spreadsheet preview with errors", 150), ("spreadsheet preview", 40)]:
+        path = tmp_path / f"{value}.xlsx"
+        path.write_bytes(_filled_template(focal_a, actor_a, long_pledge, value))
+        page = visitor.goto("/pledges/mine/spreadsheet/")
+        page.set_input_files("main form input[type=file]", str(path))
+        page = visitor.submit_without_browser_checks("main form[enctype='multipart/form-data']")
+        assert page.locator("main h1").count() == 1
+        assert page.locator("#cells-heading").count() == (value > 100)  # the preview, shown
+        visitor.check(label)
 
     visitor.assert_clean()
 
