@@ -231,7 +231,7 @@ def send_reminders(day: dt.date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def _send_step(round_: ReportingRound, step: str) -> int:
-    pending = round_.due_pledges().exclude(round_.reported_condition())
+    pending = unreported(round_)  # the page's list: one definition of who still owes a report
     people = _recipients(pending)
     done = set(
         RoundReminder.objects.filter(round=round_, step=step).values_list("user_id", "pledge_id")

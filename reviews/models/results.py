@@ -25,6 +25,16 @@ from reviews.models.progress import ProgressUpdate, public_update_q
 VALUE_DIGITS, VALUE_PLACES = 18, 4
 
 
+# A measurable indicator, in SQL: a baseline and a target, each with its value and date (as
+# Indicator.is_measurable says it of one indicator in Python).
+MEASURABLE = (
+    Q(baseline_value__isnull=False)
+    & Q(baseline_date__isnull=False)
+    & Q(target_value__isnull=False)
+    & Q(target_date__isnull=False)
+)
+
+
 class FrameworkIndicatorQuerySet(SourcedQuerySet):
     def get_by_natural_key(self, framework, code):
         return self.get(framework=framework, code=code)

@@ -8,14 +8,13 @@ follows its indicators.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from actors.models import User
 from portal.access import Conflict
 from reviews.models import ExpectedResult, Indicator, IndicatorActual, Pledge
-from reviews.models.results import value_problem
+from reviews.models.results import MEASURABLE, value_problem
 
 # What the form and the API may set on an indicator (the result and the position are the
 # service's).
@@ -33,13 +32,6 @@ INDICATOR_FIELDS = [
 # A pledge holds this many results, and a result this many indicators, at most.
 MAX_RESULTS = 20
 MAX_INDICATORS = 20
-
-MEASURABLE = (
-    Q(baseline_value__isnull=False)
-    & Q(baseline_date__isnull=False)
-    & Q(target_value__isnull=False)
-    & Q(target_date__isnull=False)
-)
 
 
 def refresh_measurable(pledge_id: int) -> bool:
