@@ -20,7 +20,12 @@ class SearchChoiceSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
-    capped = serializers.BooleanField(help_text="The count stopped at 10,000: at least that many.")
+    capped = serializers.BooleanField(
+        help_text=(
+            "At least that many: the count stopped at 1,000, or (a facet's) counted the first "
+            "1,000 pledges found only."
+        )
+    )
     chosen = serializers.BooleanField()
 
 
@@ -80,7 +85,8 @@ DESCRIPTION = (
     "any; with `type`, a page of that type, with `next` and `previous`. The pledge list's "
     "filters (`objective`, `actor_kind`, `region`, `country`, `cycle`, `status`, `language`, …) "
     "narrow the pledges by the same names and values, and `facets` counts what each value "
-    "would leave (each count equals the pledge list's count with that filter added). When "
+    "would leave (each count equals the pledge list's count with that filter added, counted over "
+    "the first 1,000 pledges found: beyond, `capped` marks a count as at least that many). When "
     "nothing is found, `suggestion` may propose the words corrected."
 )
 PARAMETERS = [

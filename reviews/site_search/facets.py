@@ -5,12 +5,18 @@ country, cycle, status, language).
 A facet's value is the pledge list's filter of the same name and value (reviews.filters), so a
 count is exactly what `PledgeFilter` with that value added counts: each facet is counted over
 the selection with every chosen filter but its own (choosing another value of it replaces the
-one chosen), grouped by its values in one query for all seven facets (a UNION ALL of seven
-grouped counts), as reviews.stats counts them: by the pledge–objective rows for objectives, by
-each country a pledge concerns or its lead is of for countries. The counts are cached with the
-statistics, under their token, which every change of a pledge replaces.
+one chosen), grouped by its values, as reviews.stats counts them: by the pledge–objective rows
+for objectives, by each country a pledge concerns or its lead is of for countries. The counts are
+cached with the statistics, under their token, which every change of a pledge replaces.
+
+A facet counts at most `limit` pledges of its selection (the search counts each kind as far):
+of a common word's ten thousand pledges, it counts the first thousand the database finds, each
+count then "at least" (`Choice.capped`), and the pledge list each value links to counts them
+all. Counting every match made a common word's search five times as slow at 100,000 pledges as
+at 1,000; a selection under the limit is counted exactly.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, TextField, Value
@@ -36,7 +42,7 @@ class Choice:
     count: int
     url: str
     chosen: bool = False
-    capped: bool = False  # the count stopped at the limit: at least `count`
+    capped: bool = False  # the count stopped at the limit, or counted a sample: at least `count`
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Facet:
     label: str
     choices: tuple[Choice, ...]
     clear_url: str = ""  # the search without this facet's value, when one is chosen
+    sampled: bool = False  # counted over the first pledges found only: each count "at least"
 
     @property
     def shown(self) -> tuple[Choice, ...]:
@@ -70,6 +77,11 @@ def without(pledge_filter: PledgeFilter, name: str) -> QuerySet:
     return queryset.order_by()
 
 
+def _first(queryset: QuerySet, limit: int) -> QuerySet:
+    """The pledges of a selection, at most `limit` of them (the first the database finds)."""
+    return Pledge.objects.filter(pk__in=queryset.values("pk")[:limit]).order_by()
+
+
 def _grouped(rows: QuerySet, facet: str, key: str, extra: str | None = None) -> QuerySet:
     # (facet, value, a second column, count) of one facet, as a UNION of them reads them.
     text = TextField()
@@ -81,6 +93,25 @@ def _grouped(rows: QuerySet, facet: str, key: str, extra: str | None = None) -> 
         .values_list(Value(facet, output_field=text), "facet_key", "facet_extra", "facet_count")
     )
 
+
+def _size(rows: QuerySet, facet: str) -> QuerySet:
+    # (SIZE, facet, None, how many pledges its counts read): the row that says it was capped.
+    text = TextField()
+    return (
+        rows.order_by()
+        .values(facet_key=Value(facet, output_field=text))
+        .annotate(facet_count=Count("*"))
+        .values_list(
+            Value(SIZE, output_field=text),
+            "facet_key",
+            Value(None, output_field=text),
+            "facet_count",
+        )
+    )
+
+
+# The facet of the rows that say how many pledges each facet counted.
+SIZE = "#size"
 
 # The pledge's columns each facet is counted by: its value, and a second one (the value's label,
 # or, for countries, the lead's country: a pledge counts under those it concerns and its lead's).
@@ -94,60 +125,94 @@ COLUMNS = {
 }
 
 
-def _shared_rows(pledge_filter: PledgeFilter, names: list[str]) -> list[tuple]:
-    """The facets none of whose values is chosen, counted over the whole selection in one
-    scan: grouped by all their columns at once, and added up here per facet."""
-    columns = sorted({column for name in names for column in COLUMNS[name] if column})
-    aliases = {f"facet_{n}": Cast(column, TextField()) for n, column in enumerate(columns)}
-    alias_of = dict(zip(columns, aliases, strict=True))
-    combinations = (
-        without(pledge_filter, "").values(**aliases).annotate(facet_count=Count("*")).order_by()
+def _shared_rows(pledge_filter: PledgeFilter, names: list[str], limit: int):
+    """(the pks read, rows) of the facets `names`, none of whose values is chosen, counted over
+    the selection's first `limit` pledges, read in one query (their columns, added up here per
+    facet: grouping them in the database read each pledge twice); with a SIZE row for each of
+    `names`, and one for the selection itself ("")."""
+    columns = sorted(
+        {column for name in names if name in COLUMNS for column in COLUMNS[name] if column}
     )
-    totals: dict[tuple, int] = {}
-    for combination in combinations:
+    read = list(without(pledge_filter, "").values_list("pk", *columns)[:limit])
+    totals: Counter = Counter()
+    for row in read:
+        value = dict(zip(columns, row[1:], strict=True))
         for name in names:
-            key, extra = COLUMNS[name]
-            found = (
-                name,
-                combination[alias_of[key]],
-                combination[alias_of[extra]] if extra else None,
-            )
-            totals[found] = totals.get(found, 0) + combination["facet_count"]
-    return [(*found, count) for found, count in totals.items()]
+            if name in COLUMNS:
+                key, extra = COLUMNS[name]
+                totals[name, _text(value[key]), _text(value[extra]) if extra else None] += 1
+    sizes = [(SIZE, name, None, len(read)) for name in ["", *names]]
+    return [row[0] for row in read], [(*found, n) for found, n in totals.items()] + sizes
 
 
-def _count_rows(pledge_filter: PledgeFilter) -> list[tuple]:
-    """(facet, value, second column, count) rows of every facet, in two queries: the facets
-    with a chosen value, each over the selection without it, and the objectives (counted by
-    their pledge–objective rows) in one UNION ALL; every other facet in one grouped scan of
-    the selection (a scan for each took seven times as long at 100,000 pledges)."""
-    chosen = [name for name in COLUMNS if _chosen_value(pledge_filter, name)]
-    through = Pledge.objectives.through.objects.filter(
-        pledge_id__in=without(pledge_filter, "objective").values("pk")
-    )
-    first = _grouped(through, "objective", "objective__number", "objective__short_label")
-    rest = [_grouped(without(pledge_filter, name), name, *COLUMNS[name]) for name in chosen]
-    rows = [tuple(row) for row in first.union(*rest, all=True).order_by()]
-    shared = [name for name in COLUMNS if name not in chosen]
-    return rows + (_shared_rows(pledge_filter, shared) if shared else [])
+def _text(value) -> str | None:
+    # A column's value as the grouped counts read it (countries: "FR,SN", as the database casts).
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return str(value)
 
 
-def counts(pledge_filter: PledgeFilter, data) -> dict[str, dict[str, tuple[int, str]]]:
-    """{facet: {value: (count, label or "")}} of a valid filter, from the statistics' cache
-    when no pledge changed since."""
-    key = stats.cache_key("search-facets", data)
+def _count_rows(pledge_filter: PledgeFilter, limit: int) -> list[tuple]:
+    """(facet, value, second column, count) rows of every facet, in two queries: the first
+    `limit` pledges of the selection with the columns of the facets none of whose values is
+    chosen, added up here; then, in one UNION ALL, the objectives of those pledges (counted by
+    their pledge–objective rows) and each facet with a chosen value, over the first `limit`
+    pledges of the selection without it. SIZE rows say how many pledges each facet read (the
+    objectives', when none is chosen, is the selection's)."""
+    chosen = [name for name in FACETS if _chosen_value(pledge_filter, name)]
+    shared = [name for name in FACETS if name not in chosen]
+    pks, rows = _shared_rows(pledge_filter, shared, limit)
+    through = Pledge.objectives.through.objects
+    parts = []
+    if "objective" in chosen:
+        objectives = without(pledge_filter, "objective").values("pk")[:limit]
+        through = through.filter(pledge_id__in=objectives)
+        parts.append(_size(_first(without(pledge_filter, "objective"), limit), "objective"))
+    else:
+        through = through.filter(pledge_id__in=pks)
+    if "objective" in chosen or pks:
+        parts.append(_grouped(through, "objective", "objective__number", "objective__short_label"))
+    for name in chosen:
+        if name != "objective":
+            chosen_rows = _first(without(pledge_filter, name), limit)
+            parts += [_grouped(chosen_rows, name, *COLUMNS[name]), _size(chosen_rows, name)]
+    if parts:
+        first, *rest = parts
+        rows += [tuple(row) for row in first.union(*rest, all=True).order_by()]
+    return rows
+
+
+@dataclass(frozen=True)
+class Counts:
+    found: dict[str, dict[str, tuple[int, str]]]  # {facet: {value: (count, label or "")}}
+    sampled: frozenset[str]  # the facets that read `limit` pledges and may have more
+    selected: int  # the pledges of the selection, up to `limit`
+
+
+def counts(pledge_filter: PledgeFilter, data, limit: int) -> Counts:
+    """The facets' counts of a valid filter, from the statistics' cache when no pledge changed
+    since."""
+    key = stats.cache_key(f"search-facets-{limit}", data)
     seconds = stats.FRESHNESS_SECONDS if data.get("freshness") else stats.CACHE_SECONDS
-    rows = stats.remembered(key, lambda: _count_rows(pledge_filter), seconds)
+    rows = stats.remembered(key, lambda: _count_rows(pledge_filter, limit), seconds)
     found: dict[str, dict[str, tuple[int, str]]] = {name: {} for name in FACETS}
+    sampled, selected = set(), 0
     for facet, value, extra, count in rows:
-        if facet == "country":
+        if facet == SIZE:
+            if count >= limit:
+                sampled.add(value)
+            if not value:
+                selected = count
+        elif facet == "country":
             # A pledge once under each country it concerns or its lead is of (the filter's rule).
             for code in {*filter(None, (value or "").split(",")), *filter(None, [extra])}:
                 before = found[facet].get(code, (0, ""))[0]
                 found[facet][code] = (before + count, "")
         elif value:
             found[facet][value] = (count, extra or "")
-    return found
+    return Counts(found, frozenset(sampled), selected)
 
 
 def _chosen_value(pledge_filter: PledgeFilter, name: str) -> str:
@@ -181,11 +246,12 @@ def _order(name: str, choices: list[Choice]) -> list[Choice]:
     return sorted(choices, key=lambda c: order.index(c.value) if c.value in order else len(order))
 
 
-def pledge_facets(pledge_filter: PledgeFilter, data, url, *, empty: bool = False) -> list[Facet]:
-    """The facets of the pledges a valid filter chooses; `url(name, value)` is the address of
-    the search with the filter `name` set to `value` (or left out, for None). `empty`: the
-    selection holds no pledge, so nothing needs counting (only a chosen value is listed)."""
-    found = {name: {} for name in FACETS} if empty else counts(pledge_filter, data)
+def pledge_facets(pledge_filter: PledgeFilter, data, url, *, limit: int):
+    """(the facets, the pledges selected up to `limit`) of the pledges a valid filter chooses,
+    each facet counted over `limit` pledges at most; `url(name, value)` is the address of the
+    search with the filter `name` set to `value` (or left out, for None)."""
+    counted = counts(pledge_filter, data, limit)
+    found, sampled = counted.found, counted.sampled
     facets = []
     for name in FACETS:
         chosen = _chosen_value(pledge_filter, name)
@@ -202,6 +268,7 @@ def pledge_facets(pledge_filter: PledgeFilter, data, url, *, empty: bool = False
                 count=count,
                 url=url(name, value),
                 chosen=value == chosen,
+                capped=name in sampled,
             )
             for value, (count, _label) in values.items()
         ]
@@ -211,6 +278,7 @@ def pledge_facets(pledge_filter: PledgeFilter, data, url, *, empty: bool = False
                 label=str(PledgeFilter.base_filters[name].label),
                 choices=tuple(_order(name, choices)),
                 clear_url=url(name, None) if chosen else "",
+                sampled=name in sampled,
             )
         )
-    return facets
+    return facets, counted.selected

@@ -8,10 +8,11 @@ results of that kind, paged by key as the lists are (portal.pagination). The ple
 filters narrow the pledges, by the same names and values (reviews.filters.PledgeFilter): given
 one, the search shows pledges.
 
-The cost of a page does not grow with the rows: a bounded count of each kind (one query for
-all of them but the pledges, whose count is the pledge list's own, cached with the statistics),
-two queries for the facets (cached alike; none when no pledge is found), and the rows shown,
-one query per kind shown (one to three for pledges, one per ranking tier the page reaches).
+The cost of a page does not grow with the rows: two queries for the facets, over the first
+COUNT_LIMIT pledges found, which also count the pledges that far (cached with the statistics;
+searching another kind, the pledges are counted by one query, cached alike), a count of every
+other kind up to COUNT_LIMIT in one query, and the rows shown, one query per kind shown (one to
+three for pledges, one per ranking tier the page reaches).
 Suggestions cost two more queries, and only when nothing is found.
 """
 
@@ -37,8 +38,11 @@ from reviews.site_search.kinds import KINDS, Hit, Kind
 PAGE_SIZE = 20
 # Results of each kind on the page of every kind.
 PREVIEW = 5
-# Each kind is counted up to this many results, as the pledge list counts its selection.
-COUNT_LIMIT = discovery.COUNT_LIMIT
+# Each kind is counted up to this many results ("1,000+"), and the facets count as many pledges
+# at most: the search is a way in, each of whose counts links to the list that counts them all
+# (the pledge list, to 10,000). Counting every match of a common word, the search of 100,000
+# pledges took five times as long as that of 1,000.
+COUNT_LIMIT = 1000
 PLEDGE = "pledge"
 
 
@@ -94,7 +98,7 @@ class Section:
 
     @property
     def shown_count(self) -> str:
-        """The count in the reader's number format, "10,000+" when it stopped at the limit."""
+        """The count in the reader's number format, "1,000+" when it stopped at the limit."""
         shown = formats.number_format(self.count, force_grouping=True)
         return f"{shown}+" if self.capped else shown
 
@@ -130,6 +134,25 @@ class Results:
     @property
     def total(self) -> int:
         return sum(choice.count for choice in self.types.choices) if self.types else 0
+
+    @property
+    def capped(self) -> bool:
+        """A kind's count stopped at the limit: the total is "at least"."""
+        return any(choice.capped for choice in self.types.choices) if self.types else False
+
+    @property
+    def shown_total(self) -> str:
+        shown = formats.number_format(self.total, force_grouping=True)
+        return f"{shown}+" if self.capped else shown
+
+    @property
+    def count_limit(self) -> str:
+        return formats.number_format(COUNT_LIMIT, force_grouping=True)
+
+    @property
+    def sampled(self) -> bool:
+        """A facet counted the first COUNT_LIMIT pledges of more: its counts are "at least"."""
+        return any(facet.sampled for facet in self.facets)
 
     @property
     def found(self) -> bool:
@@ -183,11 +206,10 @@ def _finding_nothing(words: list[str], postgresql: bool) -> list[str]:
     return [word for word in words if not any(found[(word, kind)] for kind in KINDS)]
 
 
-def _counts(pledge_filter, data, alternatives, postgresql: bool) -> dict[str, tuple[int, bool]]:
-    """{kind: (count, whether it stopped at the limit)}: the pledges' as the pledge list counts
-    them (cached with the statistics), the others' in one query, uncached (a moderator's hiding
-    of a comment or a report is not among the writes the statistics' token follows)."""
-    counts = {PLEDGE: stats.total(data, COUNT_LIMIT, pledge_filter.qs)}
+def _counts(pledges: tuple[int, bool], alternatives, postgresql: bool) -> dict:
+    """{kind: (count, whether it stopped at the limit)}: the pledges' as given, the others' in
+    one query, uncached (a moderator's hiding of a comment or a report is not among the writes
+    the statistics' token follows)."""
     others = bounded_counts(
         {
             kind.value: kind.matching(alternatives, postgresql=postgresql)
@@ -196,7 +218,7 @@ def _counts(pledge_filter, data, alternatives, postgresql: bool) -> dict[str, tu
         },
         COUNT_LIMIT,
     )
-    return counts | {name: (count, count >= COUNT_LIMIT) for name, count in others.items()}
+    return {PLEDGE: pledges} | {name: (n, n >= COUNT_LIMIT) for name, n in others.items()}
 
 
 def _suggestion(data, words: str, alternatives, postgresql: bool, using: str):
@@ -248,7 +270,20 @@ def run(request) -> Results:
     results.pledge_query = discovery.as_query(carried).urlencode()
     results.pledge_list_url = discovery.list_url(carried)
 
-    counts = _counts(pledge_filter, data, alternatives, postgresql)
+    if chosen in ("", PLEDGE):
+
+        def facet_url(name: str, value) -> str:
+            params = discovery.carried(data, name)
+            if value is not None:
+                params[name] = [value]
+            return address({**params, "type": PLEDGE})
+
+        # The facets read the selection's first pledges: how many there are, up to the limit.
+        results.facets, selected = pledge_facets(pledge_filter, data, facet_url, limit=COUNT_LIMIT)
+        pledges = (selected, selected >= COUNT_LIMIT)
+    else:
+        pledges = stats.total(data, COUNT_LIMIT, pledge_filter.qs)
+    counts = _counts(pledges, alternatives, postgresql)
 
     def kind_url(value: str) -> str:
         # Pledges keep the pledge filters; any other kind is searched by its words alone.
@@ -305,17 +340,6 @@ def run(request) -> Results:
         # The kinds whose best result ranks higher first (a title found before a text), the
         # kinds' own order between equals.
         results.sections.sort(key=lambda s: -s.hits[0].tier if s.hits else 0)
-
-    if chosen in ("", PLEDGE):
-
-        def facet_url(name: str, value) -> str:
-            params = discovery.carried(data, name)
-            if value is not None:
-                params[name] = [value]
-            return address({**params, "type": PLEDGE})
-
-        empty = not counts[PLEDGE][0]
-        results.facets = pledge_facets(pledge_filter, data, facet_url, empty=empty)
 
     if not results.found:
         results.suggestion = _suggestion(data, words, alternatives, postgresql, public.db)
