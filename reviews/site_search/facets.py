@@ -19,7 +19,7 @@ at 1,000; a selection under the limit is counted exactly.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, TextField, Value
+from django.db.models import Count, OuterRef, QuerySet, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext
 from django_countries import countries
@@ -27,7 +27,7 @@ from django_countries import countries
 from portal.filters import choices_of
 from reviews import stats
 from reviews.filters import PledgeFilter
-from reviews.models import Pledge
+from reviews.models import Objective, Pledge
 
 # The pledge list's filters offered as facets, in the order the page lists them.
 FACETS = ("objective", "actor_kind", "region", "country", "cycle", "status", "language")
@@ -125,63 +125,98 @@ COLUMNS = {
 }
 
 
+def _objectives_of_each() -> Subquery:
+    # The ids of the outer pledge's objectives, as text ("3,7,12").
+    through = Pledge.objectives.through.objects.filter(pledge_id=OuterRef("pk"))
+    ids = (
+        through.order_by()
+        .values("pledge_id")
+        .annotate(ids=StringAgg(Cast("objective_id", TextField()), delimiter=Value(",")))
+    )
+    return Subquery(ids.values("ids"), output_field=TextField())
+
+
 def _shared_rows(pledge_filter: PledgeFilter, names: list[str], limit: int):
-    """(the pks read, rows) of the facets `names`, none of whose values is chosen, counted over
-    the selection's first `limit` pledges, read in one query (their columns, added up here per
-    facet: grouping them in the database read each pledge twice); with a SIZE row for each of
-    `names`, and one for the selection itself ("")."""
+    """(rows, {objective id: count}) of the facets `names`, none of whose values is chosen,
+    counted over the selection's first `limit` pledges, read in one query (their columns as
+    text, and the ids of their objectives, added up here by combination, then per facet:
+    grouping them in the database read each pledge again for each of two groupings); with a
+    SIZE row for each of `names`, and one for the selection itself ("")."""
     columns = sorted(
         {column for name in names if name in COLUMNS for column in COLUMNS[name] if column}
     )
-    read = list(without(pledge_filter, "").values_list("pk", *columns)[:limit])
+    expressions = [Value(1), *(Cast(column, TextField()) for column in columns)]
+    if "objective" in names:
+        expressions.append(_objectives_of_each())
+    read = list(without(pledge_filter, "").values_list(*expressions)[:limit])
+    # Few combinations of the columns, and few of the objectives: each added up once.
+    combinations = Counter(row[: len(columns) + 1] for row in read)
+    position = {column: n for n, column in enumerate(columns, start=1)}
     totals: Counter = Counter()
-    for row in read:
-        value = dict(zip(columns, row[1:], strict=True))
+    for combination, count in combinations.items():
         for name in names:
             if name in COLUMNS:
                 key, extra = COLUMNS[name]
-                totals[name, _text(value[key]), _text(value[extra]) if extra else None] += 1
-    sizes = [(SIZE, name, None, len(read)) for name in ["", *names]]
-    return [row[0] for row in read], [(*found, n) for found, n in totals.items()] + sizes
+                found = combination[position[key]], combination[position[extra]] if extra else None
+                totals[(name, *found)] += count
+    by_objective: Counter = Counter()
+    if "objective" in names:
+        for ids, count in Counter(row[-1] for row in read).items():
+            for objective_id in filter(None, (ids or "").split(",")):
+                by_objective[int(objective_id)] += count
+    counted = len(read)
+    sizes = [(SIZE, name, None, counted) for name in ["", *names]]
+    return [(*found, count) for found, count in totals.items()] + sizes, by_objective
 
 
-def _text(value) -> str | None:
-    # A column's value as the grouped counts read it (countries: "FR,SN", as the database casts).
-    if value is None:
-        return None
-    if isinstance(value, list | tuple):
-        return ",".join(str(item) for item in value)
-    return str(value)
+# The rows that name each objective: (LABEL, id, short label, number).
+LABEL = "#objective"
 
 
 def _count_rows(pledge_filter: PledgeFilter, limit: int) -> list[tuple]:
     """(facet, value, second column, count) rows of every facet, in two queries: the first
     `limit` pledges of the selection with the columns of the facets none of whose values is
-    chosen, added up here; then, in one UNION ALL, the objectives of those pledges (counted by
-    their pledge–objective rows) and each facet with a chosen value, over the first `limit`
-    pledges of the selection without it. SIZE rows say how many pledges each facet read (the
-    objectives', when none is chosen, is the selection's)."""
+    chosen and the ids of their objectives, added up here; then, in one UNION ALL, the
+    objectives' numbers and labels, and each facet with a chosen value over the first `limit`
+    pledges of the selection without it (the objectives by their pledge–objective rows). SIZE
+    rows say how many pledges each facet read."""
     chosen = [name for name in FACETS if _chosen_value(pledge_filter, name)]
-    shared = [name for name in FACETS if name not in chosen]
-    pks, rows = _shared_rows(pledge_filter, shared, limit)
-    through = Pledge.objectives.through.objects
+    names = [name for name in FACETS if name not in chosen]
+    shared, by_objective = _shared_rows(pledge_filter, names, limit)
+    selected = next(n for facet, value, _extra, n in shared if (facet, value) == (SIZE, ""))
+    if not chosen and not selected:
+        return shared  # nothing selected, nothing chosen: nothing more to count
+    text = TextField()
     parts = []
-    if "objective" in chosen:
-        objectives = without(pledge_filter, "objective").values("pk")[:limit]
-        through = through.filter(pledge_id__in=objectives)
-        parts.append(_size(_first(without(pledge_filter, "objective"), limit), "objective"))
-    else:
-        through = through.filter(pledge_id__in=pks)
-    if "objective" in chosen or pks:
-        parts.append(_grouped(through, "objective", "objective__number", "objective__short_label"))
+    if by_objective:
+        parts.append(
+            Objective.objects.order_by().values_list(
+                Value(LABEL, output_field=text),
+                Cast("pk", text),
+                Cast("short_label", text),
+                "number",
+            )
+        )
     for name in chosen:
-        if name != "objective":
-            chosen_rows = _first(without(pledge_filter, name), limit)
-            parts += [_grouped(chosen_rows, name, *COLUMNS[name]), _size(chosen_rows, name)]
-    if parts:
-        first, *rest = parts
-        rows += [tuple(row) for row in first.union(*rest, all=True).order_by()]
-    return rows
+        rows = _first(without(pledge_filter, name), limit)
+        if name == "objective":
+            through = Pledge.objectives.through.objects.filter(pledge__in=rows)
+            parts.append(_grouped(through, name, "objective__number", "objective__short_label"))
+        else:
+            parts.append(_grouped(rows, name, *COLUMNS[name]))
+        parts.append(_size(rows, name))
+    if not parts:
+        return shared
+    first, *rest = parts
+    found = [tuple(row) for row in (first.union(*rest, all=True) if rest else first).order_by()]
+    labels = {
+        int(value): (number, label) for facet, value, label, number in found if facet == LABEL
+    }
+    objectives = [
+        ("objective", str(labels[pk][0]), labels[pk][1], count)
+        for pk, count in by_objective.items()
+    ]
+    return shared + objectives + [row for row in found if row[0] != LABEL]
 
 
 @dataclass(frozen=True)
