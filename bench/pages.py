@@ -27,6 +27,7 @@ class Context:
     rare_term: str  # words of exactly one pledge's title
     round: str  # slug of a reporting round open today (made by the probe)
     own_pledge: int  # a published pledge of the focal point's organisation
+    need: int = 0  # an open need with offers (made by the probe)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ HTML_LISTS = [
     Page("hidden items", "reviews:moderation-hidden", persona="moderator"),
     Page("following", "actors:following", persona="focal"),
     Page("reporting rounds", "reviews:round-list"),
+    Page("needs board", "reviews:need-list"),
 ]
 
 
@@ -161,6 +163,9 @@ def timed_pages() -> list[Page]:
         ),
         Page("reporting round (API)", "api:round-detail", args=lambda c: [c.round], api=True),
         Page("spreadsheet round trip page (focal point)", "reviews:spreadsheet", persona="focal"),
+        # Needs and offers (issue 15).
+        Page("needs board", "reviews:need-list"),
+        Page("need page with its offers", "reviews:need-detail", args=lambda c: [c.need]),
         # Dashboards of later issues go here.
     ]
 

@@ -34,7 +34,7 @@ from bench.exports_probe import Failed  # noqa: E402
 from bench.pages import HTML_LISTS, PERSONAS, Context, Page, api_lists, timed_pages  # noqa: E402
 from bench.settings import MAX_REPEAT, MIN_TIMED_SECONDS, REPEAT, WARMUP  # noqa: E402
 from reviews import services, stats  # noqa: E402
-from reviews.models import Comment, Objective, Pledge, ReportingRound  # noqa: E402
+from reviews.models import Comment, Need, Objective, Offer, Pledge, ReportingRound  # noqa: E402
 
 PAGE_SIZES = (10, 100)
 DEEP_PAGE = 4000
@@ -73,7 +73,27 @@ def context() -> Context:
         rare_term=middle.title.split("(")[-1].rstrip(")"),  # "demo 50001"
         round=_open_round(middle.cycle).slug,
         own_pledge=_measured(own, focal),
+        need=_open_need(lead),
     )
+
+
+def _open_need(lead) -> int:
+    """An open need of the first demo organisation, with an offer from each of twenty others
+    (made once per database): the need page the bench times."""
+    need = Need.objects.filter(actor=lead, title="Bench need").first()
+    if need is None:
+        need = Need.objects.create(
+            actor=lead,
+            title="Bench need",
+            description="Trainers and funds for labour inspectors.",
+            support="financial,technical",
+        )
+        need.objectives.set(Objective.objects.filter(number__lte=3))
+        others = Actor.objects.filter(is_demo=True).exclude(pk=lead.pk).order_by("pk")[:20]
+        Offer.objects.bulk_create(
+            Offer(need=need, actor=actor, body="Two trainers.") for actor in others
+        )
+    return need.pk
 
 
 def _measured(pledge_id: int, by) -> int:

@@ -6,19 +6,23 @@ from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from actors.api import ActorViewSet, CoalitionViewSet
+from actors.api import CoalitionViewSet
 from portal.api import not_found
 from reviews.api import (
     CommentViewSet,
     CycleViewSet,
     DeclarationParagraphViewSet,
+    EndorsementViewSet,
     ObjectiveViewSet,
     PledgeResultViewSet,
     PledgeViewSet,
     PrincipleViewSet,
     ProgressUpdateViewSet,
+    QuestionViewSet,
     stats_views,
 )
+from reviews.api.actors import ActorWithResponsivenessViewSet
+from reviews.api.needs import NeedViewSet
 from reviews.api.rounds import RoundViewSet
 from reviews.api.search import SearchView
 from reviews.api.spreadsheets import PledgeSpreadsheetViewSet
@@ -42,7 +46,8 @@ router.register("cycles", CycleViewSet, basename="cycle")
 router.register(
     "declaration-paragraphs", DeclarationParagraphViewSet, basename="declaration-paragraph"
 )
-router.register("actors", ActorViewSet, basename="actor")
+# The actors app's viewset, with each organisation's responsiveness to questions (reviews).
+router.register("actors", ActorWithResponsivenessViewSet, basename="actor")
 router.register("coalitions", CoalitionViewSet, basename="coalition")
 # Before "pledges": its detail route would take "spreadsheet" for an id.
 router.register("pledges/spreadsheet", PledgeSpreadsheetViewSet, basename="pledge-spreadsheet")
@@ -53,7 +58,10 @@ router.register(
 )
 router.register("progress-updates", ProgressUpdateViewSet, basename="progress-update")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("questions", QuestionViewSet, basename="question")
+router.register("endorsements", EndorsementViewSet, basename="endorsement")
 router.register("rounds", RoundViewSet, basename="round")
+router.register("needs", NeedViewSet, basename="need")
 
 stats_patterns = [
     path(f"{name}/", view, name=f"stats-{name}") for name, view in stats_views().items()

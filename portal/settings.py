@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
         "PledgeStatusEnum": "reviews.models.pledges.Status",
         "PartnerStatusEnum": "reviews.models.partners.PledgePartner.Status",
         "ImplementationStatusEnum": "reviews.models.pledges.ImplementationStatus",
+        "NeedStatusEnum": "reviews.models.needs.Need.Status",
     },
 }
 

@@ -9,9 +9,11 @@ from portal.admin_actions import ask_reason, report_each
 from portal.admin_provenance import ProvenanceAdmin
 from reviews import services
 from reviews.models import (
+    Answer,
     Comment,
     DeclarationParagraph,
     DeclarationParagraphObjective,
+    Endorsement,
     ExpectedResult,
     ExportJob,
     Flag,
@@ -24,6 +26,7 @@ from reviews.models import (
     PledgePartner,
     PledgeTransition,
     ProgressUpdate,
+    Question,
     ReportingRound,
     ReviewCycle,
     RoundTable,
@@ -327,11 +330,56 @@ class CommentAdmin(HideAndRestore, ReadOnly, admin.ModelAdmin):
     actions = ["hide", "restore"]
 
 
+@admin.register(Question)
+class QuestionAdmin(HideAndRestore, ReadOnly, admin.ModelAdmin):
+    """A question is its author's words, answered by the organisation asked: the admin reads it
+    and hides or restores it (closing one is the moderators', with a reason, on the site)."""
+
+    list_display = (
+        "__str__",
+        "pledge",
+        "author",
+        "actor",
+        "status",
+        "created_at",
+        "answered_at",
+        "is_hidden",
+        "auto_hidden",
+    )
+    list_filter = ("status", "is_hidden", "auto_hidden")
+    search_fields = ("body", "pledge__title", "addressed_to__name", "author__display_name")
+    list_select_related = ("pledge", "addressed_to", "author", "actor")
+    readonly_fields = [f.name for f in Question._meta.fields]
+    date_hierarchy = "created_at"
+    actions = ["hide", "restore"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(HideAndRestore, ReadOnly, admin.ModelAdmin):
+    """An answer is its organisation's word; the admin hides or restores it, nothing more."""
+
+    list_display = ("__str__", "question", "author", "created_at", "is_hidden", "auto_hidden")
+    list_filter = ("is_hidden", "auto_hidden")
+    search_fields = ("body", "actor__name", "author__display_name")
+    list_select_related = ("question__addressed_to", "actor", "author")
+    readonly_fields = [f.name for f in Answer._meta.fields]
+    actions = ["hide", "restore"]
+
+
 @admin.register(Flag)
 class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
-    list_display = ("__str__", "comment", "progress_update", "reason", "created_at", "dismissed_at")
+    list_display = (
+        "__str__",
+        "comment",
+        "progress_update",
+        "question",
+        "answer",
+        "reason",
+        "created_at",
+        "dismissed_at",
+    )
     list_filter = ("reason",)
-    list_select_related = ("user", "comment", "progress_update")
+    list_select_related = ("user", "comment", "progress_update", "question", "answer")
     actions = ["dismiss"]
 
     @admin.action(
@@ -340,8 +388,10 @@ class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
     def dismiss(self, request, queryset):
         items = []
         open_flags = queryset.filter(dismissed_at__isnull=True)
-        for flag in open_flags.select_related("comment__author", "progress_update__pledge"):
-            item = flag.comment or flag.progress_update
+        for flag in open_flags.select_related(
+            "comment__author", "progress_update__pledge", "question", "answer"
+        ):
+            item = flag.comment or flag.progress_update or flag.question or flag.answer
             if item not in items:
                 items.append(item)
         if not items:
@@ -361,6 +411,26 @@ class FlagAdmin(Moderated, ReadOnly, admin.ModelAdmin):
                 item=item, moderator=request.user, reason=reason
             ),
         )
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(ReadOnly, admin.ModelAdmin):
+    """An endorsement is its organisation's word: made and withdrawn by its members through the
+    services (which tell the lead), read here with the record of withdrawn ones."""
+
+    list_display = (
+        "__str__",
+        "actor",
+        "pledge",
+        "offers_partnership",
+        "endorsed_by",
+        "created_at",
+        "withdrawn_at",
+    )
+    list_filter = ("offers_partnership", ("withdrawn_at", admin.EmptyFieldListFilter))
+    search_fields = ("actor__name", "pledge__title", "note")
+    list_select_related = ("actor", "pledge", "endorsed_by")
+    date_hierarchy = "created_at"
 
 
 @admin.register(ModerationLogEntry)

@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import RegexValidator
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext
@@ -19,11 +20,14 @@ from reviews import search
 from reviews.models import (
     Comment,
     DeclarationParagraph,
+    Endorsement,
     GuidingPrinciple,
+    Need,
     Objective,
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    Question,
     ReviewCycle,
     RoundTable,
 )
@@ -400,3 +404,141 @@ class ProgressUpdateFilter(FilterSet):
     class Meta:
         model = ProgressUpdate
         fields = ["pledge", "stage", "objective", "actor_kind", "language"]
+
+
+class EndorsementFilter(FilterSet):
+    """The endorsements of one pledge, or those one organisation made (by their ids)."""
+
+    pledge = public_choice(Pledge.objects.public())
+    actor = public_choice(Actor.objects.accredited())
+
+    class Meta:
+        model = Endorsement
+        fields = ["pledge", "actor", "offers_partnership"]
+
+
+class QuestionFilter(FilterSet):
+    """The questions on one pledge, or those asked of one organisation, by their state."""
+
+    pledge = public_choice(Pledge.objects.public())
+    addressed_to = public_choice(Actor.objects.accredited())
+
+    class Meta:
+        model = Question
+        fields = ["pledge", "addressed_to", "status", "language"]
+
+
+# The orders of the needs board: `sort` value → (label, ordering); the first is the default.
+NEED_SORTS = {
+    "newest": (_("Newest"), ("-created_at", "-pk")),
+    "updated": (_("Recently updated"), ("-updated_at", "-pk")),
+    "title": (_("Title A–Z"), ("title", "pk")),
+}
+# The vector the needs' words are searched in on PostgreSQL: the expression of the GIN index
+# of migration reviews 0024 (reviews.site_search's need kind reads the same).
+NEED_VECTOR = ("title", "description")
+
+
+class NeedFilter(FilterSet):
+    """The needs board's filters, by the pledge list's names where they apply, over the public
+    needs (open and met); the board shows the open ones unless `status` says otherwise."""
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("Words"),
+        help_text=_('Every word, in the title or description; "a phrase" as written.'),
+    )
+    objective = django_filters.ModelChoiceFilter(
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        to_field_name="number",
+        label=_("Objective"),
+        empty_label=_("Any objective"),
+    )
+    support = django_filters.ChoiceFilter(
+        choices=Need.Support.choices,
+        method="filter_support",
+        label=_("Support sought"),
+        empty_label=_("Any support"),
+    )
+    actor_kind = django_filters.ChoiceFilter(
+        field_name="actor__kind",
+        choices=Actor.Kind.choices,
+        label=_("Stakeholder kind of the organisation"),
+        empty_label=_("Any stakeholder"),
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="actor__region",
+        choices=Region.choices,
+        label=_("Region of the organisation"),
+        empty_label=_("Any region"),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=country_choices,
+        method="filter_country",
+        label=_("Country (concerned, or the organisation's)"),
+        empty_label=_("Any country"),
+    )
+    cycle = django_filters.ModelChoiceFilter(
+        queryset=ReviewCycle.objects.all(),
+        to_field_name="slug",
+        label=_("Review cycle"),
+        empty_label=_("Any cycle"),
+    )
+    language = django_filters.ChoiceFilter(
+        choices=settings.LANGUAGES, label=_("Written in"), empty_label=_("Any language")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[(value, Need.Status(value).label) for value in Need.PUBLIC_STATUSES],
+        label=_("Status"),
+        empty_label=_("Open (or met, in the API)"),
+        help_text=_("The board lists open needs; choose “met” to see those already met."),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, (label, _ordering) in NEED_SORTS.items()],
+        method="filter_sort",
+        label=_("Sort by"),
+        empty_label=None,
+        help_text=_("The order of the list: newest, recently updated or title."),
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "q",
+            "objective",
+            "support",
+            "actor_kind",
+            "region",
+            "country",
+            "cycle",
+            "language",
+            "status",
+            "sort",
+        ]
+
+    def filter_text(self, queryset, name, value: str):
+        alternatives = search.parse(value)
+        if not alternatives:
+            return queryset.none()
+        postgresql = search.on_postgresql(queryset)
+        vector = SearchVector(*NEED_VECTOR, config=search.CONFIG)
+        return queryset.filter(
+            search.condition(alternatives, vector, NEED_VECTOR, postgresql=postgresql)
+        )
+
+    def filter_support(self, queryset, name, value: str):
+        # Stored as "financial,technical"; no value is a part of another.
+        return queryset.filter(support__contains=value)
+
+    def filter_country(self, queryset, name, value: str):
+        return queryset.filter(Q(countries__contains=value) | Q(actor__country=value))
+
+    def filter_sort(self, queryset, name, value: str):
+        return queryset.order_by(*NEED_SORTS[value][1])
+
+    def sorted_qs(self, default: str = "newest"):
+        """The selection in the chosen `sort` order, else the default one."""
+        if self.is_bound and self.form.cleaned_data.get("sort"):
+            return self.qs
+        return self.qs.order_by(*NEED_SORTS[default][1])

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Actor
 from portal.filters import MAX_TEXT
 from reviews.attachments import validate_attachment
-from reviews.models import GuidingPrinciple, Objective, Pledge, ProgressUpdate, ReviewCycle
+from reviews.models import (
+    GuidingPrinciple,
+    Need,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+    ReviewCycle,
+)
 from reviews.models.content_language import writer_language
 from reviews.models.pledges import DESCRIPTION_MAX, DESCRIPTION_MIN, EDITABLE_FIELDS
 from reviews.result_forms import ActualsMixin
@@ -22,6 +29,15 @@ class WrittenInField(forms.ChoiceField):
         kwargs.setdefault("help_text", _("The language of your text, which readers are shown."))
         kwargs.setdefault("required", False)  # a post without it: the writer's language
         super().__init__(choices=settings.LANGUAGES, initial=writer_language, **kwargs)
+
+
+def answerable_needs(lead, current_id=None):
+    """The needs a pledge of `lead` may answer: open ones of other organisations, and the one it
+    answers already (met or closed since, it stays chosen)."""
+    needs = Need.objects.open().exclude(actor=lead) if lead is not None else Need.objects.open()
+    if current_id is not None:
+        needs = needs | Need.objects.filter(pk=current_id)
+    return needs.only("title").order_by("title", "pk")
 
 
 class PledgeForm(forms.ModelForm):
@@ -83,6 +99,10 @@ class PledgeForm(forms.ModelForm):
             self.initial.pop("language", None)
         self.fields["matches"].queryset = Pledge.objects.answerable().only("title")
         self.fields["cycle"].queryset = ReviewCycle.objects.all()
+        # Open needs of other organisations, and the one the pledge answers already.
+        self.fields["answers_need"].queryset = answerable_needs(
+            self.lead, getattr(self.instance, "answers_need_id", None)
+        )
         if self.instance.pk:
             self.fields["matches"].queryset = self.fields["matches"].queryset.exclude(
                 pk=self.instance.pk

@@ -6,8 +6,11 @@ and the API (`portal.api.require`) turn into a response, and templates read `.of
 decide which buttons to show. A pledge the person may not see is a 404 whatever they try.
 """
 
+from django.utils import timezone
+
 from actors.permissions import (
     Access,
+    can_act_for,
     can_oversee,
     has_mfa,
     is_focal_point,
@@ -15,6 +18,8 @@ from actors.permissions import (
     oversight_access,
 )
 from reviews.models import Pledge, PledgePartner
+from reviews.models.endorsements import named_on
+from reviews.models.questions import addressee_ids
 
 # Visibility: what the person may read.
 
@@ -222,6 +227,49 @@ def pledge_actions(user, pledge: Pledge) -> dict[str, Access]:
     }
 
 
+# Endorsements: another organisation's support of a public pledge.
+
+
+def endorsing_actor_ids(user, pledge: Pledge) -> list[int]:
+    """The organisations on whose behalf the person may endorse this pledge: their own, as for
+    a comment on their behalf (accredited), but none the pledge names (its lead, a partner)."""
+    named = named_on(pledge)
+    return sorted(
+        actor_id
+        for actor_id, membership in memberships_by_actor(user).items()
+        if actor_id not in named and can_act_for(user, membership.actor)
+    )
+
+
+def endorse_access(user, pledge: Pledge, actor=None) -> Access:
+    """Contributors and focal points endorse for such an organisation while the pledge is
+    published: a withdrawn pledge keeps its endorsements but gains none. `actor` None asks
+    whether the person may endorse for any of their organisations (the page's form). The note
+    is public text, so someone a moderator blocked from posting cannot; moderators gain nothing
+    here beyond what their own organisations give them."""
+    allowed = endorsing_actor_ids(user, pledge)
+    role = bool(allowed) if actor is None else actor.pk in allowed
+    return _require(
+        user,
+        pledge,
+        role=can_post(user) and role,
+        state=pledge.status == Pledge.Status.PUBLISHED,
+        needs_mfa=False,
+    )
+
+
+def withdraw_endorsement_access(user, endorsement) -> Access:
+    """Any member of the endorsing organisation withdraws its endorsement, once; on a withdrawn
+    pledge too (an organisation may always take back its support)."""
+    return _require(
+        user,
+        endorsement.pledge,
+        role=endorsement.actor_id in memberships_by_actor(user),
+        state=endorsement.is_active,
+        needs_mfa=False,
+    )
+
+
 # Comments, flags and moderation of the conversation.
 
 
@@ -280,11 +328,15 @@ def comment_author_access(user, comment) -> Access:
 def flag_access(user, item) -> Access:
     if not user.is_authenticated:
         return Access.LOGIN_REQUIRED
-    visible = (
-        can_view_comment(user, item)
-        if item._meta.model_name == "comment"
-        else (not item.is_hidden and can_view_pledge(user, item.pledge))
-    )
+    kind = item._meta.model_name
+    if kind == "comment":
+        visible = can_view_comment(user, item)
+    elif kind == "question":
+        visible = can_view_question(user, item)
+    elif kind == "answer":
+        visible = can_view_answer(user, item)
+    else:
+        visible = not item.is_hidden and can_view_pledge(user, item.pledge)
     if not visible:
         return Access.NOT_FOUND
     return Access.ALLOW if may_flag(user, item) else Access.FORBIDDEN
@@ -293,3 +345,210 @@ def flag_access(user, item) -> Access:
 def conversation_moderation_access(user) -> Access:
     """Hide, restore, dismiss flags, block: those who oversee (with MFA)."""
     return oversight_access(user)
+
+
+# Questions to a pledge's lead or partners, and the answers of their focal points.
+
+
+def asking_addressee_ids(user, pledge: Pledge) -> list[int]:
+    """Those the person may ask of the pledge's lead and confirmed partners (addressee_ids):
+    not an organisation of their own, which they ask inside it rather than in public (and
+    which would answer itself)."""
+    mine = memberships_by_actor(user)
+    return [pk for pk in addressee_ids(pledge) if pk not in mine]
+
+
+def asking_actor_ids(user) -> list[int]:
+    """The organisations on whose behalf the person may ask: those they act for, as for a
+    comment on their behalf (accredited)."""
+    return sorted(
+        actor_id
+        for actor_id, membership in memberships_by_actor(user).items()
+        if can_act_for(user, membership.actor)
+    )
+
+
+def ask_access(user, pledge: Pledge, addressed_to=None, actor=None) -> Access:
+    """Anyone signed in (and not blocked from posting) asks on a published pledge, in their own
+    name or for one of their organisations; not an organisation they belong to. `addressed_to`
+    None asks whether the person may ask anyone of the pledge (the page's form)."""
+    addressees = asking_addressee_ids(user, pledge)
+    role = bool(addressees) if addressed_to is None else addressed_to.pk in addressees
+    if actor is not None:
+        role = role and actor.pk in asking_actor_ids(user)
+    return _require(
+        user,
+        pledge,
+        role=can_post(user) and role,
+        state=pledge.status == Pledge.Status.PUBLISHED,
+        needs_mfa=False,
+    )
+
+
+def can_view_question(user, question) -> bool:
+    """A hidden question is for those who oversee only; its pledge must be visible too."""
+    if question.is_hidden and not sees_hidden(user):
+        return False
+    return can_view_pledge(user, question.pledge)
+
+
+def can_view_answer(user, answer) -> bool:
+    """A hidden answer is for those who oversee only, and so is the answer to a hidden
+    question (an answer is read with its question)."""
+    if answer.is_hidden and not sees_hidden(user):
+        return False
+    return can_view_question(user, answer.question)
+
+
+def _require_question(user, question, *, visible: bool, role: bool, state: bool) -> Access:
+    """As _require, for something one may not see even on a pledge one sees (hidden); every
+    power here is a focal point's, so it needs the second factor (actors.permissions)."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if not visible:
+        return Access.NOT_FOUND
+    return _require(user, question.pledge, role=role, state=state, needs_mfa=True)
+
+
+def answer_access(user, question) -> Access:
+    """A focal point of the organisation asked answers on its behalf, once, while the question
+    is open (focal points only: the answer is the organisation's word)."""
+    return _require_question(
+        user,
+        question,
+        visible=can_view_question(user, question),
+        role=can_post(user) and is_focal_point(user, question.addressed_to),
+        state=question.is_open and not question.is_hidden and question.pledge.is_public,
+    )
+
+
+def answer_edit_access(user, answer) -> Access:
+    """The focal point who answered corrects the answer for as long as a comment may be
+    edited; after that, or once hidden, it stands as it is."""
+    return _require_question(
+        user,
+        answer.question,
+        visible=can_view_answer(user, answer),
+        role=is_author(user, answer) and is_focal_point(user, answer.actor),
+        state=not answer.is_hidden and timezone.now() <= answer.editable_until(),
+    )
+
+
+def close_access(user, question) -> Access:
+    """A moderator (with MFA, as for every moderator power) closes an open question, giving a
+    reason the asker and every reader see."""
+    oversight = oversight_access(user)
+    if oversight in (Access.LOGIN_REQUIRED, Access.MFA_REQUIRED):
+        return oversight
+    if not can_view_question(user, question):
+        return Access.NOT_FOUND
+    if oversight is not Access.ALLOW:
+        return Access.FORBIDDEN
+    return Access.ALLOW if question.is_open else Access.CONFLICT
+
+
+# Needs: what an organisation seeks, and the offers of others (reviews.models.needs).
+
+
+def can_view_need(user, need) -> bool:
+    """Anyone reads an open or met need that is not hidden; its organisation's members read
+    their closed ones too; a hidden need is for those who oversee only."""
+    if need.is_hidden:
+        return sees_hidden(user)
+    if need.is_public or can_oversee(user):
+        return True
+    return need.actor_id in memberships_by_actor(user)
+
+
+def need_view_access(user, need) -> Access:
+    return Access.ALLOW if can_view_need(user, need) else Access.NOT_FOUND
+
+
+def need_actor_ids(user) -> list[int]:
+    """The organisations for which the person may publish a need: those they act for as a
+    contributor or focal point (accredited), unless a moderator blocked them from posting."""
+    if not can_post(user):
+        return []
+    return sorted(
+        actor_id
+        for actor_id, membership in memberships_by_actor(user).items()
+        if can_act_for(user, membership.actor)
+    )
+
+
+def need_create_access(user, actor=None) -> Access:
+    """Contributors and focal points publish their organisation's needs. `actor` None asks
+    whether the person may publish for any organisation (the board's link)."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    allowed = need_actor_ids(user)
+    if actor is None:
+        return Access.ALLOW if allowed else Access.FORBIDDEN
+    if actor.pk not in memberships_by_actor(user):
+        return Access.NOT_FOUND
+    return Access.ALLOW if actor.pk in allowed else Access.FORBIDDEN
+
+
+def _require_need(user, need, *, role: bool, state: bool) -> Access:
+    """Sign in, see the need, hold the role, find it in the state."""
+    if not user.is_authenticated:
+        return Access.LOGIN_REQUIRED
+    if not can_view_need(user, need):
+        return Access.NOT_FOUND
+    if not role:
+        return Access.FORBIDDEN
+    return Access.ALLOW if state else Access.CONFLICT
+
+
+def need_manage_access(user, need) -> Access:
+    """Its organisation's contributors and focal points edit an open need, mark it met or close
+    it (withdraw it); a met, closed or hidden need stays as it is."""
+    return _require_need(
+        user,
+        need,
+        role=need.actor_id in need_actor_ids(user),
+        state=need.is_open and not need.is_hidden,
+    )
+
+
+def offering_actor_ids(user, need) -> list[int]:
+    """The organisations for which the person may offer: those they act for, but not the
+    need's own (an organisation does not answer itself)."""
+    return [pk for pk in need_actor_ids(user) if pk != need.actor_id]
+
+
+def offer_access(user, need, actor=None) -> Access:
+    """Members of another organisation offer on an open need that is not hidden. `actor` None
+    asks whether the person may offer for any of their organisations (the page's form)."""
+    allowed = offering_actor_ids(user, need)
+    role = bool(allowed) if actor is None else actor.pk in allowed
+    return _require_need(user, need, role=role, state=need.is_open and not need.is_hidden)
+
+
+def offer_withdraw_access(user, offer) -> Access:
+    """Any member of the offering organisation withdraws its offer, once."""
+    return _require_need(
+        user,
+        offer.need,
+        role=offer.actor_id in memberships_by_actor(user),
+        state=offer.is_active,
+    )
+
+
+def need_moderation_access(user, need, action: str) -> Access:
+    """Moderators (with MFA) hide a need that is shown, and restore a hidden one."""
+    oversight = oversight_access(user)
+    if oversight is not Access.ALLOW:
+        return oversight
+    state = not need.is_hidden if action == "hide" else need.is_hidden
+    return Access.ALLOW if state else Access.CONFLICT
+
+
+def need_actions(user, need) -> dict[str, Access]:
+    """Every action of the need page, for its buttons (`.offered`) and forms."""
+    return {
+        "manage": need_manage_access(user, need),
+        "offer": offer_access(user, need),
+        "hide": need_moderation_access(user, need, "hide"),
+        "restore": need_moderation_access(user, need, "restore"),
+    }

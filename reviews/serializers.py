@@ -10,6 +10,7 @@ from actors.serializers import ActorBriefSerializer, CitationSerializer
 from reviews.models import (
     DeclarationParagraph,
     GuidingPrinciple,
+    Need,
     Objective,
     Pledge,
     PledgePartner,
@@ -218,6 +219,13 @@ class PledgeSerializer(serializers.ModelSerializer):
             "At least one indicator has a baseline and a target, each with its value and date."
         ),
     )
+    # Annotated by the API's querysets (reviews.models.endorsements.active_count).
+    endorsements = serializers.IntegerField(
+        source="endorsement_count",
+        read_only=True,
+        min_value=0,
+        help_text=_("How many organisations endorse the pledge now (withdrawn ones not counted)."),
+    )
 
     class Meta:
         model = Pledge
@@ -237,6 +245,7 @@ class PledgeSerializer(serializers.ModelSerializer):
             "implementation_status",
             "freshness",
             "measurable",
+            "endorsements",
             "kind",
             "matches",
             "support",
@@ -343,6 +352,12 @@ class PledgeWriteSerializer(serializers.ModelSerializer):
     )
     matches = serializers.PrimaryKeyRelatedField(
         queryset=Pledge.objects.answerable(), required=False, allow_null=True
+    )
+    answers_need = serializers.PrimaryKeyRelatedField(
+        queryset=Need.objects.public(),
+        required=False,
+        allow_null=True,
+        help_text=_("The open need a matching pledge answers (its id)."),
     )
     version = serializers.IntegerField(
         required=False, help_text=_("The version you edited (required to edit).")

@@ -290,6 +290,7 @@ def connect() -> None:
     from reviews.models import (
         DeclarationParagraph,
         DeclarationParagraphObjective,
+        Endorsement,
         ExpectedResult,
         GuidingPrinciple,
         Indicator,
@@ -322,6 +323,8 @@ def connect() -> None:
         Indicator,
         # An open round makes the pledges that have not reported in it due (freshness).
         ReportingRound,
+        # The API's pledge list shows how many organisations endorse each pledge.
+        Endorsement,
     )
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"stats-save-{model.__name__}")

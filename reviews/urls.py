@@ -5,8 +5,11 @@ from reviews.exports import views as export_views
 from reviews.views import (
     comments,
     discovery,
+    endorsements,
     moderation,
+    needs,
     pledges,
+    questions,
     reference,
     results,
     rounds,
@@ -37,7 +40,8 @@ urlpatterns = [
     path("moderation/hidden/", moderation.moderation_hidden, name="moderation-hidden"),
     path("moderation/bulk/", moderation.bulk_action, name="moderation-bulk"),
     re_path(
-        r"^moderation/(?P<kind>comment|update)/(?P<pk>[0-9]+)/(?P<action>hide|restore|dismiss)/$",
+        r"^moderation/(?P<kind>comment|update|question|answer)/(?P<pk>[0-9]+)"
+        r"/(?P<action>hide|restore|dismiss)/$",
         moderation.item_action,
         name="moderation-item",
     ),
@@ -49,7 +53,7 @@ urlpatterns = [
     path("transparency/", moderation.transparency, name="transparency"),
     path("open-data/", reference.open_data, name="open-data"),
     re_path(
-        r"^exports/(?P<resource>pledges|comments|progress-updates)\.(?P<fmt>csv|xlsx|json)$",
+        r"^exports/(?P<resource>pledges|comments|progress-updates|questions|needs)\.(?P<fmt>csv|xlsx|json)$",
         exports.export,
         name="export",
     ),
@@ -64,8 +68,28 @@ urlpatterns = [
     path("comments/new/", comments.comment_create, name="comment-create"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
-    re_path(r"^(?P<kind>comment|update)s/(?P<pk>[0-9]+)/flag/$", comments.flag, name="flag"),
+    re_path(
+        r"^(?P<kind>comment|update|question|answer)s/(?P<pk>[0-9]+)/flag/$",
+        comments.flag,
+        name="flag",
+    ),
     path("search/", search.site_search, name="search"),
+    path("needs/", needs.need_list, name="need-list"),
+    path("needs/new/", needs.need_create, name="need-create"),
+    path("needs/<int:pk>/", needs.need_detail, name="need-detail"),
+    path("needs/<int:pk>/edit/", needs.need_edit, name="need-edit"),
+    re_path(r"^needs/(?P<pk>[0-9]+)/(?P<step>met|close)/$", needs.need_step, name="need-step"),
+    path("needs/<int:pk>/offers/", needs.need_offer, name="need-offer"),
+    path(
+        "needs/<int:pk>/offers/<int:offer_pk>/withdraw/",
+        needs.offer_withdraw,
+        name="offer-withdraw",
+    ),
+    re_path(
+        r"^needs/(?P<pk>[0-9]+)/(?P<action>hide|restore)/$",
+        needs.need_moderate,
+        name="need-moderate",
+    ),
     path("pledges/", pledges.pledge_list, name="pledge-list"),
     path("pledges/mine/", pledges.my_pledges, name="pledge-mine"),
     path("pledges/new/", pledges.pledge_create, name="pledge-create"),
@@ -89,5 +113,27 @@ urlpatterns = [
         r"^pledges/(?P<pk>[0-9]+)/partners/(?P<partner_pk>[0-9]+)/(?P<decision>confirm|decline)/$",
         pledges.partnership_decide,
         name="pledge-partnership",
+    ),
+    path("pledges/<int:pk>/endorse/", endorsements.endorsement_create, name="pledge-endorse"),
+    path(
+        "pledges/<int:pk>/endorsements/<int:endorsement_pk>/withdraw/",
+        endorsements.endorsement_withdraw,
+        name="endorsement-withdraw",
+    ),
+    path("pledges/<int:pk>/questions/", questions.question_ask, name="question-ask"),
+    path(
+        "pledges/<int:pk>/questions/<int:question_pk>/answer/",
+        questions.question_answer,
+        name="question-answer",
+    ),
+    path(
+        "pledges/<int:pk>/questions/<int:question_pk>/answer/edit/",
+        questions.answer_edit,
+        name="answer-edit",
+    ),
+    path(
+        "pledges/<int:pk>/questions/<int:question_pk>/close/",
+        questions.question_close,
+        name="question-close",
     ),
 ]

@@ -19,14 +19,17 @@ from actors.models import Actor, Coalition, CoalitionMembership, Membership, Sou
 from actors.permissions import forget
 from portal.markdown import render_markdown
 from reviews.models import (
+    Answer,
     Comment,
     DeclarationParagraph,
+    Endorsement,
     Flag,
     Milestone,
     Objective,
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    Question,
     ReviewCycle,
     RoundTable,
 )
@@ -255,6 +258,18 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     actor = factory.SelfAttribute("pledge.lead")
 
 
+class EndorsementFactory(factory.django.DjangoModelFactory):
+    """An organisation's endorsement of a published pledge, by one of its members (written
+    directly: the service's rules and notification have tests of their own)."""
+
+    class Meta:
+        model = Endorsement
+
+    pledge = factory.SubFactory(PledgeFactory, published=True)
+    actor = factory.SubFactory(ActorFactory)
+    endorsed_by = factory.SubFactory(VerifiedUserFactory)
+
+
 def bulk_pledges(count: int, *, lead, objectives=(), partners=(), **fields) -> list[Pledge]:
     """Insert `count` pledges of `lead` in a few queries (for list and query-count tests),
     each with the given objectives and partner actors (partnerships take `partner_status`)."""
@@ -343,6 +358,45 @@ class FlagFactory(factory.django.DjangoModelFactory):
     reason = Flag.Reason.SPAM
 
 
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """An open question to a published pledge's lead, in its author's own name (written
+    directly: the service's rules and notifications have tests of their own)."""
+
+    class Meta:
+        model = Question
+
+    pledge = factory.SubFactory(PledgeFactory, published=True)
+    addressed_to = factory.SelfAttribute("pledge.lead")
+    author = factory.SubFactory(VerifiedUserFactory)
+    body = factory.Sequence(lambda n: f"Question number {n}?")
+    language = "en"
+    body_html = factory.LazyAttribute(lambda question: render_markdown(question.body))
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """The answer of the organisation asked; marks its question answered, as the service does."""
+
+    class Meta:
+        model = Answer
+        skip_postgeneration_save = True
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.SubFactory(VerifiedUserFactory)
+    actor = factory.SelfAttribute("question.addressed_to")
+    body = factory.Sequence(lambda n: f"Answer number {n}.")
+    language = "en"
+    body_html = factory.LazyAttribute(lambda answer: render_markdown(answer.body))
+
+    @factory.post_generation
+    def answered(self, create, extracted, **kwargs):
+        if create:
+            Question.objects.filter(pk=self.question_id).update(
+                status=Question.Status.ANSWERED, answered_at=self.created_at
+            )
+            self.question.status = Question.Status.ANSWERED
+            self.question.answered_at = self.created_at
+
+
 def bulk_comments(count: int, *, authors, parent=None, actor=None, **target) -> list[Comment]:
     """Insert `count` comments on one target (pledge=…, objective=…) in one query, written by
     `authors` in turn; replies to `parent` when it is given (the target is then the parent's)."""
@@ -361,3 +415,32 @@ def bulk_comments(count: int, *, authors, parent=None, actor=None, **target) -> 
         )
         for n in range(count)
     )
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    """An open need of an organisation; `objectives=[…]` chooses them (default: objective 6)."""
+
+    class Meta:
+        model = "reviews.Need"
+        skip_postgeneration_save = True
+
+    actor = factory.SubFactory(ActorFactory)
+    title = factory.Sequence(lambda n: f"Test need {n}")
+    description = "Support to train labour inspectors on fair recruitment."
+    support = "financial,technical"
+    language = "en"
+
+    @factory.post_generation
+    def objectives(self, create, extracted, **kwargs):
+        if create:
+            self.objectives.set(extracted or [Objective.objects.get(number=6)])
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.Offer"
+
+    need = factory.SubFactory(NeedFactory)
+    actor = factory.SubFactory(ActorFactory)
+    created_by = factory.SubFactory(UserFactory)
+    body = "Two trainers for a week."

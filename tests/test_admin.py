@@ -11,7 +11,9 @@ from actors.models import Coalition, JoinRequest, Membership, Notification, User
 from actors.models.notifications import Kind
 from reviews import services
 from reviews.models import (
+    Answer,
     Comment,
+    Endorsement,
     ExportJob,
     Flag,
     FrameworkIndicator,
@@ -19,10 +21,13 @@ from reviews.models import (
     Objective,
     Pledge,
     ProgressUpdate,
+    Question,
     ReportingRound,
     ReviewCycle,
 )
 from tests.factories import (
+    AnswerFactory,
+    EndorsementFactory,
     FlagFactory,
     MembershipFactory,
     ProgressUpdateFactory,
@@ -87,6 +92,7 @@ def one_of_each(administrator, actor_a):
     flag = FlagFactory(comment__pledge__lead=actor_a)
     update = ProgressUpdateFactory(pledge=flag.comment.pledge)
     services.item_hide(item=update, moderator=administrator, reason="Off topic.")
+    AnswerFactory(question__pledge=flag.comment.pledge)
     MembershipFactory(actor=actor_a, role=Membership.Role.FOCAL_POINT)
     actor_services.join_request_create(user=VerifiedUserFactory(), actor=actor_a)
     Notification.objects.create(user=administrator, kind=Kind.MODERATION, title="Hi", url="/")
@@ -100,6 +106,7 @@ def one_of_each(administrator, actor_a):
         opens_on="2026-05-01",
         closes_on="2026-06-30",
     )
+    EndorsementFactory(pledge=flag.comment.pledge, note="Count on us.")
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
@@ -123,8 +130,18 @@ def test_admin_pages_of_each_model_work(admin_client, one_of_each, model):
 
 
 # Written by the services only: read in the admin, never added, changed or deleted by hand.
-READ_ONLY = [Pledge, ProgressUpdate, Comment, Flag, ModerationLogEntry, JoinRequest]
-NEVER_DELETED = [Pledge, ProgressUpdate, Comment, Flag, ModerationLogEntry, User]
+READ_ONLY = [
+    Pledge,
+    ProgressUpdate,
+    Comment,
+    Question,
+    Answer,
+    Flag,
+    ModerationLogEntry,
+    JoinRequest,
+    Endorsement,
+]
+NEVER_DELETED = [Pledge, ProgressUpdate, Comment, Flag, ModerationLogEntry, User, Endorsement]
 
 
 @pytest.mark.parametrize("model", READ_ONLY, ids=lambda model: model._meta.label)

@@ -31,6 +31,17 @@ class Kind(models.TextChoices):
         "reporting-round",
         _("Reporting rounds: requests and reminders to report on my organisation's pledges"),
     )
+    ENDORSEMENT = "endorsement", _("Endorsements of my organisation's pledges")
+    QUESTION = "question", _("Questions to my organisation about its pledges")
+    QUESTION_OUTCOME = (
+        "question-outcome",
+        _("Answers to my questions, and my questions closed by a moderator"),
+    )
+    NEED_ANSWER = (
+        "need-answer",
+        _("Offers and matching pledges answering my organisation's needs"),
+    )
+    NEED_MET = "need-met", _("Needs I offered to meet, marked met")
 
 
 # Kinds only moderators receive; the settings page shows them to moderators only.

@@ -1,8 +1,10 @@
 """The reviews API, one module per topic: reference data, pledges, their results, comments,
-statistics."""
+endorsements, questions, statistics (and the actor object with its responsiveness)."""
 
 from reviews.api.comments import CommentViewSet
+from reviews.api.endorsements import EndorsementViewSet
 from reviews.api.pledges import PledgeViewSet, ProgressUpdateViewSet
+from reviews.api.questions import QuestionViewSet
 from reviews.api.reference import (
     CycleViewSet,
     DeclarationParagraphViewSet,
@@ -16,10 +18,12 @@ __all__ = [
     "CommentViewSet",
     "CycleViewSet",
     "DeclarationParagraphViewSet",
+    "EndorsementViewSet",
     "ObjectiveViewSet",
     "PledgeResultViewSet",
     "PledgeViewSet",
     "PrincipleViewSet",
     "ProgressUpdateViewSet",
+    "QuestionViewSet",
     "stats_views",
 ]

@@ -24,6 +24,7 @@ from portal.compiled import CompiledRows
 from portal.expressions import RelatedList
 from reviews.models import Pledge, PledgePartner
 from reviews.models import freshness as reporting
+from reviews.models.endorsements import active_count
 from reviews.serializers import PledgeSerializer
 
 # Columns read as they are: {output field: values() name}.
@@ -41,6 +42,7 @@ COLUMNS = {
     "scope": "scope",
     "version": "version",
     "measurable": "measurable",
+    "endorsements": "endorsement_count",
     "primary_objective": "primary_objective__number",
     "cycle": "cycle__slug",
 }
@@ -96,8 +98,13 @@ def _related_lists():
 
 
 def values(queryset):
-    """The queryset's pledges as the rows the list writes."""
-    return queryset.values(*{*COLUMNS.values(), *FORMATTED, *EXTRA}, **_related_lists())
+    """The queryset's pledges as the rows the list writes (their active endorsements counted
+    in the same row)."""
+    return queryset.values(
+        *{*COLUMNS.values(), *FORMATTED, *EXTRA} - {"endorsement_count"},
+        **_related_lists(),
+        endorsement_count=active_count(),
+    )
 
 
 # The columns the cursor may order by (`sort`, `ordering`), read with the page's ids.

@@ -31,6 +31,7 @@ from reviews.models import (
     PledgePartner,
     ProgressUpdate,
 )
+from reviews.models.endorsements import active_count
 from reviews.serializers import (
     OptionalReasonSerializer,
     PledgeDetailSerializer,
@@ -129,10 +130,12 @@ class PledgeViewSet(
         # One pledge: found by id, then each action's permission predicate decides, as on the
         # web site (a moderator without MFA learns to set it up; a hidden pledge is a 404).
         updates = _update_prefetches(ProgressUpdate.objects.public())
-        return _pledge_prefetches(
-            Pledge.objects.select_related("lead", "cycle", "primary_objective")
-        ).prefetch_related(
-            "objectives", results_prefetch(), Prefetch("progress_updates", queryset=updates)
+        return (
+            _pledge_prefetches(Pledge.objects.select_related("lead", "cycle", "primary_objective"))
+            .prefetch_related(
+                "objectives", results_prefetch(), Prefetch("progress_updates", queryset=updates)
+            )
+            .annotate(endorsement_count=active_count())
         )
 
     def get_object(self):

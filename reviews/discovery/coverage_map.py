@@ -3,7 +3,9 @@ objectives beside its peers', and who pledged on an objective."""
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ from reviews.discovery.selection import (
     query,
 )
 from reviews.models import (
+    Need,
     ReviewCycle,
 )
 
@@ -93,6 +96,9 @@ class Row:
     cells: tuple[Cell, ...]
     total: int  # pledges on the objective, each once
     total_url: str
+    # The open needs on the objective (reviews.models.needs), and the needs board of them.
+    open_needs: int = 0
+    needs_url: str = ""
 
     @property
     def gaps(self) -> int:
@@ -140,6 +146,8 @@ def coverage(axis: Axis, data: QueryDict) -> Grid:
         for value, label in axis.columns()
     )
     scale = Scale.up_to(max(cells.values(), default=0))
+    needs = open_needs_per_objective()
+    board = reverse("reviews:need-list")
     rows = []
     for objective in objectives():
         row_cells = []
@@ -155,9 +163,24 @@ def coverage(axis: Axis, data: QueryDict) -> Grid:
                 cells=tuple(row_cells),
                 total=objective_totals.get(objective.number, 0),
                 total_url=list_url(base, objective=objective.number),
+                open_needs=needs.get(objective.number, 0),
+                needs_url=f"{board}?objective={objective.number}",
             )
         )
     return Grid(axis, columns, tuple(rows), scale)
+
+
+def open_needs_per_objective() -> dict[int, int]:
+    """How many open needs (not hidden) each objective has, by its number (one query; the map's
+    filters are the pledges' and leave the needs whole: the board narrows them)."""
+    on = Need.objectives.through.objects.filter(
+        need__status=Need.Status.OPEN, need__is_hidden=False
+    )
+    return dict(
+        on.values("objective__number")
+        .annotate(count=Count("need_id"))
+        .values_list("objective__number", "count")
+    )
 
 
 # --- An actor's and an objective's coverage --------------------------------------------------

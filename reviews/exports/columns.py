@@ -5,13 +5,32 @@ from dataclasses import dataclass
 from enum import Enum
 
 from django.db import connection
-from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models import StringAgg as _StringAgg
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from reviews.filters import CommentFilter, PledgeFilter, ProgressUpdateFilter
-from reviews.models import Comment, Pledge, PledgePartner, ProgressUpdate
+from reviews.filters import (
+    CommentFilter,
+    NeedFilter,
+    PledgeFilter,
+    ProgressUpdateFilter,
+    QuestionFilter,
+)
+from reviews.models import Comment, Need, Pledge, PledgePartner, ProgressUpdate, Question
+from reviews.models.endorsements import active_count
 
 
 class Kind(Enum):
@@ -141,6 +160,12 @@ PLEDGE_COLUMNS = [
         CODE,
     ),
     Column(
+        "endorsements",
+        active_count(),
+        _("How many organisations endorse the pledge (withdrawn endorsements not counted)."),
+        INT,
+    ),
+    Column(
         "last_reported_at",
         F("last_reported_at"),
         _("Publication or latest progress report."),
@@ -189,6 +214,114 @@ UPDATE_COLUMNS = [
 ]
 
 
+class SecondsBetween(Func):
+    """Whole seconds from the second moment to the first (NULL when either is), in SQL: a
+    question's time to answer, as reviews.questions measures it (answered_at − created_at)."""
+
+    output_field = BigIntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "CAST(ROUND(EXTRACT(EPOCH FROM (%(expressions)s))) AS bigint)"
+        return self.as_sql(
+            compiler, connection, template=template, arg_joiner=" - ", **extra_context
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "CAST(ROUND((julianday(%(expressions)s)) * 86400) AS INTEGER)"
+        return self.as_sql(
+            compiler, connection, template=template, arg_joiner=") - julianday(", **extra_context
+        )
+
+
+# A question answered with an answer one may read (reviews.questions counts the same ones).
+PUBLICLY_ANSWERED = Q(status=Question.Status.ANSWERED, answer__is_hidden=False)
+
+QUESTION_COLUMNS = [
+    Column("id", F("pk"), _("The question's number."), INT),
+    Column("pledge", F("pledge_id"), _("The pledge asked about."), INT),
+    Column("pledge_title", F("pledge__title"), _("Its title.")),
+    Column("addressed_to_id", F("addressed_to_id"), _("Number of the organisation asked."), INT),
+    Column(
+        "addressed_to_name",
+        F("addressed_to__name"),
+        _("The organisation asked: the pledge's lead or a partner."),
+    ),
+    Column("addressed_to_kind", F("addressed_to__kind"), _("Its stakeholder kind."), CODE),
+    Column(
+        "author",
+        Coalesce(NullIf(F("author__display_name"), Value("")), Value("member")),
+        _("The asker's display name."),
+    ),
+    Column("actor_name", F("actor__name"), _("The organisation asking, if any.")),
+    Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
+    Column("body", F("body"), _("The question (Markdown).")),
+    Column("language", F("language"), WRITTEN_IN, CODE),
+    Column("status", F("status"), _("open, answered or closed."), CODE),
+    Column("created_at", F("created_at"), _("Asked (UTC)."), DATETIME),
+    Column("answered_at", F("answered_at"), _("Answered (UTC), if answered."), DATETIME),
+    Column(
+        "response_seconds",
+        Case(
+            When(PUBLICLY_ANSWERED, then=SecondsBetween(F("answered_at"), F("created_at"))),
+            default=Value(None),
+            output_field=BigIntegerField(),
+        ),
+        _("Seconds from the question to its answer (empty when the answer is hidden)."),
+        INT,
+    ),
+    Column(
+        "answer",
+        Coalesce(
+            Case(
+                When(PUBLICLY_ANSWERED, then=F("answer__body")),
+                default=Value(""),
+                output_field=TextField(),
+            ),
+            Value(""),
+            output_field=TextField(),
+        ),
+        _("The organisation's answer (Markdown); empty when none, or hidden by a moderator."),
+    ),
+    Column("closed_at", F("closed_at"), _("Closed by a moderator (UTC), if closed."), DATETIME),
+    Column("closed_reason", F("closed_reason"), _("Why it was closed.")),
+]
+
+
+NEED_COLUMNS = [
+    Column("id", F("pk"), _("The need's number."), INT),
+    Column("title", F("title"), _("Title.")),
+    Column("description", F("description"), _("What is needed.")),
+    Column("language", F("language"), WRITTEN_IN, CODE),
+    Column("actor_id", F("actor_id"), _("Number of the organisation in need."), INT),
+    Column("actor_name", F("actor__name"), _("Name of the organisation in need.")),
+    Column("actor_kind", F("actor__kind"), _("Its stakeholder kind."), CODE),
+    Column(
+        "objectives",
+        _joined(Need.objectives.through, {"need": OuterRef("pk")}, "objective__number"),
+        _("Objective numbers (1–23), comma-separated."),
+        CODE,
+    ),
+    Column(
+        "support",
+        F("support"),
+        _("The kinds of support sought (policy, programme, financial, technical, process)."),
+        CODE,
+    ),
+    Column(
+        "countries",
+        F("countries"),
+        _("Countries concerned (ISO 3166 codes, comma-separated)."),
+        CODE,
+    ),
+    Column("cycle", F("cycle__slug"), _("Review cycle (e.g. imrf-2026)."), CODE),
+    Column("status", F("status"), _("open or met."), CODE),
+    Column("met_at", F("met_at"), _("When it was marked met (UTC), if met."), DATETIME),
+    Column("created_at", F("created_at"), _("Published (UTC)."), DATETIME),
+    Column("updated_at", F("updated_at"), _("Last change (UTC)."), DATETIME),
+]
+
+
 def _public_comments():
     # A reply to a hidden comment is hidden with it; public() leaves out both.
     return Comment.objects.public().filter(deleted_at__isnull=True)
@@ -203,6 +336,8 @@ RESOURCES = {
     "pledges": (PledgeFilter, Pledge.objects.public, PLEDGE_COLUMNS),
     "comments": (CommentFilter, _public_comments, COMMENT_COLUMNS),
     "progress-updates": (ProgressUpdateFilter, _public_updates, UPDATE_COLUMNS),
+    "questions": (QuestionFilter, Question.objects.public, QUESTION_COLUMNS),
+    "needs": (NeedFilter, Need.objects.public, NEED_COLUMNS),
 }
 
 

@@ -81,7 +81,8 @@ def datapackage(absolute) -> dict:
         "name": "gcm-review-portal",
         "title": gettext("GCM Review Portal: open data"),
         "description": gettext(
-            "The public pledges, comments and progress reports of the portal, whole, as CSV. "
+            "The public pledges, comments, progress reports and questions of the portal, whole, "
+            "as CSV. "
             "Each file ends with a line “# complete: N rows”, a comment for the reader."
         ),
         "homepage": absolute(reverse("reviews:open-data")),

@@ -27,9 +27,9 @@ from django.db.models import Case, F, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext
 
-from reviews.exports.columns import RESOURCES, Column, Kind
+from reviews.exports.columns import RESOURCES, Column, Kind, SecondsBetween
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?\+00:00$"
@@ -75,7 +75,7 @@ def _nullable(model, expression) -> bool:
             return any(_nullable(model, part) for part in [*results, expression.default])
         case Cast():
             return _nullable(model, expression.get_source_expressions()[0])
-        case NullIf() | Subquery():
+        case NullIf() | Subquery() | SecondsBetween():
             return True
     raise TypeError(f"cannot tell whether {expression!r} can be null")
 

@@ -7,7 +7,7 @@ from reviews.exports import views
 
 urlpatterns = [
     re_path(
-        r"^exports/schema/(?P<resource>pledges|comments|progress-updates)\.json$",
+        r"^exports/schema/(?P<resource>pledges|comments|progress-updates|questions|needs)\.json$",
         views.export_schema,
         name="export-schema",
     ),

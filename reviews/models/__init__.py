@@ -9,12 +9,15 @@ from reviews.models.citations import (
 )
 from reviews.models.comments import Comment, Flag
 from reviews.models.declaration import DeclarationParagraph, DeclarationParagraphObjective
+from reviews.models.endorsements import Endorsement
 from reviews.models.exports import ExportJob
 from reviews.models.lifecycle import PledgeTransition
 from reviews.models.moderation_log import ModerationLogEntry
+from reviews.models.needs import Need, Offer
 from reviews.models.partners import PledgePartner
 from reviews.models.pledges import Pledge
 from reviews.models.progress import ProgressUpdate
+from reviews.models.questions import Answer, Question
 from reviews.models.reference import (
     GuidingPrinciple,
     Milestone,
@@ -32,10 +35,12 @@ from reviews.models.results import (
 from reviews.models.rounds import ReportingRound, RoundReminder
 
 __all__ = [
+    "Answer",
     "Comment",
     "DeclarationParagraph",
     "DeclarationParagraphCitation",
     "DeclarationParagraphObjective",
+    "Endorsement",
     "ExpectedResult",
     "ExportJob",
     "Flag",
@@ -48,12 +53,15 @@ __all__ = [
     "Milestone",
     "MilestoneCitation",
     "ModerationLogEntry",
+    "Need",
     "Objective",
     "ObjectiveCitation",
+    "Offer",
     "Pledge",
     "PledgePartner",
     "PledgeTransition",
     "ProgressUpdate",
+    "Question",
     "ReportingRound",
     "ReviewCycle",
     "ReviewCycleCitation",

@@ -1,5 +1,6 @@
 """The conversation: comments on pledges, objectives, Declaration paragraphs, round tables and
-progress updates; flags raised on comments and updates (the moderation log: moderation_log.py)."""
+progress updates; flags raised on comments, updates, questions and answers (the moderation log:
+moderation_log.py; questions and answers: questions.py)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ AUTO_HIDE_FLAGS = 3
 EDIT_WINDOW_MINUTES = 15
 
 TARGETS = ("pledge", "objective", "paragraph", "round_table", "progress_update")
+# What a flag is raised on: a comment, a progress update, a question or an answer (questions.py).
+FLAG_TARGETS = ("comment", "progress_update", "question", "answer")
 
 
 def _exactly_one(fields) -> Q:
@@ -264,7 +267,8 @@ class Comment(models.Model):
 
 
 class Flag(models.Model):
-    """A signed-in person's report that a comment or a progress update breaks the rules."""
+    """A signed-in person's report that a comment, a progress update, a question or an answer
+    breaks the rules."""
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -286,6 +290,12 @@ class Flag(models.Model):
         on_delete=models.CASCADE,
         related_name="flags",
     )
+    question = models.ForeignKey(
+        "reviews.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    answer = models.ForeignKey(
+        "reviews.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     text = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -295,7 +305,7 @@ class Flag(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=_exactly_one(("comment", "progress_update")),
+                condition=_exactly_one(FLAG_TARGETS),
                 name="flag_exactly_one_target",
             ),
             models.UniqueConstraint(
@@ -308,6 +318,18 @@ class Flag(models.Model):
                 fields=["user", "progress_update"],
                 condition=Q(progress_update__isnull=False),
                 name="flag_once_per_update",
+                violation_error_message=_("You have already flagged this."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=Q(question__isnull=False),
+                name="flag_once_per_question",
+                violation_error_message=_("You have already flagged this."),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "answer"],
+                condition=Q(answer__isnull=False),
+                name="flag_once_per_answer",
                 violation_error_message=_("You have already flagged this."),
             ),
             models.CheckConstraint(

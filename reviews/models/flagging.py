@@ -13,10 +13,10 @@ def count_of(queryset, by: str) -> Coalesce:
 
 
 def flagged(queryset, field: str):
-    """The items of `queryset` ("comment" or "progress_update" by `field`) with open flags or
-    hidden by flags, newest flag first, annotated `open_flags` and `last_flag_at`. Subqueries
-    on the flags of the items listed: no GROUP BY over every comment joined to its flags (3 s
-    at 2,000 comments)."""
+    """The items of `queryset` ("comment", "progress_update", "question" or "answer" by `field`)
+    with open flags or hidden by flags, newest flag first, annotated `open_flags` and
+    `last_flag_at`. Subqueries on the flags of the items listed: no GROUP BY over every comment
+    joined to its flags (3 s at 2,000 comments)."""
     from reviews.models.comments import Flag
 
     open_flags = Flag.objects.filter(**{field: OuterRef("pk")}, dismissed_at__isnull=True)
@@ -31,7 +31,8 @@ def flagged(queryset, field: str):
 
 
 def open_flags_prefetch() -> models.Prefetch:
-    """The open flags of comments or progress updates, with their flaggers, as `open_flag_list`."""
+    """The open flags of comments, progress updates, questions or answers, with their flaggers,
+    as `open_flag_list`."""
     from reviews.models.comments import Flag
 
     flags = Flag.objects.filter(dismissed_at__isnull=True).select_related("user")
@@ -40,28 +41,33 @@ def open_flags_prefetch() -> models.Prefetch:
     )
 
 
-def attach_open_flags(comments, updates) -> None:
-    """What `open_flags_prefetch` gives each item (`open_flag_list`), for comments and progress
-    updates together in one query (the moderation page lists both)."""
+def attach_open_flags(comments, updates, questions=(), answers=()) -> None:
+    """What `open_flags_prefetch` gives each item (`open_flag_list`), for comments, progress
+    updates, questions and answers together in one query (the moderation page lists them all)."""
     from reviews.models.comments import Flag
 
-    if not comments and not updates:
+    groups = {
+        "comment": comments,
+        "progress_update": updates,
+        "question": questions,
+        "answer": answers,
+    }
+    if not any(groups.values()):
         return
+    where = Q(pk__in=[])
+    for field, items in groups.items():
+        if items:
+            where |= Q(**{f"{field}__in": [item.pk for item in items]})
     flags = (
         Flag.objects.filter(dismissed_at__isnull=True)
-        .filter(
-            Q(comment__in=[c.pk for c in comments]) | Q(progress_update__in=[u.pk for u in updates])
-        )
+        .filter(where)
         .select_related("user")
         .order_by("created_at", "pk")
     )
     found: dict[tuple[str, int], list] = {}
     for flag in flags:
-        key = (
-            ("comment", flag.comment_id) if flag.comment_id else ("update", flag.progress_update_id)
-        )
-        found.setdefault(key, []).append(flag)
-    for comment in comments:
-        comment.open_flag_list = found.get(("comment", comment.pk), [])
-    for update in updates:
-        update.open_flag_list = found.get(("update", update.pk), [])
+        field = next(f for f in groups if getattr(flag, f"{f}_id") is not None)
+        found.setdefault((field, getattr(flag, f"{field}_id")), []).append(flag)
+    for field, items in groups.items():
+        for item in items:
+            item.open_flag_list = found.get((field, item.pk), [])

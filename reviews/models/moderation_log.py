@@ -22,6 +22,11 @@ class ModerationLogQuerySet(AppendOnlyQuerySet):
             action.COMMENT_AUTO_HIDE,
             action.UPDATE_HIDE,
             action.UPDATE_AUTO_HIDE,
+            action.QUESTION_HIDE,
+            action.QUESTION_AUTO_HIDE,
+            action.ANSWER_HIDE,
+            action.ANSWER_AUTO_HIDE,
+            action.NEED_HIDE,
         ]
         hidden = (
             self.filter(action__in=hiding)
@@ -63,6 +68,15 @@ class ModerationLogEntry(AppendOnly):
         UPDATE_HIDE = "update-hide", _("Hid a progress update")
         UPDATE_RESTORE = "update-restore", _("Restored a progress update")
         UPDATE_AUTO_HIDE = "update-auto-hide", _("Progress update hidden by flags")
+        QUESTION_HIDE = "question-hide", _("Hid a question")
+        QUESTION_RESTORE = "question-restore", _("Restored a question")
+        QUESTION_AUTO_HIDE = "question-auto-hide", _("Question hidden by flags")
+        QUESTION_CLOSE = "question-close", _("Closed a question")
+        ANSWER_HIDE = "answer-hide", _("Hid an answer")
+        ANSWER_RESTORE = "answer-restore", _("Restored an answer")
+        ANSWER_AUTO_HIDE = "answer-auto-hide", _("Answer hidden by flags")
+        NEED_HIDE = "need-hide", _("Hid a need")
+        NEED_RESTORE = "need-restore", _("Restored a need")
         FLAGS_DISMISS = "flags-dismiss", _("Dismissed flags")
         USER_BLOCK = "user-block", _("Blocked a user from posting")
         USER_UNBLOCK = "user-unblock", _("Unblocked a user")

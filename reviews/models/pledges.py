@@ -88,6 +88,17 @@ class Pledge(models.Model):
         related_name="matching_pledges",
         help_text=_("The published pledge this one answers (matching pledges only)."),
     )
+    # A matching pledge may answer an organisation's need (reviews.models.needs) instead of, or
+    # as well as, another pledge; the need shows it once the pledge is public.
+    answers_need = models.ForeignKey(
+        "reviews.Need",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matching_pledges",
+        verbose_name=_("need answered"),
+        help_text=_("The open need this pledge answers (matching pledges only)."),
+    )
     support = models.CharField(
         _("form of support"), max_length=20, choices=Support.choices, blank=True
     )
@@ -206,6 +217,12 @@ class Pledge(models.Model):
                 violation_error_message=_("A pledge cannot answer itself."),
             ),
             FieldCheckConstraint(
+                field="answers_need",
+                condition=Q(answers_need__isnull=True) | Q(kind="matching"),
+                name="pledge_only_matching_answers_need",
+                violation_error_message=_("Only a matching pledge answers a need."),
+            ),
+            FieldCheckConstraint(
                 field="attachment_type",
                 condition=Q(attachment_type="") | Q(attachment_type__in=MediaType.values),
                 name="pledge_attachment_type_allowed",
@@ -245,8 +262,26 @@ class Pledge(models.Model):
         answers = self.kind == self.Kind.MATCHING and self.matches_id not in (None, self.pk)
         if answers and self.matches.status != Status.PUBLISHED:
             errors["matches"] = gettext("A matching pledge answers a published pledge.")
+        if self.kind == self.Kind.MATCHING and self.answers_need_id is not None:
+            errors.update(self._answered_need_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _answered_need_errors(self) -> dict[str, str]:
+        """A pledge answers another organisation's need, one still open (a need met or closed
+        since it was chosen keeps the pledges that answered it)."""
+        need = self.answers_need
+        if need.actor_id == self.lead_id:
+            return {
+                "answers_need": gettext("A pledge does not answer its own organisation's need.")
+            }
+        if self.pk is not None:
+            chosen = type(self).objects.filter(pk=self.pk).values_list("answers_need", flat=True)
+            if need.pk in chosen:
+                return {}
+        if not need.is_open or need.is_hidden:
+            return {"answers_need": gettext("A matching pledge answers an open need.")}
+        return {}
 
     def submission_errors(self) -> dict[str, list[str]]:
         """Everything missing before the pledge can be submitted, all at once."""
@@ -322,7 +357,7 @@ class Pledge(models.Model):
                     "Confirm that the pledge concerns migrants (the GCM), not refugees (the GCR)."
                 ),
             )
-        if self.kind == self.Kind.MATCHING and not self.matches_id:
+        if self.kind == self.Kind.MATCHING and not (self.matches_id or self.answers_need_id):
             need("matches", gettext("Choose the pledge this one answers."))
         if self.kind == self.Kind.JOINT and not (self.pk and self.partnerships.exists()):
             need("partners", gettext("Name at least one partner organisation of a joint pledge."))
@@ -375,6 +410,7 @@ EDITABLE_FIELDS = [
     "language",
     "kind",
     "matches",
+    "answers_need",
     "support",
     "amount",
     "currency",

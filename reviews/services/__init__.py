@@ -2,8 +2,9 @@
 
 `pledges`: the pledge workflow; `comments`: posting, editing, deleting and flagging;
 `moderation`: hiding, restoring, blocking and the log; `results`: expected results and their
-indicators. Everything is re-exported here
-(`from reviews import services`).
+indicators; `endorsements`: organisations endorsing others' pledges; `questions`: questions to a
+pledge's lead or partners and their answers; `needs`: needs, offers and the pledges answering
+them. Everything is re-exported here (`from reviews import services`).
 """
 
 from reviews.services.comments import (
@@ -16,6 +17,13 @@ from reviews.services.comments import (
     comment_post,
     flag_create,
 )
+from reviews.services.endorsements import (
+    ENDORSE_RATE,
+    AlreadyEndorsed,
+    EndorsementNotPossible,
+    endorsement_create,
+    endorsement_withdraw,
+)
 from reviews.services.moderation import (
     flags_dismiss,
     item_hide,
@@ -24,6 +32,17 @@ from reviews.services.moderation import (
     send_moderator_digest,
     user_block,
     user_unblock,
+)
+from reviews.services.needs import (
+    NeedNotPossible,
+    need_close,
+    need_create,
+    need_hide,
+    need_mark_met,
+    need_restore,
+    need_update,
+    offer_create,
+    offer_withdraw,
 )
 from reviews.services.pledges import (
     EDITABLE_FIELDS,
@@ -42,6 +61,14 @@ from reviews.services.pledges import (
     pledge_withdraw,
     progress_update_create,
 )
+from reviews.services.questions import (
+    QUESTION_RATE,
+    QuestionNotPossible,
+    answer_edit,
+    question_answer,
+    question_ask,
+    question_close,
+)
 from reviews.services.results import (
     InvalidActuals,
     InvalidResult,
@@ -53,24 +80,41 @@ from reviews.services.results import (
 __all__ = [
     "COMMENT_RATE",
     "EDITABLE_FIELDS",
+    "ENDORSE_RATE",
     "FLAG_RATE",
+    "QUESTION_RATE",
     "STEP_DONE",
     "TRANSITIONS",
+    "AlreadyEndorsed",
+    "EndorsementNotPossible",
     "InvalidActuals",
     "InvalidResult",
+    "NeedNotPossible",
     "PledgeConflict",
     "PostingBlocked",
+    "QuestionNotPossible",
     "ResultsClosed",
     "TransitionNotAllowed",
     "accepts_comments",
+    "answer_edit",
     "comment_delete",
     "comment_edit",
     "comment_post",
+    "endorsement_create",
+    "endorsement_withdraw",
     "flag_create",
     "flags_dismiss",
     "item_hide",
     "item_restore",
     "log_moderation",
+    "need_close",
+    "need_create",
+    "need_hide",
+    "need_mark_met",
+    "need_restore",
+    "need_update",
+    "offer_create",
+    "offer_withdraw",
     "partnership_decide",
     "pledge_create",
     "pledge_publish",
@@ -81,6 +125,9 @@ __all__ = [
     "pledge_update",
     "pledge_withdraw",
     "progress_update_create",
+    "question_answer",
+    "question_ask",
+    "question_close",
     "result_delete",
     "result_save",
     "send_moderator_digest",

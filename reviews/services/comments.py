@@ -1,4 +1,5 @@
-"""The conversation: posting, editing and deleting comments, and flagging comments and updates."""
+"""The conversation: posting, editing and deleting comments, and flagging comments, updates,
+questions and answers."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from actors.permissions import memberships_by_actor
 from portal.i18n import interpolate_lazy
 from portal.markdown import render_markdown
 from portal.ratelimit import RateLimited, hit
-from reviews.models import Comment, Flag, Pledge, ProgressUpdate
+from reviews.models import Answer, Comment, Flag, Pledge, ProgressUpdate, Question
 from reviews.models.comments import AUTO_HIDE_FLAGS, COMMENT_MAX, EDIT_WINDOW_MINUTES, TARGETS
 from reviews.models.content_language import writer_language
 from reviews.services.moderation import auto_hide
@@ -37,7 +38,9 @@ def accepts_comments(target_field: str, target) -> bool:
     return target_field in TARGETS
 
 
-def _check_can_post(user: User, action: str, rate: tuple[int, int]) -> None:
+def check_can_post(user: User, action: str, rate: tuple[int, int]) -> None:
+    """Refuse someone a moderator blocked, or who posted `action` too often lately (questions
+    and answers are checked here too)."""
     if user.posting_blocked_at:
         raise PostingBlocked(gettext("A moderator has blocked your account from posting."))
     limit, window = rate
@@ -66,7 +69,7 @@ def comment_post(
     language: str = "",
 ) -> Comment:
     """Post a comment (or a reply) in one's own name or for one of one's organisations."""
-    _check_can_post(user, "comment", COMMENT_RATE)
+    check_can_post(user, "comment", COMMENT_RATE)
     if target_field not in TARGETS:
         raise ValidationError(gettext("Comments cannot be posted here."))
     if not accepts_comments(target_field, target):
@@ -192,11 +195,11 @@ def comment_delete(*, comment: Comment, user: User) -> Comment | None:
     return None
 
 
-def _flag_target(comment, progress_update):
-    target = comment or progress_update
-    if target is None or (comment is not None and progress_update is not None):
-        raise ValidationError(gettext("Flag one comment or one progress update."))
-    return target
+def _flag_target(targets: dict):
+    given = [item for item in targets.values() if item is not None]
+    if len(given) != 1:
+        raise ValidationError(gettext("Flag one comment, progress update, question or answer."))
+    return given[0]
 
 
 @transaction.atomic
@@ -207,17 +210,23 @@ def flag_create(
     text: str = "",
     comment: Comment | None = None,
     progress_update: ProgressUpdate | None = None,
+    question: Question | None = None,
+    answer: Answer | None = None,
 ) -> Flag:
     """Flag an item once; at the third flag from distinct people it is hidden pending review."""
-    _check_can_post(user, "flag", FLAG_RATE)
-    target = _flag_target(comment, progress_update)
+    check_can_post(user, "flag", FLAG_RATE)
+    targets = {
+        "comment": comment,
+        "progress_update": progress_update,
+        "question": question,
+        "answer": answer,
+    }
+    target = _flag_target(targets)
     model = type(target)
     locked = model.objects.select_for_update().get(pk=target.pk)
-    if Flag.objects.filter(user=user, comment=comment, progress_update=progress_update).exists():
+    if Flag.objects.filter(user=user, **targets).exists():
         raise ValidationError(gettext("You have already flagged this."))
-    flag = Flag(
-        user=user, comment=comment, progress_update=progress_update, reason=reason, text=text
-    )
+    flag = Flag(user=user, reason=reason, text=text, **targets)
     flag.full_clean()
     flag.save()
     open_flags = locked.flags.filter(dismissed_at__isnull=True)

@@ -14,11 +14,47 @@ from actors.models import User
 from actors.models.notifications import Kind
 from actors.notifications import notify_user, notify_users
 from portal.i18n import interpolate_lazy
-from reviews.models import Comment, Flag, ModerationLogEntry, Pledge, ProgressUpdate
+from reviews.models import (
+    Answer,
+    Comment,
+    Flag,
+    ModerationLogEntry,
+    Pledge,
+    ProgressUpdate,
+    Question,
+)
 from reviews.models.comments import AUTO_HIDE_FLAGS
 from reviews.services.quotes import requote
 
 Action = ModerationLogEntry.Action
+
+# What each kind of moderated item (by its model's name) is called in the moderators' addresses,
+# and the log's actions for hiding, restoring and hiding by flags.
+KINDS = {
+    "comment": ("comment", Action.COMMENT_HIDE, Action.COMMENT_RESTORE, Action.COMMENT_AUTO_HIDE),
+    "progressupdate": (
+        "update",
+        Action.UPDATE_HIDE,
+        Action.UPDATE_RESTORE,
+        Action.UPDATE_AUTO_HIDE,
+    ),
+    "question": (
+        "question",
+        Action.QUESTION_HIDE,
+        Action.QUESTION_RESTORE,
+        Action.QUESTION_AUTO_HIDE,
+    ),
+    "answer": ("answer", Action.ANSWER_HIDE, Action.ANSWER_RESTORE, Action.ANSWER_AUTO_HIDE),
+}
+
+
+def _kind(item) -> tuple:
+    return KINDS[item._meta.model_name]
+
+
+def _quoted(item) -> bool:
+    """Whether notifications quote the item (comments, questions and answers do)."""
+    return isinstance(item, Comment | Question | Answer)
 
 
 def log_moderation(moderator, action, target, reason="") -> ModerationLogEntry:
@@ -55,12 +91,10 @@ def auto_hide(item, open_flags) -> None:
     item.hidden_reason = why
     item.hidden_at = timezone.now()
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
-    if isinstance(item, Comment):
+    if _quoted(item):
         requote(item)
-    is_comment = isinstance(item, Comment)
-    log_moderation(
-        None, Action.COMMENT_AUTO_HIDE if is_comment else Action.UPDATE_AUTO_HIDE, item, why
-    )
+    kind, _hide, _restore, auto = _kind(item)
+    log_moderation(None, auto, item, why)
     author = item.author
     if author is not None:
         notify_user(
@@ -71,7 +105,7 @@ def auto_hide(item, open_flags) -> None:
             body=why,
         )
     # Through the bell and each moderator's choice for this kind (right away, digest or off).
-    in_queue = reverse("reviews:moderation") + f"#{'comment' if is_comment else 'update'}-{item.pk}"
+    in_queue = reverse("reviews:moderation") + f"#{kind}-{item.pk}"
     notify_users(
         users=User.objects.moderators(),
         kind=Kind.MODERATOR_ALERT,
@@ -79,14 +113,14 @@ def auto_hide(item, open_flags) -> None:
         url=in_queue,
         body=why,
     )
-    if not is_comment:
+    if isinstance(item, ProgressUpdate):
         _recompute_implementation(item.pledge)
 
 
 def _item_url(item) -> str:
-    if isinstance(item, Comment):
-        return item.get_absolute_url()
-    return reverse("reviews:pledge-detail", args=[item.pledge_id]) + f"#progress-{item.pk}"
+    if isinstance(item, ProgressUpdate):
+        return reverse("reviews:pledge-detail", args=[item.pledge_id]) + f"#progress-{item.pk}"
+    return item.get_absolute_url()
 
 
 def _recompute_implementation(pledge: Pledge) -> None:
@@ -97,7 +131,8 @@ def _recompute_implementation(pledge: Pledge) -> None:
 
 @transaction.atomic
 def item_hide(*, item, moderator: User, reason: str):
-    """A moderator hides a comment or a progress update, saying why; the author is told."""
+    """A moderator hides a comment, a progress update, a question or an answer, saying why;
+    the author is told."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": gettext("Give a reason; the author will read it.")})
@@ -107,12 +142,9 @@ def item_hide(*, item, moderator: User, reason: str):
     item.hidden_reason = reason
     item.hidden_at = timezone.now()
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
-    if isinstance(item, Comment):
+    if _quoted(item):
         requote(item)
-    is_comment = isinstance(item, Comment)
-    log_moderation(
-        moderator, Action.COMMENT_HIDE if is_comment else Action.UPDATE_HIDE, item, reason
-    )
+    log_moderation(moderator, _kind(item)[1], item, reason)
     item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
     if item.author is not None:
         notify_user(
@@ -122,7 +154,7 @@ def item_hide(*, item, moderator: User, reason: str):
             url=_item_url(item),
             body=interpolate_lazy(gettext_lazy("Reason: %(reason)s"), {"reason": reason}),
         )
-    if not is_comment:
+    if isinstance(item, ProgressUpdate):
         _recompute_implementation(item.pledge)
     return item
 
@@ -139,13 +171,10 @@ def item_restore(*, item, moderator: User, reason: str = ""):
     item.hidden_reason = ""
     item.hidden_at = None
     item.save(update_fields=["is_hidden", "auto_hidden", "hidden_reason", "hidden_at"])
-    if isinstance(item, Comment):
+    if _quoted(item):
         requote(item)
     item.flags.filter(dismissed_at__isnull=True).update(dismissed_at=timezone.now())
-    is_comment = isinstance(item, Comment)
-    log_moderation(
-        moderator, Action.COMMENT_RESTORE if is_comment else Action.UPDATE_RESTORE, item, reason
-    )
+    log_moderation(moderator, _kind(item)[2], item, reason)
     if item.author is not None:
         notify_user(
             user=item.author,
@@ -154,7 +183,7 @@ def item_restore(*, item, moderator: User, reason: str = ""):
             url=_item_url(item),
             body=reason,
         )
-    if not is_comment:
+    if isinstance(item, ProgressUpdate):
         _recompute_implementation(item.pledge)
     return item
 
@@ -204,45 +233,61 @@ def send_moderator_digest(*, today=None) -> int:
     pledges = Pledge.objects.filter(status=Pledge.Status.SUBMITTED).count()
     comments = Comment.objects.flagged().count()
     updates = ProgressUpdate.objects.flagged().count()
+    questions = Question.objects.flagged().count() + Answer.objects.flagged().count()
     # An empty run does not use up the day: a later run the same day still tells what came in.
-    if not (pledges or comments or updates):
+    if not (pledges or comments or updates or questions):
         return 0
     if not cache.add(f"moderator-digest:{today.isoformat()}", True, 60 * 60 * 36):
         return 0
+    # Each moderator reads the counts in their own language (notify_user activates it).
+    body = interpolate_lazy(
+        gettext_lazy("%(pledges)s, %(comments)s and %(updates)s."),
+        {
+            "pledges": interpolate_lazy(
+                ngettext_lazy("%(count)d submitted pledge", "%(count)d submitted pledges", pledges),
+                {"count": pledges},
+            ),
+            "comments": interpolate_lazy(
+                ngettext_lazy(
+                    "%(count)d flagged or hidden comment",
+                    "%(count)d flagged or hidden comments",
+                    comments,
+                ),
+                {"count": comments},
+            ),
+            "updates": interpolate_lazy(
+                ngettext_lazy(
+                    "%(count)d flagged or hidden progress report",
+                    "%(count)d flagged or hidden progress reports",
+                    updates,
+                ),
+                {"count": updates},
+            ),
+        },
+    )
+    if questions:
+        # Said apart, so that the digest without any reads as it always did.
+        body = interpolate_lazy(
+            gettext_lazy("%(counts)s %(questions)s"),
+            {
+                "counts": body,
+                "questions": interpolate_lazy(
+                    ngettext_lazy(
+                        "%(count)d question or answer is flagged or hidden.",
+                        "%(count)d questions or answers are flagged or hidden.",
+                        questions,
+                    ),
+                    {"count": questions},
+                ),
+            },
+        )
     with transaction.atomic():
         return notify_users(
             users=User.objects.moderators(),
             kind=Kind.MODERATION_QUEUE,
             title=gettext_lazy("What is waiting for moderation"),
             url=reverse("reviews:moderation"),
-            # Each moderator reads the counts in their own language (notify_user activates it).
-            body=interpolate_lazy(
-                gettext_lazy("%(pledges)s, %(comments)s and %(updates)s."),
-                {
-                    "pledges": interpolate_lazy(
-                        ngettext_lazy(
-                            "%(count)d submitted pledge", "%(count)d submitted pledges", pledges
-                        ),
-                        {"count": pledges},
-                    ),
-                    "comments": interpolate_lazy(
-                        ngettext_lazy(
-                            "%(count)d flagged or hidden comment",
-                            "%(count)d flagged or hidden comments",
-                            comments,
-                        ),
-                        {"count": comments},
-                    ),
-                    "updates": interpolate_lazy(
-                        ngettext_lazy(
-                            "%(count)d flagged or hidden progress report",
-                            "%(count)d flagged or hidden progress reports",
-                            updates,
-                        ),
-                        {"count": updates},
-                    ),
-                },
-            ),
+            body=body,
         )
 
 

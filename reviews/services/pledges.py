@@ -34,6 +34,7 @@ from reviews.models.pledges import (
     TRANSITIONS,
 )
 from reviews.services.moderation import log_moderation
+from reviews.services.needs import matching_pledge_published
 from reviews.services.results import InvalidActuals, actuals_of
 
 Status = Pledge.Status
@@ -246,6 +247,7 @@ def pledge_publish(*, pledge: Pledge, by: User) -> Pledge:
     locked.save()
     log_moderation(by, ModerationLogEntry.Action.PLEDGE_PUBLISH, locked)
     _tell_lead(locked, "published")
+    matching_pledge_published(locked)  # the need it answers, if any, hears of it
     announce(PUBLISHED, locked.pk, by=by)
     return locked
 

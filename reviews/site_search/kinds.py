@@ -1,14 +1,14 @@
-"""The seven kinds of result of the site search: what of each is public, what the words are
+"""The eight kinds of result of the site search: what of each is public, what the words are
 searched in, how its results rank, and how a result reads (its title, snippet and address).
 
 Each kind searches the set its list shows anyone (DESIGN §3: one public set): published and
 withdrawn pledges, progress reports not hidden on such pledges, comments neither hidden nor
-deleted nor under a hidden comment, on something public, accredited organisations, and the
-reference data. The words are read once (reviews.search.parse) and searched in the same way as
-the pledges' words: on PostgreSQL through a GIN-indexed vector (the pledges' stored ones; an
-expression index for progress reports, comments and paragraphs, migration reviews 0017; the few
-hundred organisations, coalitions and objectives are read whole), elsewhere through whole-word
-patterns over the same columns.
+deleted nor under a hidden comment, on something public, accredited organisations, needs open or
+met and not hidden, and the reference data. The words are read once (reviews.search.parse) and
+searched in the same way as the pledges' words: on PostgreSQL through a GIN-indexed vector (the
+pledges' stored ones; an expression index for progress reports, comments and paragraphs,
+migration reviews 0017, and needs, 0024; the few hundred organisations, coalitions and
+objectives are read whole), elsewhere through whole-word patterns over the same columns.
 
 Results rank in tiers, as the pledge list's do: those whose title the words find first (TITLE),
 then, for pledges, those whose summary or lead they find (HEAD), then the rest (BODY), each tier
@@ -31,7 +31,15 @@ from django_countries import countries
 
 from actors.models import Actor, Coalition
 from reviews import search
-from reviews.models import Comment, DeclarationParagraph, Objective, Pledge, ProgressUpdate
+from reviews.filters import NEED_VECTOR
+from reviews.models import (
+    Comment,
+    DeclarationParagraph,
+    Need,
+    Objective,
+    Pledge,
+    ProgressUpdate,
+)
 from reviews.models.pledge_queries import SEARCH_COLUMNS
 from reviews.site_search import snippets
 
@@ -403,6 +411,40 @@ class ParagraphKind(Kind):
         return (row.cycle.name,)
 
 
+class NeedKind(Kind):
+    """Needs anyone may read (open or met, not hidden), by their title and description: the
+    title ranks first. On PostgreSQL the expressions are those of the GIN indexes of migration
+    reviews 0024 (reviews.filters.NEED_VECTOR, as the needs board searches)."""
+
+    value = "need"
+    label = _("Need")
+    plural = _("Needs")
+    vector = text_vector(*NEED_VECTOR)
+    fields = NEED_VECTOR
+    title_vector = text_vector("title")
+    title_fields = ("title",)
+    ordering = ("-created_at", "-pk")
+    title_column = F("title")
+    title_written = True
+    snippet_column = F("description")
+    snippet_fields = ("description",)
+    related = ("actor",)
+    deferred = ("actor__description", "hidden_reason")
+
+    def public(self):
+        return Need.objects.public()
+
+    def title_of(self, row):
+        return row.title
+
+    def snippet_of(self, row):
+        return row.description
+
+    def meta_of(self, row):
+        met = row.status == Need.Status.MET
+        return (row.actor.name, pgettext_lazy("state of a need", "Met") if met else "")
+
+
 # In the order the page lists them when their best results rank alike.
 KINDS = {
     kind.value: kind
@@ -414,6 +456,7 @@ KINDS = {
         CoalitionKind(),
         ObjectiveKind(),
         ParagraphKind(),
+        NeedKind(),
     )
 }
 TYPE_CHOICES = [(kind.value, kind.plural) for kind in KINDS.values()]

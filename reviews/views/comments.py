@@ -1,4 +1,5 @@
-"""Posting, editing, deleting and flagging comments; flagging progress updates."""
+"""Posting, editing, deleting and flagging comments; flagging progress updates, questions and
+answers."""
 
 from django import forms
 from django.contrib import messages
@@ -17,9 +18,11 @@ from portal.ratelimit import RateLimited
 from reviews import permissions, services
 from reviews.forms import WrittenInField
 from reviews.models import (
+    Answer,
     Comment,
     Flag,
     ProgressUpdate,
+    Question,
 )
 from reviews.models.comments import COMMENT_MAX
 
@@ -60,6 +63,15 @@ class FlagForm(forms.ModelForm):
         fields = ["reason", "text"]
         labels = {"text": _("What is wrong? (needed for “Other”)")}
         widgets = {"reason": forms.RadioSelect}
+
+
+# What may be flagged, by the kind in the address: where it is read from, and its flag's field.
+FLAGGED = {
+    "comment": (Comment.objects.all(), "comment"),
+    "update": (ProgressUpdate.objects.select_related("pledge"), "progress_update"),
+    "question": (Question.objects.select_related("pledge"), "question"),
+    "answer": (Answer.objects.select_related("question__pledge"), "answer"),
+}
 
 
 def _target(request, field, pk):
@@ -167,9 +179,7 @@ def comment_delete(request, pk):
 @require_page_or_form
 @sign_in_first
 def flag(request, kind, pk):
-    model = Comment if kind == "comment" else ProgressUpdate
-    queryset = model.objects.all() if kind == "comment" else model.objects.select_related("pledge")
-    item = get_object_or_404(queryset, pk=pk)
+    item = get_object_or_404(FLAGGED[kind][0], pk=pk)
     access = permissions.flag_access(request.user, item)
     if item.is_hidden and access in {Access.ALLOW, Access.FORBIDDEN}:
         # A hidden item already waits for a moderator: there is nothing left to flag, and its
@@ -188,7 +198,7 @@ def flag(request, kind, pk):
                     user=request.user,
                     reason=form.cleaned_data["reason"],
                     text=form.cleaned_data["text"],
-                    **{"comment" if kind == "comment" else "progress_update": item},
+                    **{FLAGGED[kind][1]: item},
                 )
             except RateLimited as error:
                 form.add_error(None, error)
@@ -197,9 +207,9 @@ def flag(request, kind, pk):
                 form.add_error(None, error)
             else:
                 messages.success(request, gettext("Thank you: the moderators will look at it."))
-                if kind == "comment":
-                    return redirect(item.get_absolute_url().split("#")[0])
-                return redirect(item.pledge)
+                if kind == "update":
+                    return redirect(item.pledge)
+                return redirect(item.get_absolute_url().split("#")[0])
     return render(
         request, "reviews/flag_form.html", {"form": form, "item": item, "kind": kind}, status=status
     )

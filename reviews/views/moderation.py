@@ -18,11 +18,11 @@ from portal.ids import parse_ids
 from portal.pagination import page_of
 from reviews import services
 from reviews.forms import OptionalReasonForm, ReasonForm
-from reviews.models import Comment, ModerationLogEntry, Pledge, ProgressUpdate
+from reviews.models import Answer, Comment, ModerationLogEntry, Pledge, ProgressUpdate, Question
 from reviews.models.flagging import attach_open_flags
 from reviews.services.moderation import done_message, replies_hidden_with
 
-ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate}
+ITEM_MODELS = {"comment": Comment, "update": ProgressUpdate, "question": Question, "answer": Answer}
 # The moderation page lists this many of each kind of item, the oldest submissions first.
 QUEUE_SHOWN = 100
 
@@ -31,11 +31,15 @@ QUEUE_SHOWN = 100
 def moderation_home(request):
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
-    # Their open flags in one query for both lists, not one prefetch each.
+    # Their open flags in one query for every list, not one prefetch each.
     comments = Comment.objects.flagged().for_moderation().prefetch_related(None)
     updates = ProgressUpdate.objects.flagged().for_moderation().prefetch_related(None)
+    questions = Question.objects.flagged().for_moderation().prefetch_related(None)
+    answers = Answer.objects.flagged().for_moderation().prefetch_related(None)
     comments, updates = list(comments[:QUEUE_SHOWN]), list(updates[:QUEUE_SHOWN])
-    attach_open_flags(comments, updates)
+    questions, answers = list(questions[:QUEUE_SHOWN]), list(answers[:QUEUE_SHOWN])
+    attach_open_flags(comments, updates, questions, answers)
+    flagged = [*comments, *updates, *questions, *answers]
     proposals = Actor.objects.filter(status=Actor.Status.PROPOSED).select_related("proposed_by")
     # The oldest submissions first, a bounded page of them: rendering a thousand cards with
     # their forms took seconds (the count says "100+" beyond).
@@ -49,11 +53,14 @@ def moderation_home(request):
             "queue_more": queue_more,
             "flagged_comments": comments,
             "flagged_updates": updates,
+            "flagged_questions": questions,
+            "flagged_answers": answers,
             "counts": {
                 "pledges": len(queue),
                 "comments": len(comments),
                 "updates": len(updates),
-                "auto_hidden": sum(1 for item in [*comments, *updates] if item.auto_hidden),
+                "questions": len(questions) + len(answers),
+                "auto_hidden": sum(1 for item in flagged if item.auto_hidden),
             },
             "proposals": proposals,
             "can_administer": can_administer(request.user),
@@ -65,13 +72,15 @@ def moderation_home(request):
 HIDDEN_KINDS = {
     "comment": (_("Comments"), Comment.objects.hidden().for_moderation),
     "update": (_("Progress reports"), ProgressUpdate.objects.hidden().for_moderation),
+    "question": (_("Questions"), Question.objects.hidden().for_moderation),
+    "answer": (_("Answers"), Answer.objects.hidden().for_moderation),
 }
 
 
 @require_safe
 def moderation_hidden(request):
-    """The "Hidden" tab: hidden comments or progress reports, most recently hidden first, each
-    with a restore action."""
+    """The "Hidden" tab: hidden comments, progress reports, questions or answers, most recently
+    hidden first, each with a restore action."""
     if denial := enforce(request, oversight_access(request.user), "moderation"):
         return denial
     kind = request.GET.get("kind")

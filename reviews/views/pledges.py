@@ -23,6 +23,8 @@ from reviews.filters import PledgeFilter
 from reviews.forms import PledgeForm, ProgressUpdateForm, ReasonForm
 from reviews.models import ExpectedResult, Indicator, Pledge, PledgePartner, ReviewCycle
 from reviews.views.comments import load_thread_groups, thread_context
+from reviews.views.endorsements import endorsement_context
+from reviews.views.questions import question_context
 
 PAGE_SIZE = 20
 # The list counts its selection up to this many pledges, then says "more than": the count costs
@@ -151,6 +153,8 @@ def pledge_detail(request, pk):
             "submission_errors": pledge.submission_errors() if pledge.is_editable else {},
             "submission_warnings": pledge.submission_warnings() if pledge.is_editable else [],
             **thread_context(request, "pledge", pledge, threads["pledge"].get(pledge.pk, [])),
+            **endorsement_context(user, pledge),
+            **question_context(user, pledge),
         },
     )
 

@@ -293,6 +293,11 @@ def test_the_settings_page_saves_a_choice_per_kind(client, verified_user):
         Kind.EXPORT,
         Kind.FOLLOWED,
         Kind.REPORTING_ROUND,
+        Kind.ENDORSEMENT,
+        Kind.QUESTION,
+        Kind.QUESTION_OUTCOME,
+        Kind.NEED_ANSWER,
+        Kind.NEED_MET,
     ]
     assert all(field.initial == Frequency.IMMEDIATE for field in form.fields.values())
 

@@ -2,6 +2,8 @@
 §8), with at least 200 rows behind it, and no COUNT(*) over the table: at most 4 queries for an
 anonymous reader. A signed-in reader adds the token look-up and what their rights need."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -9,8 +11,10 @@ from rest_framework.test import APIClient
 from actors.models import Actor, Coalition, CoalitionMembership, SourceDocument
 from reviews import stats
 from reviews.models import (
+    Answer,
     DeclarationParagraph,
     DeclarationParagraphObjective,
+    Endorsement,
     ExpectedResult,
     GuidingPrinciple,
     Indicator,
@@ -18,6 +22,7 @@ from reviews.models import (
     Objective,
     Pledge,
     ProgressUpdate,
+    Question,
     ReviewCycle,
     RoundTable,
     RoundTableObjective,
@@ -29,6 +34,10 @@ from tests.factories import PledgeFactory, bulk_comments, bulk_pledges
 pytestmark = pytest.mark.django_db
 
 ROWS = 205
+# A pledge's standing endorsements counted in its row (reviews.models.endorsements.active_count).
+ENDORSEMENTS_OF_A_PLEDGE = re.compile(r'COUNT\([^()]*\) AS "n" FROM "reviews_endorsement"')
+# The questions the actors of a page received (reviews.questions.responsiveness).
+QUESTIONS_OF_A_PAGE = '"reviews_question"."addressed_to_id" IN ('
 
 
 def cite(records):
@@ -82,6 +91,48 @@ def comment_rows(actor_a, focal_a, focal_b):
     pledge = PledgeFactory(lead=actor_a, published=True)
     bulk_comments(ROWS, authors=[focal_a, focal_b], pledge=pledge)
     bulk_comments(5, authors=[focal_a], pledge=pledge, actor=actor_a)
+
+
+@pytest.fixture
+def endorsement_rows(actor_a, focal_b):
+    """Endorsements of a pledge, a few of them withdrawn (which the list leaves out)."""
+    pledge = PledgeFactory(lead=actor_a, published=True)
+    actors = Actor.objects.bulk_create(
+        Actor(name=f"Endorser {n}", slug=f"endorser-{n}", kind="academia") for n in range(ROWS + 5)
+    )
+    Endorsement.objects.bulk_create(
+        Endorsement(
+            pledge=pledge,
+            actor=actor,
+            endorsed_by=focal_b,
+            withdrawn_at=timezone.now() if n >= ROWS else None,
+        )
+        for n, actor in enumerate(actors)
+    )
+
+
+@pytest.fixture
+def question_rows(actor_a, focal_a, focal_b):
+    """Questions to A on its pledge, every other one answered, and a few hidden."""
+    pledge = PledgeFactory(lead=actor_a, published=True)
+    questions = Question.objects.bulk_create(
+        Question(
+            pledge=pledge,
+            addressed_to=actor_a,
+            author=focal_b,
+            body=f"q{n}",
+            body_html=f"q{n}",
+            is_hidden=n >= ROWS,
+        )
+        for n in range(ROWS + 5)
+    )
+    Answer.objects.bulk_create(
+        Answer(question=q, author=focal_a, actor=actor_a, body="a", body_html="a")
+        for q in questions[::2]
+    )
+    Question.objects.filter(answer__isnull=False).update(
+        status=Question.Status.ANSWERED, answered_at=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -146,7 +197,9 @@ ENDPOINTS = {
     "principles": (None, 2, 3, 10),
     "cycles": ("cycle_rows", 3, 4, None),
     "declaration-paragraphs": ("declaration_paragraph_rows", 3, 4, None),
-    "actors": ("actor_rows", 2, 3, None),
+    # the page of actors, and their responsiveness to questions (reviews.questions: one query
+    # for the whole page)
+    "actors": ("actor_rows", 3, 4, None),
     "coalitions": ("coalition_rows", 3, 4, None),
     # token, the roles with the memberships (what the person may see: actors.permissions), the
     # page's ids and cursor positions, its rows with their objectives, principles and partners
@@ -155,6 +208,10 @@ ENDPOINTS = {
     # the page, the values its reports gave
     "progress-updates": ("progress_update_rows", 2, 3, None),
     "comments": ("comment_rows", 1, 2, None),
+    # the page of questions with their answers, askers and organisations
+    "questions": ("question_rows", 1, 2, None),
+    # the page with each endorsement's organisation
+    "endorsements": ("endorsement_rows", 1, 2, None),
     # statistics: one grouped query (and no page)
     **{
         f"stats/{name}": ("pledge_rows", 1, 2, 0)
@@ -213,11 +270,16 @@ def test_a_list_costs_the_same_queries_at_10_and_200_rows(
             assert len(body) == shown
         if not endpoint.startswith("stats/"):
             # The person's roles come in one query with their own unread notifications counted
-            # (actors.permissions): bounded by one person's rows, not a count of the table.
+            # (actors.permissions), and each pledge of a page comes with its standing
+            # endorsements counted (a subquery per row), each actor of a page with the questions
+            # it received counted (reviews.questions, for the page's actors): bounded by one
+            # person's, one pledge's or one page's rows, not a count of the table.
             counts = [
                 query["sql"]
                 for query in queries.captured_queries
-                if "COUNT(" in query["sql"].upper() and "actors_notification" not in query["sql"]
+                if "COUNT(" in ENDORSEMENTS_OF_A_PLEDGE.sub("", query["sql"]).upper()
+                and "actors_notification" not in query["sql"]
+                and QUESTIONS_OF_A_PAGE not in query["sql"]
             ]
             assert counts == [], "no count of the whole table on every page"
 

@@ -26,18 +26,28 @@ from actors.models import ApiToken, Coalition
 from reviews.models import (
     Comment,
     DeclarationParagraph,
+    Endorsement,
+    Need,
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    Question,
     ReportingRound,
 )
 from reviews.services import comments as comment_services
+from reviews.services import endorsements as endorsement_services
+from reviews.services import needs as need_services
+from reviews.services import questions as question_services
 from tests.api.conftest import set_throttle_rates
 from tests.factories import (
+    AnswerFactory,
     CommentFactory,
+    EndorsementFactory,
+    NeedFactory,
     PledgeFactory,
     PledgePartnerFactory,
     ProgressUpdateFactory,
+    QuestionFactory,
 )
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
@@ -75,15 +85,20 @@ def wsgi_keeps_the_test_connection():
 def explored(
     request, actor_a, actor_b, focal_a, focal_b, monkeypatch, wsgi_keeps_the_test_connection
 ):
-    """Published, draft and submitted pledges of A and B, partners, progress and comments;
-    throttles and posting limits out of the way (the errors tests cover them)."""
+    """Published, draft and submitted pledges of A and B, partners, progress, comments and an
+    endorsement; throttles and posting limits out of the way (the errors tests cover them)."""
     # pytest-django's `settings` (the name here is hypothesis's).
     django_settings = request.getfixturevalue("settings")
     set_throttle_rates(django_settings, anon="100000/min", user="100000/min")
     monkeypatch.setattr(comment_services, "COMMENT_RATE", (100000, 600))
     monkeypatch.setattr(comment_services, "FLAG_RATE", (100000, 600))
+    monkeypatch.setattr(question_services, "QUESTION_RATE", (100000, 600))
+    monkeypatch.setattr(endorsement_services, "ENDORSE_RATE", (100000, 600))
+    monkeypatch.setattr(need_services, "NEED_RATE", (100000, 600))
     published_a = PledgeFactory(lead=actor_a, published=True)
     published_b = PledgeFactory(lead=actor_b, published=True)
+    NeedFactory(actor=actor_a)
+    NeedFactory(actor=actor_b)
     PledgePartnerFactory(pledge=published_a, actor=actor_b, status=PledgePartner.Status.CONFIRMED)
     PledgeFactory(lead=actor_a, title="A's draft")
     PledgeFactory(lead=actor_b, title="B's draft")
@@ -92,6 +107,10 @@ def explored(
     comment = CommentFactory(pledge=published_b, author=focal_a)
     CommentFactory(pledge=published_b, author=focal_b, parent=comment)
     CommentFactory(pledge=None, progress_update=update, author=focal_b)
+    EndorsementFactory(pledge=published_b, actor=actor_a, endorsed_by=focal_a)
+    # A question to A, answered by its focal point, and one to B still open.
+    AnswerFactory(question__pledge=published_a, question__author=focal_b, author=focal_a)
+    QuestionFactory(pledge=published_b, author=focal_a)
     REAL_IDS.update(_read_real_ids())
     yield {
         "focal_a": ApiToken.objects.create_for(user=focal_a, name="explorer")[1],
@@ -113,6 +132,9 @@ def _read_real_ids() -> dict[str, list]:
         "/api/v1/rounds/": list(ReportingRound.objects.values_list("slug", flat=True))
         or ["no-such-round"],
         "/api/v1/comments/": list(Comment.objects.values_list("pk", flat=True)),
+        "/api/v1/questions/": list(Question.objects.values_list("pk", flat=True)),
+        "/api/v1/needs/": list(Need.objects.values_list("pk", flat=True)),
+        "/api/v1/endorsements/": list(Endorsement.objects.values_list("pk", flat=True)),
         "/api/v1/progress-updates/": list(ProgressUpdate.objects.values_list("pk", flat=True)),
         "/api/v1/declaration-paragraphs/": list(
             DeclarationParagraph.objects.values_list("pk", flat=True)[:5]

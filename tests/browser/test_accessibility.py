@@ -28,9 +28,14 @@ from reviews.models import (
     ReviewCycle,
 )
 from tests.factories import (
+    ActorFactory,
     CommentFactory,
+    EndorsementFactory,
     FlagFactory,
+    NeedFactory,
+    OfferFactory,
     PledgeFactory,
+    QuestionFactory,
     VerifiedUserFactory,
 )
 
@@ -207,6 +212,8 @@ def test_public_pages_have_no_wcag_violations(scan, language, conversation):
     coalition = Coalition.objects.order_by("pk").first()
     source = SourceDocument.objects.order_by("pk").first()
     missing = (Pledge.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+    need = NeedFactory(actor=actor, countries=["SN"])
+    OfferFactory(need=need, actor=reference_actor)
     visitor = scan(language)
 
     for path in [
@@ -238,6 +245,9 @@ def test_public_pages_have_no_wcag_violations(scan, language, conversation):
         "/map/",
         "/rounds/",
         f"/rounds/{round_.slug}/",
+        "/needs/",
+        "/needs/?status=met&support=financial",
+        f"/needs/{need.pk}/",
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password/reset/",
@@ -287,6 +297,8 @@ def test_a_contributors_pages_and_forms_have_no_wcag_violations(
     comment = Comment.objects.filter(pledge=conversation, parent=None).get()
     draft = PledgeFactory(lead=contributor_a.memberships.get().actor, title="A draft")
     result = _measure(draft)
+    own_need = NeedFactory(actor=draft.lead)
+    other_need = NeedFactory()
     visitor = scan(language, contributor_a)
 
     for path in [
@@ -308,8 +320,20 @@ def test_a_contributors_pages_and_forms_have_no_wcag_violations(
         "/accounts/security/",
         "/accounts/delete/",
         f"/comments/{comment.pk}/flag/",
+        "/needs/new/",
+        f"/needs/{own_need.pk}/",
+        f"/needs/{own_need.pk}/edit/",
+        f"/needs/{other_need.pk}/",
     ]:
         visitor.visit(path)
+
+    visitor.goto("/needs/new/")
+    visitor.submit_without_browser_checks("form.need-form")
+    visitor.check("need form submitted empty")
+
+    visitor.goto(f"/needs/{other_need.pk}/")
+    visitor.submit_without_browser_checks("form.offer-form")
+    visitor.check("offer form with errors")
 
     visitor.goto("/pledges/new/")
     visitor.submit_without_browser_checks("form.pledge-form")
@@ -363,6 +387,74 @@ def test_the_pages_of_a_user_without_organisation_have_no_wcag_violations(
     visitor.page.locator("main form.stacked-form textarea").first.fill("x" * 5000)
     visitor.submit_without_browser_checks("main form.stacked-form")
     visitor.check("join request with errors")
+
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_questions_of_a_pledge_and_their_forms_have_no_wcag_violations(
+    scan, language, verified_user, focal_a, moderator, long_pledge
+):
+    """A pledge's questions (open, answered, closed) with the forms to ask, to answer and to
+    close, open and sent back with their errors; the flag form of a question."""
+    answered = QuestionFactory(pledge=long_pledge, body="Which provinces come first?")
+    services.question_answer(question=answered, user=focal_a, body="The *northern* ones.")
+    QuestionFactory(
+        pledge=long_pledge,
+        body="Is this a duplicate?",
+        status="closed",
+        closed_reason="Asked twice.",
+        closed_at=dt.datetime.now(dt.UTC),
+    )
+    QuestionFactory(pledge=long_pledge, body="When is the baseline study out?")
+    page_path = f"/pledges/{long_pledge.pk}/"
+
+    for user, form, label in [
+        (verified_user, "form.question-form", "question"),
+        (focal_a, "form.answer-form", "answer"),
+        (moderator, "form[action$='/close/']", "closing"),
+    ]:
+        visitor = scan(language, user)
+        page = visitor.goto(page_path)
+        for summary in page.locator("#questions summary").all():
+            summary.click()
+        visitor.check(f"pledge with its questions, the {label} form open")
+        visitor.submit_without_browser_checks(f"#questions {form}")
+        visitor.check(f"{label} form with errors")
+        visitor.assert_clean()
+    visitor = scan(language, verified_user)
+    visitor.visit(f"/questions/{answered.pk}/flag/")
+    visitor.visit(f"/answers/{answered.answer.pk}/flag/")
+    visitor.assert_clean()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_endorsements_of_a_pledge_and_their_form_have_no_wcag_violations(
+    scan, language, focal_b, actor_b, long_pledge
+):
+    """A pledge's endorsements as a member of another organisation sees them: the list (one
+    offering to partner, with a note), the form to endorse open and sent back with its errors,
+    then their organisation's own endorsement with its button to withdraw it."""
+    EndorsementFactory(
+        pledge=long_pledge,
+        actor=ActorFactory(name="Partners Abroad"),
+        offers_partnership=True,
+        note="We can help in Senegal.",
+    )
+    path = f"/pledges/{long_pledge.pk}/"
+    visitor = scan(language, focal_b)
+
+    page = visitor.goto(path)
+    page.locator("#endorsements summary").click()
+    visitor.check("pledge with its endorsements, the endorsement form open")
+    page.locator("#endorsements textarea").evaluate(
+        "t => { t.removeAttribute('maxlength'); t.value = 'x'.repeat(1001); }"
+    )
+    visitor.submit_without_browser_checks("#endorsements form.endorsement-form")
+    assert page.locator("form.endorsement-form .field-error textarea").count() == 1
+    visitor.check("endorsement form with errors")
+    EndorsementFactory(pledge=long_pledge, actor=actor_b)
+    visitor.visit(path, label="pledge with the organisation's endorsement to withdraw")
 
     visitor.assert_clean()
 

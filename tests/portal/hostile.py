@@ -101,12 +101,21 @@ def fill(name: str, group: str, world: dict, choices: dict):
         return world["actor_a"].slug
     if group == "partner_pk":
         return world["partner"].pk
+    if group == "endorsement_pk":  # an endorsement of the published pledge (by another org)
+        return world["endorsement"].pk
+    if group == "question_pk":  # a question on the published pledge, answered by the member
+        return world["question"].pk
     if group == "pledge_id":  # a pledge's own list in the API (its results)
         return world["published"].pk
+    if group == "offer_pk":  # another organisation's offer on the open need
+        return world["offer"].pk
+    if group == "pk" and ("need" in name or "offer" in name):
+        return world["need"].pk
     if group == "result_pk":  # no such result: its pages answer 404 whatever the input
         return 1
     if group == "pk":
         for word, key in [
+            ("api:endorsement", "endorsement"),
             ("paragraph", "paragraph"),
             ("comment", "comment"),
             ("flag", "comment"),

@@ -31,13 +31,18 @@ from actors.models import JoinRequest, Membership, Notification, SourceDocument
 from reviews.models import DeclarationParagraph, Pledge, PledgePartner, ReviewCycle
 from tests.factories import (
     ActorFactory,
+    AnswerFactory,
     CoalitionFactory,
     CommentFactory,
+    EndorsementFactory,
     FlagFactory,
     MembershipFactory,
+    NeedFactory,
+    OfferFactory,
     PledgeFactory,
     PledgePartnerFactory,
     ProgressUpdateFactory,
+    QuestionFactory,
     VerifiedUserFactory,
 )
 from tests.portal.hostile import (
@@ -80,6 +85,21 @@ def world(actor_a, actor_b, focal_a, verified_user, moderator):
     membership = MembershipFactory(
         user=VerifiedUserFactory(), actor=actor_a, role=Membership.Role.CONTRIBUTOR
     )
+    # The member also belongs to D, which takes no part in A's pledge: the pledge page shows them
+    # the endorsement form, whose fields are swept. E's endorsement fills the withdraw route.
+    other = ActorFactory(name="Organisation D")
+    MembershipFactory(user=focal_a, actor=other, role=Membership.Role.CONTRIBUTOR)
+    endorsement = EndorsementFactory(pledge=published, actor=ActorFactory(name="Endorser E"))
+    # B's open need: the member may offer for A or D (the form is swept), and D's offer fills
+    # the withdraw route.
+    need = NeedFactory(actor=actor_b)
+    offer = OfferFactory(need=need, actor=other, created_by=focal_a)
+    # A question to A the member answered (its answer's edit page), and one still open (the
+    # answer form on the pledge page, whose fields are swept).
+    question = AnswerFactory(
+        question__pledge=published, question__author=verified_user, author=focal_a
+    ).question
+    QuestionFactory(pledge=published, author=verified_user)
     Notification.objects.create(
         user=focal_a,
         kind=Notification._meta.get_field("kind").choices[0][0],
@@ -95,6 +115,10 @@ def world(actor_a, actor_b, focal_a, verified_user, moderator):
         "submitted": PledgeFactory(lead=actor_a, submitted=True),
         "b_draft": PledgeFactory(lead=actor_b),
         "partner": partner,
+        "question": question,
+        "endorsement": endorsement,
+        "need": need,
+        "offer": offer,
         "update": update,
         "comment": comment,
         "outsider": outsider,

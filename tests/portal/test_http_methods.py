@@ -98,6 +98,23 @@ def _routes(w):
             ACTION,
             [partnership.pledge_id, partnership.pk, "confirm"],
         ),
+        "reviews:pledge-endorse": (ACTION, [pledge]),
+        # No such endorsement: the methods are refused before it is looked up.
+        "reviews:endorsement-withdraw": (ACTION, [pledge, 1]),
+        "reviews:question-ask": (ACTION, [pledge]),
+        # No such question: the methods are refused before it is looked up.
+        "reviews:question-answer": (ACTION, [pledge, 1]),
+        "reviews:answer-edit": (FORM, [pledge, 1]),
+        "reviews:question-close": (ACTION, [pledge, 1]),
+        "reviews:need-list": (PAGE, []),
+        "reviews:need-create": (FORM, []),
+        # No such need: the methods are refused before it is looked up.
+        "reviews:need-detail": (PAGE, [1]),
+        "reviews:need-edit": (FORM, [1]),
+        "reviews:need-step": (ACTION, [1, "met"]),
+        "reviews:need-offer": (ACTION, [1]),
+        "reviews:offer-withdraw": (ACTION, [1, 1]),
+        "reviews:need-moderate": (ACTION, [1, "hide"]),
         # No such result: the methods are refused before it is looked up.
         "reviews:result-create": (FORM, [pledge]),
         "reviews:result-edit": (FORM, [pledge, 1]),

@@ -333,8 +333,9 @@ def conversation_of(pledge, size, authors, actor):
 
 # Signed in, two queries before the page's own: the session and the user with their roles and
 # memberships (actors.permissions.with_roles); and one for the follow button, their follows.
-# The page reads the pledge's expected results, and asks whether a reporting round is open.
-PLEDGE_PAGE_QUERIES = {"anonymous": 16, "verified_user": 19, "contributor_a": 20, "moderator": 19}
+# The page reads the pledge's expected results, its standing endorsements (one query) and its
+# questions with their answers (one query), and asks whether a reporting round is open.
+PLEDGE_PAGE_QUERIES = {"anonymous": 18, "verified_user": 21, "contributor_a": 22, "moderator": 21}
 
 
 @pytest.mark.parametrize("size", [2, 200])

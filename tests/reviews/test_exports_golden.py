@@ -24,6 +24,7 @@ from reviews.models import GuidingPrinciple, Objective, Pledge, PledgePartner
 from tests.factories import (
     ActorFactory,
     CommentFactory,
+    EndorsementFactory,
     PledgeFactory,
     PledgePartnerFactory,
     ProgressUpdateFactory,
@@ -47,7 +48,7 @@ def objectives(*numbers):
 def fixed_selection(db):
     """Fixed ids and clocks; every awkward value a cell can hold: a formula in each free-text
     column, commas, quotes, line breaks, non-ASCII, an amount, nulls, joined lists, a draft that
-    must stay out."""
+    must stay out, an endorsement counted and a withdrawn one not."""
     with time_machine.travel(EARLY, tick=False):
         lead = ActorFactory(
             pk=900001,
@@ -111,6 +112,17 @@ def fixed_selection(db):
             edited_at=LATE,
         )
         CommentFactory(pk=900303, pledge=None, progress_update=update, author=named, body="Fine")
+        # One standing endorsement of the first pledge is counted; a withdrawn one is not.
+        EndorsementFactory(
+            pk=900501, pledge=first, actor=ActorFactory(pk=900004), endorsed_by=named
+        )
+        EndorsementFactory(
+            pk=900502,
+            pledge=first,
+            actor=ActorFactory(pk=900005),
+            endorsed_by=named,
+            withdrawn_at=LATE,
+        )
 
 
 def xlsx_cells(body: bytes) -> str:

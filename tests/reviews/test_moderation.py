@@ -165,6 +165,7 @@ def test_the_queue_lists_flagged_and_auto_hidden_items_newest_flag_first(
         "pledges": 0,
         "comments": 2,
         "updates": 1,
+        "questions": 0,
         "auto_hidden": 1,
     }
     page = response.content.decode()
@@ -381,10 +382,10 @@ def test_the_queue_takes_as_many_queries_for_40_items_as_for_2(
     client.force_login(moderator)
 
     # The session, the user with their roles and memberships (actors.permissions.with_roles),
-    # the flagged comments, the flagged updates, the open flags (with their flaggers) of both
-    # kinds of item in one query, the submitted pledges, their partnerships, the proposed
-    # organisations.
-    with django_assert_num_queries(8):
+    # the flagged comments, the flagged updates, the flagged questions, the flagged answers, the
+    # open flags (with their flaggers) of every kind of item in one query, the submitted
+    # pledges, their partnerships, the proposed organisations.
+    with django_assert_num_queries(10):
         response = client.get(MODERATION)
 
     counts = response.context["counts"]

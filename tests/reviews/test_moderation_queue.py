@@ -186,9 +186,10 @@ def flag_items(pledge, n):
 
 
 # The session, the user with their roles and memberships (actors.permissions.with_roles); the
-# flagged comments, the flagged updates, the open flags of both (one query), the submitted
-# pledges (none here, so no query for their partnerships), the proposed organisations.
-QUEUE_QUERIES = 7
+# flagged comments, the flagged updates, the flagged questions, the flagged answers, the open
+# flags of them all (one query), the submitted pledges (none here, so no query for their
+# partnerships), the proposed organisations.
+QUEUE_QUERIES = 9
 
 
 @pytest.mark.parametrize("items", [1, 10])

@@ -66,6 +66,7 @@ CONTRACT = {
         "status",
         "implementation_status",
         "measurable",
+        "endorsements",
         "last_reported_at",
         "created_at",
         "submitted_at",
@@ -101,6 +102,43 @@ CONTRACT = {
         "created_at",
     ],
 }
+CONTRACT["questions"] = [
+    "id",
+    "pledge",
+    "pledge_title",
+    "addressed_to_id",
+    "addressed_to_name",
+    "addressed_to_kind",
+    "author",
+    "actor_name",
+    "actor_kind",
+    "body",
+    "language",
+    "status",
+    "created_at",
+    "answered_at",
+    "response_seconds",
+    "answer",
+    "closed_at",
+    "closed_reason",
+]
+CONTRACT["needs"] = [
+    "id",
+    "title",
+    "description",
+    "language",
+    "actor_id",
+    "actor_name",
+    "actor_kind",
+    "objectives",
+    "support",
+    "countries",
+    "cycle",
+    "status",
+    "met_at",
+    "created_at",
+    "updated_at",
+]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -134,7 +172,9 @@ def test_the_open_data_page_lists_every_column_with_its_description(client):
     sections = re.findall(
         r'<section aria-labelledby="export-([a-z-]+)">(.*?)</section>', html, re.S
     )
-    assert [name for name, _ in sections] == RESOURCES
+    # The questions' and the needs' exports are documented beside the others (their own tests:
+    # tests/reviews/test_questions.py, tests/reviews/test_needs.py).
+    assert [name for name, _ in sections] == [*RESOURCES, "questions", "needs"]
     descriptions = {name: [c.description for c in cols] for name, cols in exports.documentation()}
     for name, section in sections:
         rows = re.findall(r'<th scope="row"><code>(.*?)</code></th><td>(.*?)</td>', section)

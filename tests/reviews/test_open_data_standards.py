@@ -222,7 +222,7 @@ def test_the_data_package_and_its_csv_data_validate_with_frictionless(client, va
 
     assert report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"]) == []
     assert report.valid
-    assert report.stats["tasks"] == len(RESOURCES)
+    assert report.stats["tasks"] == len(RESOURCES) + 2  # and the questions, the needs
 
 
 def test_a_reader_of_the_package_gets_typed_values_and_skips_the_trailer(client, varied, tmp_path):
@@ -260,7 +260,7 @@ def test_the_package_describes_each_csv_export_with_its_columns(client):
     package = package_of(client)
 
     assert package["profile"] == "tabular-data-package"
-    assert [r["name"] for r in package["resources"]] == RESOURCES
+    assert [r["name"] for r in package["resources"]] == [*RESOURCES, "questions", "needs"]
     for resource in package["resources"]:
         name = resource["name"]
         csv_url = reverse("reviews:export", args=[name, "csv"])

@@ -14,14 +14,17 @@ from django.utils import timezone
 
 from actors.models import Actor, Coalition
 from reviews.models import (
+    Answer,
     Comment,
     DeclarationParagraph,
+    Endorsement,
     Flag,
     ModerationLogEntry,
     Objective,
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    Question,
     ReviewCycle,
     RoundTable,
 )
@@ -42,8 +45,9 @@ CYCLE = "imrf-2022"
 
 def build(size: int, moderator) -> dict:
     """`size` of every row the pages list: pledges (public, in the queue), comments and replies
-    on a pledge, an objective, a cycle's paragraphs and round tables, progress reports, flags,
-    hidden comments, log entries, organisations and coalition members."""
+    on a pledge, an objective, a cycle's paragraphs and round tables, progress reports,
+    endorsements of a pledge, flags, hidden comments, log entries, organisations and coalition
+    members."""
     authors = VerifiedUserFactory.create_batch(2)
     lead, partner = ActorFactory(), ActorFactory()
     MembershipFactory(user=authors[0], actor=lead)
@@ -68,6 +72,24 @@ def build(size: int, moderator) -> dict:
         bulk_comments(size, authors=authors, paragraph=paragraph)
     for table in RoundTable.objects.filter(cycle=cycle)[:3]:
         bulk_comments(size, authors=authors, round_table=table)
+    Endorsement.objects.bulk_create(
+        Endorsement(pledge=pledge, actor=ActorFactory(), endorsed_by=authors[1], note=f"Note {n}")
+        for n in range(size)
+    )
+    # Questions on the pledge, every other one answered; and as many flagged, with their answers.
+    asked = Question.objects.bulk_create(
+        Question(
+            pledge=pledge, addressed_to=lead, author=authors[1], body=f"Q{n}", body_html=f"Q{n}"
+        )
+        for n in range(2 * size)
+    )
+    answers = Answer.objects.bulk_create(
+        Answer(question=q, author=authors[0], actor=lead, body="A", body_html="A")
+        for q in asked[::2]
+    )
+    Question.objects.filter(answer__isnull=False).update(
+        status=Question.Status.ANSWERED, answered_at=timezone.now()
+    )
     updates = ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
             pledge=pledge,
@@ -91,6 +113,8 @@ def build(size: int, moderator) -> dict:
             for update in updates
             for author in authors
         ]
+        + [Flag(user=authors[0], question=question, reason=Flag.Reason.SPAM) for question in asked]
+        + [Flag(user=authors[1], answer=answer, reason=Flag.Reason.SPAM) for answer in answers]
     )
     hidden = bulk_comments(size, authors=authors, pledge=pledges[-1])
     Comment.objects.filter(pk__in=[c.pk for c in hidden]).update(
@@ -165,9 +189,11 @@ QUERIES = {
     "pledges-filtered": (9, 12, 12),
     # The pledge, objectives, principles, partners, updates, every thread (one query), the
     # cycles (the next deadline, the pledge's), history and transitions, its expected results
-    # (their indicators and values: none here); a member's own organisations (who may report
-    # progress), and their follows.
-    "pledge": (12, 16, 15),
+    # (their indicators and values: none here), its standing endorsements with their
+    # organisations (one query, reviews.views.endorsements), its questions with their answers,
+    # askers and organisations (one query, reviews.views.questions); a member's own
+    # organisations (who may report progress), and their follows.
+    "pledge": (14, 18, 17),
     "objectives": (3, 5, 5),
     # The objective with its neighbours, citations, its thread, round tables with citations
     # and objectives, paragraphs, principles; uncached, its filter, who pledged by kind and by
@@ -180,19 +206,20 @@ QUERIES = {
     "cycle": (17, 19, 19),
     "actors": (2, 4, 4),
     # Uncached: its filter, its coverage, its kind's, the coalitions and their coverage, its
-    # total, its newest pledges' ids and cards; signed in, the follows.
-    "actor": (14, 17, 17),
+    # total, its newest pledges' ids and cards; its responsiveness to questions, uncached (one
+    # query: reviews.questions); signed in, the follows.
+    "actor": (15, 18, 18),
     "coalition": (7, 9, 9),
 }
 # The same pages when their figures are cached, as nearly every reader finds them: what is
 # left is the page's own reading, and the newest pledges' cards (their colour moves with the
 # clock). The pledge list keeps its filter form too.
-WARM = {"home": 7, "pledges": 2, "objective": 9, "cycle": 10, "actor": 6, "coalition": 5}
+WARM = {"home": 7, "pledges": 2, "objective": 9, "cycle": 10, "actor": 7, "coalition": 5}
 # A moderator's: the session and the user with their roles and memberships, then the page's own.
 MODERATION_QUERIES = {
-    # Flagged comments, flagged updates, their open flags (one query), the queue and its
-    # partners, the proposed organisations.
-    "moderation": 8,
+    # Flagged comments, flagged updates, flagged questions, flagged answers, their open flags
+    # (one query), the queue and its partners, the proposed organisations.
+    "moderation": 10,
     "hidden-comments": 4,  # the hidden comments and their open flags
     "hidden-updates": 3,  # the hidden updates
     "log": 3,  # the page of entries
@@ -247,8 +274,10 @@ def test_the_moderation_pages_cost_the_same_queries_at_3_and_30_rows(
 
 
 def test_the_pages_within_budget_are_all_but_the_known_ones():
-    """The pages still above 8 queries, named so that none joins them unnoticed."""
+    """The pages still above 8 queries, named so that none joins them unnoticed. The
+    moderation page joined them with the flagged questions and answers, a query each."""
     assert {
+        "moderation",
         "home",
         "pledges",
         "pledges-filtered",

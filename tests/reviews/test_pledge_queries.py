@@ -216,13 +216,13 @@ def test_a_page_number_still_pages_by_offset(client, actor_a):
 # choices.
 # Signed-in pages start with the session and the user with their roles, unread-notification
 # count and memberships (one query: actors.permissions.with_roles). The moderation page then reads
-# its flagged comments, flagged updates, the submitted pledges, their partnerships and the
-# proposed organisations; "My pledges" the pledges of the person's organisations and the
-# partnerships they are asked to confirm.
+# its flagged comments, flagged updates, flagged questions, flagged answers, the submitted
+# pledges, their partnerships and the proposed organisations; "My pledges" the pledges of the
+# person's organisations and the partnerships they are asked to confirm.
 
 # And whether a reporting round is open, for the cards' colours (reviews.models.freshness).
 LIST_QUERIES = 8
-QUEUE_QUERIES = 7
+QUEUE_QUERIES = 9
 MINE_QUERIES = 4
 
 

@@ -79,9 +79,9 @@ def grow_reference_data():
 # The pages' pledge figures (reviews.discovery), counted with nothing cached, add: home 6 (the
 # cycle's filter, its coverage, total and countries; the newest pledges' total; the progress
 # reports), an objective 4 and a cycle 6 (its filter, the total, its round tables' and
-# paragraphs' counts and their newest pledges' ids), an actor 7 (its filter, its coverage,
-# its kind's and its coalitions', the coalitions, its total), a coalition 2 (its filter, the
-# total). No pledge: no cards.
+# paragraphs' counts and their newest pledges' ids), an actor 8 (its filter, its coverage,
+# its kind's and its coalitions', the coalitions, its total; and its responsiveness to
+# questions, reviews.questions), a coalition 2 (its filter, the total). No pledge: no cards.
 PAGES = [
     ("home", [], 11),
     ("reviews:objective-list", [], 3),
@@ -93,7 +93,7 @@ PAGES = [
     ("reviews:source-list", [], 1),
     ("reviews:source-detail", ["a-res-73-195"], 8),
     ("actors:actor-list", [], 2),
-    ("actors:actor-detail", ["iom"], 12),
+    ("actors:actor-detail", ["iom"], 13),
     ("actors:coalition-list", [], 2),
     ("actors:coalition-detail", ["global-migration-group"], 7),
 ]

@@ -108,6 +108,7 @@ EXPECTED = {
     "coalition": ["coalition"],
     "objective": [],
     "paragraph": ["paragraph"],
+    "need": [],
 }
 
 
